@@ -1,0 +1,652 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/cockroachdb/pebble"
+)
+
+// Pebble key layout (all under the "s/" prefix, so other packages can share
+// the database):
+//
+//	s/v/<key> 0x00 <^version>   -> 0x01 value | 0x00 (deleted)   flat values
+//	s/n/<depth><path> <^version> -> node                          tree nodes
+//	s/x/<since> <pebble key>    -> ""                            stale entries
+//	s/r/<version>               -> kind || root hash              roots
+//	s/p                         -> <version>                      pruned below
+//
+// Versions are stored inverted (^v, big-endian) so that a SeekGE finds the
+// newest entry at or below a version.
+const (
+	pfxValue  = "s/v/"
+	pfxNode   = "s/n/"
+	pfxStale  = "s/x/"
+	pfxRoot   = "s/r/"
+	keyPruned = "s/p"
+)
+
+// MaxKeyLen bounds application keys.
+const MaxKeyLen = 512
+
+var (
+	ErrBadKey     = errors.New("store: key must be 1 to 512 bytes without 0x00")
+	ErrNoVersion  = errors.New("store: version not found")
+	ErrPruned     = errors.New("store: version has been pruned")
+	errCorruption = errors.New("store: corrupt node")
+)
+
+type kind byte
+
+const (
+	kindEmpty kind = iota
+	kindLeaf
+	kindInternal
+)
+
+type child struct {
+	kind kind
+	hash Hash
+}
+
+// node is a tree node as read or built during an update.
+type node struct {
+	kind     kind
+	hash     Hash
+	key, val Hash  // leaf
+	l, r     child // internal
+	stored   bool  // present in the database at depth `depth`, version `ver`
+	depth    int
+	ver      uint64
+}
+
+func (n *node) asChild() child { return child{n.kind, n.hash} }
+
+func newLeaf(key, val Hash) node {
+	return node{kind: kindLeaf, key: key, val: val, hash: LeafHash(key, val)}
+}
+
+func newInternal(l, r child) node {
+	return node{kind: kindInternal, l: l, r: r, hash: InternalHash(l.hash, r.hash)}
+}
+
+func encodeNode(n *node) []byte {
+	switch n.kind {
+	case kindLeaf:
+		b := make([]byte, 65)
+		b[0] = byte(kindLeaf)
+		copy(b[1:], n.key[:])
+		copy(b[33:], n.val[:])
+		return b
+	case kindInternal:
+		b := make([]byte, 67)
+		b[0] = byte(kindInternal)
+		b[1] = byte(n.l.kind)
+		copy(b[2:], n.l.hash[:])
+		b[34] = byte(n.r.kind)
+		copy(b[35:], n.r.hash[:])
+		return b
+	}
+	panic("store: encoding an empty node")
+}
+
+func decodeNode(b []byte) (node, error) {
+	switch {
+	case len(b) == 65 && kind(b[0]) == kindLeaf:
+		var k, v Hash
+		copy(k[:], b[1:33])
+		copy(v[:], b[33:65])
+		return newLeaf(k, v), nil
+	case len(b) == 67 && kind(b[0]) == kindInternal && b[1] <= 2 && b[34] <= 2:
+		var l, r child
+		l.kind, r.kind = kind(b[1]), kind(b[34])
+		copy(l.hash[:], b[2:34])
+		copy(r.hash[:], b[35:67])
+		return newInternal(l, r), nil
+	}
+	return node{}, errCorruption
+}
+
+func invVersion(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], ^v)
+	return b[:]
+}
+
+func be64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}
+
+// posKey is the node position prefix: depth and the first depth bits of path.
+func posKey(depth int, path *Hash) []byte {
+	n := (depth + 7) / 8
+	k := make([]byte, 0, len(pfxNode)+1+n+8)
+	k = append(k, pfxNode...)
+	k = append(k, byte(depth))
+	k = append(k, path[:n]...)
+	if r := depth % 8; r != 0 {
+		k[len(k)-1] &= byte(0xff) << (8 - uint(r))
+	}
+	return k
+}
+
+func valueKey(key []byte) []byte {
+	k := make([]byte, 0, len(pfxValue)+len(key)+1+8)
+	k = append(k, pfxValue...)
+	k = append(k, key...)
+	return append(k, 0)
+}
+
+// CheckKey validates an application key.
+func CheckKey(key []byte) error {
+	if len(key) == 0 || len(key) > MaxKeyLen || bytes.IndexByte(key, 0) >= 0 {
+		return ErrBadKey
+	}
+	return nil
+}
+
+// Tree is the versioned sparse Merkle tree. Reads are safe for concurrent
+// use; Apply is called by one writer at a time.
+type Tree struct {
+	db *pebble.DB
+}
+
+// NewTree opens the tree stored in db.
+func NewTree(db *pebble.DB) *Tree { return &Tree{db: db} }
+
+// seekVersion finds the newest entry with key prefix p at or below version,
+// using it (an iterator without bounds, reused across calls because opening
+// one costs more than the seek).
+func seekVersion(it *pebble.Iterator, p []byte, version uint64) ([]byte, uint64, bool, error) {
+	if !it.SeekGE(append(append(make([]byte, 0, len(p)+8), p...), invVersion(version)...)) {
+		return nil, 0, false, it.Error()
+	}
+	k := it.Key()
+	// Keys of one position or one value have exactly len(p)+8 bytes; a
+	// longer key merely starting with p belongs to a different position
+	// (value keys hold no 0x00, and p ends in one).
+	if len(k) != len(p)+8 || !bytes.HasPrefix(k, p) {
+		return nil, 0, false, nil
+	}
+	v := ^binary.BigEndian.Uint64(k[len(p):])
+	return append([]byte{}, it.Value()...), v, true, nil
+}
+
+func newIter(r pebble.Reader) (*pebble.Iterator, error) {
+	return r.NewIter(&pebble.IterOptions{})
+}
+
+func prefixEnd(p []byte) []byte {
+	end := append([]byte{}, p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// checkVersion fails for versions pruned away.
+func (t *Tree) checkVersion(r pebble.Reader, version uint64) error {
+	b, closer, err := r.Get([]byte(keyPruned))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	below := binary.BigEndian.Uint64(b)
+	closer.Close()
+	if version < below {
+		return fmt.Errorf("%w: version %d, oldest kept is %d", ErrPruned, version, below)
+	}
+	return nil
+}
+
+// Get returns the value of key at version (ok false when absent).
+func (t *Tree) Get(key []byte, version uint64) ([]byte, bool, error) {
+	return getValue(t.db, key, version)
+}
+
+func getValue(r pebble.Reader, key []byte, version uint64) ([]byte, bool, error) {
+	if err := CheckKey(key); err != nil {
+		return nil, false, err
+	}
+	it, err := newIter(r)
+	if err != nil {
+		return nil, false, err
+	}
+	defer it.Close()
+	return iterValue(it, key, version)
+}
+
+func iterValue(it *pebble.Iterator, key []byte, version uint64) ([]byte, bool, error) {
+	v, _, ok, err := seekVersion(it, valueKey(key), version)
+	if err != nil || !ok || len(v) == 0 || v[0] != 1 {
+		return nil, false, err
+	}
+	return v[1:], true, nil
+}
+
+// Iterate calls fn for each key with the given prefix that has a value at
+// version, in key order, until fn returns false.
+func (t *Tree) Iterate(prefix []byte, version uint64, fn func(key, value []byte) bool) error {
+	lo := append([]byte(pfxValue), prefix...)
+	it, err := t.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	var cur []byte // the key whose newest visible version was handled
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if len(k) < len(pfxValue)+9 {
+			continue
+		}
+		appKey := k[len(pfxValue) : len(k)-9]
+		if cur != nil && bytes.Equal(appKey, cur) {
+			continue
+		}
+		if ^binary.BigEndian.Uint64(k[len(k)-8:]) > version {
+			continue
+		}
+		cur = append(cur[:0], appKey...)
+		v := it.Value()
+		if len(v) > 0 && v[0] == 1 {
+			if !fn(append([]byte{}, appKey...), append([]byte{}, v[1:]...)) {
+				return nil
+			}
+		}
+	}
+	return it.Error()
+}
+
+// Root returns the root hash at version.
+func (t *Tree) Root(version uint64) (Hash, error) {
+	c, err := t.rootAt(t.db, version)
+	return c.hash, err
+}
+
+func (t *Tree) rootAt(r pebble.Reader, version uint64) (child, error) {
+	b, closer, err := r.Get(append([]byte(pfxRoot), be64(version)...))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return child{}, fmt.Errorf("%w: %d", ErrNoVersion, version)
+	}
+	if err != nil {
+		return child{}, err
+	}
+	defer closer.Close()
+	if len(b) != 33 || b[0] > 2 {
+		return child{}, errCorruption
+	}
+	var c child
+	c.kind = kind(b[0])
+	copy(c.hash[:], b[1:])
+	return c, nil
+}
+
+// loadNode reads the node of kind c at depth along path at version.
+func loadNode(r *pebble.Iterator, c child, depth int, path *Hash, version uint64) (node, error) {
+	if c.kind == kindEmpty {
+		return node{}, nil
+	}
+	b, ver, ok, err := seekVersion(r, posKey(depth, path), version)
+	if err != nil {
+		return node{}, err
+	}
+	if !ok {
+		return node{}, fmt.Errorf("%w: missing node at depth %d", errCorruption, depth)
+	}
+	n, err := decodeNode(b)
+	if err != nil {
+		return node{}, err
+	}
+	if n.kind != c.kind || n.hash != c.hash {
+		return node{}, fmt.Errorf("%w: node at depth %d does not match its parent", errCorruption, depth)
+	}
+	n.stored, n.depth, n.ver = true, depth, ver
+	return n, nil
+}
+
+// Prove returns a proof for key at version, and the key's value (nil when
+// absent).
+func (t *Tree) Prove(key []byte, version uint64) (*Proof, []byte, error) {
+	if err := CheckKey(key); err != nil {
+		return nil, nil, err
+	}
+	snap := t.db.NewSnapshot()
+	defer snap.Close()
+	if err := t.checkVersion(snap, version); err != nil {
+		return nil, nil, err
+	}
+	c, err := t.rootAt(snap, version)
+	if err != nil {
+		return nil, nil, err
+	}
+	it, err := newIter(snap)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer it.Close()
+	kh := KeyHash(key)
+	p := &Proof{}
+	for depth := 0; ; depth++ {
+		n, err := loadNode(it, c, depth, &kh, version)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch n.kind {
+		case kindEmpty:
+			return p, nil, nil
+		case kindLeaf:
+			p.Leaf = &ProofLeaf{KeyHash: n.key, ValueHash: n.val}
+			if n.key != kh {
+				return p, nil, nil
+			}
+			v, ok, err := iterValue(it, key, version)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !ok || ValueHash(v) != n.val {
+				return nil, nil, fmt.Errorf("%w: value index disagrees with the tree", errCorruption)
+			}
+			return p, v, nil
+		}
+		if bit(&kh, depth) == 0 {
+			p.Siblings = append(p.Siblings, n.r.hash)
+			c = n.l
+		} else {
+			p.Siblings = append(p.Siblings, n.l.hash)
+			c = n.r
+		}
+	}
+}
+
+// Change is one write to apply: a value to set, or a deletion.
+type Change struct {
+	Key    []byte
+	Value  []byte // nil with Delete
+	Delete bool
+}
+
+type hchange struct {
+	key Hash
+	val Hash
+	del bool
+}
+
+// updater builds version `ver` from version `prev` into a batch.
+type updater struct {
+	r    *pebble.Iterator
+	b    *pebble.Batch
+	prev uint64
+	ver  uint64
+}
+
+// Apply writes version `version` = version-1 plus changes into batch and
+// returns its root. Changes need not be sorted; one change per key. For the
+// first version (no earlier root) it starts from the empty tree.
+func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []Change) (Hash, error) {
+	root := child{}
+	if version > 0 {
+		var err error
+		if root, err = t.rootAt(t.db, version-1); err != nil && !errors.Is(err, ErrNoVersion) {
+			return Hash{}, err
+		}
+	}
+	it, err := newIter(t.db)
+	if err != nil {
+		return Hash{}, err
+	}
+	defer it.Close()
+	hs := make([]hchange, len(changes))
+	for i, c := range changes {
+		if err := CheckKey(c.Key); err != nil {
+			return Hash{}, err
+		}
+		hs[i] = hchange{key: KeyHash(c.Key), del: c.Delete}
+		vk := valueKey(c.Key)
+		_, oldVer, had, err := seekVersion(it, vk, version)
+		if err != nil {
+			return Hash{}, err
+		}
+		if had && oldVer < version {
+			b.Set(staleKey(version, append(vk, invVersion(oldVer)...)), nil, nil)
+		}
+		if c.Delete {
+			if !had {
+				continue
+			}
+			b.Set(append(vk, invVersion(version)...), []byte{0}, nil)
+			b.Set(staleKey(version, append(vk, invVersion(version)...)), nil, nil)
+			continue
+		}
+		hs[i].val = ValueHash(c.Value)
+		b.Set(append(vk, invVersion(version)...), append([]byte{1}, c.Value...), nil)
+	}
+	sort.Slice(hs, func(i, j int) bool { return bytes.Compare(hs[i].key[:], hs[j].key[:]) < 0 })
+	for i := 1; i < len(hs); i++ {
+		if hs[i].key == hs[i-1].key {
+			return Hash{}, fmt.Errorf("store: two changes to one key in version %d", version)
+		}
+	}
+	u := &updater{r: it, b: b, prev: version - 1, ver: version}
+	var zero Hash
+	var path Hash
+	if len(hs) > 0 {
+		path = hs[0].key
+	}
+	cur, err := loadNode(it, root, 0, &path, version-1)
+	if err != nil {
+		return zero, err
+	}
+	res, err := u.update(0, &path, cur, hs)
+	if err != nil {
+		return zero, err
+	}
+	if res.kind != kindEmpty && !(res.stored && res.depth == 0) {
+		u.write(0, &path, &res)
+	}
+	rb := make([]byte, 33)
+	rb[0] = byte(res.kind)
+	copy(rb[1:], res.hash[:])
+	b.Set(append([]byte(pfxRoot), be64(version)...), rb, nil)
+	return res.hash, nil
+}
+
+func staleKey(since uint64, key []byte) []byte {
+	k := make([]byte, 0, len(pfxStale)+8+len(key))
+	k = append(k, pfxStale...)
+	k = append(k, be64(since)...)
+	return append(k, key...)
+}
+
+func (u *updater) write(depth int, path *Hash, n *node) {
+	u.b.Set(append(posKey(depth, path), invVersion(u.ver)...), encodeNode(n), nil)
+}
+
+func (u *updater) markStale(n *node, path *Hash) {
+	if n.stored {
+		k := append(posKey(n.depth, path), invVersion(n.ver)...)
+		u.b.Set(staleKey(u.ver, k), nil, nil)
+	}
+}
+
+// update returns the subtree at (depth, path) after applying chs (all of
+// whose keys share the subtree's path) to cur, the subtree's old root.
+func (u *updater) update(depth int, path *Hash, cur node, chs []hchange) (node, error) {
+	if len(chs) == 0 {
+		return cur, nil
+	}
+	switch cur.kind {
+	case kindEmpty:
+		return u.build(depth, path, chs)
+	case kindLeaf:
+		// Merge the old leaf into the changes unless a change overrides it.
+		merged := make([]hchange, 0, len(chs)+1)
+		found := false
+		for _, c := range chs {
+			if c.key == cur.key {
+				found = true
+			}
+		}
+		inserted := found
+		for _, c := range chs {
+			if !inserted && bytes.Compare(cur.key[:], c.key[:]) < 0 {
+				merged = append(merged, hchange{key: cur.key, val: cur.val})
+				inserted = true
+			}
+			merged = append(merged, c)
+		}
+		if !inserted {
+			merged = append(merged, hchange{key: cur.key, val: cur.val})
+		}
+		res, err := u.build(depth, path, merged)
+		if err != nil {
+			return node{}, err
+		}
+		if res.kind == kindLeaf && res.key == cur.key && res.val == cur.val {
+			return cur, nil
+		}
+		u.markStale(&cur, path)
+		return res, nil
+	}
+	// Internal node: split the changes by the bit at this depth.
+	split := sort.Search(len(chs), func(i int) bool { return bit(&chs[i].key, depth) == 1 })
+	lp, rp := childPath(path, depth, 0), childPath(path, depth, 1)
+	l, err := u.updateChild(depth+1, &lp, cur.l, chs[:split])
+	if err != nil {
+		return node{}, err
+	}
+	r, err := u.updateChild(depth+1, &rp, cur.r, chs[split:])
+	if err != nil {
+		return node{}, err
+	}
+	if l.hash == cur.l.hash && r.hash == cur.r.hash && l.kind == cur.l.kind && r.kind == cur.r.kind {
+		return cur, nil
+	}
+	u.markStale(&cur, path)
+	return u.combine(depth, &lp, &rp, l, r), nil
+}
+
+func (u *updater) updateChild(depth int, path *Hash, c child, chs []hchange) (node, error) {
+	if len(chs) == 0 {
+		// Unchanged; only its kind and hash matter unless it moves up.
+		if c.kind == kindEmpty {
+			return node{}, nil
+		}
+		if c.kind == kindLeaf {
+			return loadNode(u.r, c, depth, path, u.prev)
+		}
+		return node{kind: c.kind, hash: c.hash, stored: true, depth: depth}, nil
+	}
+	n, err := loadNode(u.r, c, depth, path, u.prev)
+	if err != nil {
+		return node{}, err
+	}
+	return u.update(depth, path, n, chs)
+}
+
+// build makes the subtree at (depth, path) holding exactly the non-deleted
+// entries of chs.
+func (u *updater) build(depth int, path *Hash, chs []hchange) (node, error) {
+	live := chs[:0:0]
+	for _, c := range chs {
+		if !c.del {
+			live = append(live, c)
+		}
+	}
+	switch len(live) {
+	case 0:
+		return node{}, nil
+	case 1:
+		return newLeaf(live[0].key, live[0].val), nil
+	}
+	if depth >= 256 {
+		return node{}, errors.New("store: two keys with one hash")
+	}
+	split := sort.Search(len(live), func(i int) bool { return bit(&live[i].key, depth) == 1 })
+	lp, rp := childPath(path, depth, 0), childPath(path, depth, 1)
+	l, err := u.build(depth+1, &lp, live[:split])
+	if err != nil {
+		return node{}, err
+	}
+	r, err := u.build(depth+1, &rp, live[split:])
+	if err != nil {
+		return node{}, err
+	}
+	return u.combine(depth, &lp, &rp, l, r), nil
+}
+
+// combine makes the node at depth from its two new children, collapsing a
+// lone leaf upwards and writing children that are new at depth+1.
+func (u *updater) combine(depth int, lp, rp *Hash, l, r node) node {
+	switch {
+	case l.kind == kindEmpty && r.kind == kindEmpty:
+		return node{}
+	case l.kind == kindEmpty && r.kind == kindLeaf:
+		u.markStale(&r, rp)
+		r.stored = false
+		return r
+	case r.kind == kindEmpty && l.kind == kindLeaf:
+		u.markStale(&l, lp)
+		l.stored = false
+		return l
+	}
+	for _, c := range []struct {
+		n *node
+		p *Hash
+	}{{&l, lp}, {&r, rp}} {
+		if c.n.kind != kindEmpty && !(c.n.stored && c.n.depth == depth+1) {
+			u.write(depth+1, c.p, c.n)
+		}
+	}
+	return newInternal(l.asChild(), r.asChild())
+}
+
+// childPath is path with bit depth set to b and later bits cleared.
+func childPath(path *Hash, depth, b int) Hash {
+	var p Hash
+	copy(p[:], path[:])
+	i := depth / 8
+	shift := 7 - uint(depth%8)
+	p[i] = p[i]&^(byte(0xff)>>(uint(depth%8))) | byte(b)<<shift
+	for j := i + 1; j < len(p); j++ {
+		p[j] = 0
+	}
+	return p
+}
+
+// Prune deletes what no version at or above `below` needs and records that
+// older versions are gone. It writes into batch.
+func (t *Tree) Prune(b *pebble.Batch, below uint64) error {
+	if below == 0 {
+		return nil
+	}
+	lo := []byte(pfxStale)
+	hi := append([]byte(pfxStale), be64(below+1)...)
+	it, err := t.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if err := b.Delete(append([]byte{}, k[len(pfxStale)+8:]...), nil); err != nil {
+			return err
+		}
+		if err := b.Delete(append([]byte{}, k...), nil); err != nil {
+			return err
+		}
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	return b.Set([]byte(keyPruned), be64(below), nil)
+}

@@ -1,0 +1,282 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand"
+	"sort"
+	"testing"
+
+	"github.com/cockroachdb/pebble"
+	"github.com/cockroachdb/pebble/vfs"
+)
+
+// refTree is the naive reference: a map, hashed recursively from the
+// definitions in the package doc, with no storage and no cleverness.
+type refTree map[string][]byte
+
+func (r refTree) clone() refTree {
+	c := refTree{}
+	for k, v := range r {
+		c[k] = v
+	}
+	return c
+}
+
+type refLeaf struct{ k, v Hash }
+
+func (r refTree) leaves() []refLeaf {
+	var ls []refLeaf
+	for k, v := range r {
+		ls = append(ls, refLeaf{KeyHash([]byte(k)), ValueHash(v)})
+	}
+	sort.Slice(ls, func(i, j int) bool { return bytes.Compare(ls[i].k[:], ls[j].k[:]) < 0 })
+	return ls
+}
+
+func refRoot(ls []refLeaf, depth int) Hash {
+	switch len(ls) {
+	case 0:
+		return Hash{}
+	case 1:
+		return LeafHash(ls[0].k, ls[0].v)
+	}
+	var l, r []refLeaf
+	for _, x := range ls {
+		if bit(&x.k, depth) == 0 {
+			l = append(l, x)
+		} else {
+			r = append(r, x)
+		}
+	}
+	return InternalHash(refRoot(l, depth+1), refRoot(r, depth+1))
+}
+
+func openDB(t testing.TB) *pebble.DB {
+	db, err := pebble.Open("", &pebble.Options{FS: vfs.NewMem()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func applyVersion(t testing.TB, db *pebble.DB, tr *Tree, v uint64, chs []Change) Hash {
+	b := db.NewBatch()
+	root, err := tr.Apply(b, v, chs)
+	if err != nil {
+		t.Fatalf("apply %d: %v", v, err)
+	}
+	if err := b.Commit(pebble.NoSync); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// runOps drives the tree and the reference with ops derived from seed bytes
+// and checks roots, values and proofs at every version.
+func runOps(t *testing.T, rng *rand.Rand, versions, perVersion, keySpace int, prune bool) {
+	db := openDB(t)
+	tr := NewTree(db)
+	ref := refTree{}
+	var history []refTree
+	var roots []Hash
+	key := func() string { return fmt.Sprintf("k/%d", rng.Intn(keySpace)) }
+	for v := 0; v < versions; v++ {
+		seen := map[string]bool{}
+		var chs []Change
+		for i := 0; i < perVersion; i++ {
+			k := key()
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			if rng.Intn(3) == 0 {
+				chs = append(chs, Change{Key: []byte(k), Delete: true})
+				delete(ref, k)
+			} else {
+				val := []byte(fmt.Sprintf("v%d", rng.Intn(1000)))
+				chs = append(chs, Change{Key: []byte(k), Value: val})
+				ref[k] = val
+			}
+		}
+		got := applyVersion(t, db, tr, uint64(v), chs)
+		want := refRoot(ref.leaves(), 0)
+		if got != want {
+			t.Fatalf("version %d: root %x, reference %x", v, got, want)
+		}
+		history = append(history, ref.clone())
+		roots = append(roots, got)
+	}
+	oldest := 0
+	if prune {
+		oldest = versions / 2
+		b := db.NewBatch()
+		if err := tr.Prune(b, uint64(oldest)); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Commit(pebble.NoSync); err != nil {
+			t.Fatal(err)
+		}
+		if oldest > 0 {
+			if _, _, err := tr.Prove([]byte("k/1"), uint64(oldest-1)); !errors.Is(err, ErrPruned) {
+				t.Fatalf("proof below the pruned version: %v", err)
+			}
+		}
+	}
+	for v := oldest; v < versions; v++ {
+		for i := 0; i < keySpace; i++ {
+			k := fmt.Sprintf("k/%d", i)
+			want, present := history[v][k]
+			got, ok, err := tr.Get([]byte(k), uint64(v))
+			if err != nil || ok != present || !bytes.Equal(got, want) {
+				t.Fatalf("v%d get %s: %q %v %v, want %q %v", v, k, got, ok, err, want, present)
+			}
+			p, val, err := tr.Prove([]byte(k), uint64(v))
+			if err != nil {
+				t.Fatalf("v%d prove %s: %v", v, k, err)
+			}
+			if present {
+				if !bytes.Equal(val, want) {
+					t.Fatalf("v%d prove %s: value %q want %q", v, k, val, want)
+				}
+				if err := VerifyMembership(roots[v], []byte(k), want, p); err != nil {
+					t.Fatalf("v%d verify %s: %v", v, k, err)
+				}
+				if err := VerifyNonMembership(roots[v], []byte(k), p); err == nil {
+					t.Fatalf("v%d: absence proof accepted for present key %s", v, k)
+				}
+				if err := VerifyMembership(roots[v], []byte(k), append(want, 'x'), p); err == nil {
+					t.Fatalf("v%d: wrong value accepted for %s", v, k)
+				}
+			} else {
+				if val != nil {
+					t.Fatalf("v%d: value for absent key", v)
+				}
+				if err := VerifyNonMembership(roots[v], []byte(k), p); err != nil {
+					t.Fatalf("v%d verify absent %s: %v", v, k, err)
+				}
+				if err := VerifyMembership(roots[v], []byte(k), []byte("v1"), p); err == nil {
+					t.Fatalf("v%d: membership accepted for absent %s", v, k)
+				}
+			}
+		}
+		// Iterate agrees with the reference at this version.
+		var keys []string
+		if err := tr.Iterate([]byte("k/"), uint64(v), func(k, val []byte) bool {
+			if !bytes.Equal(val, history[v][string(k)]) {
+				t.Fatalf("iterate v%d: %s=%q", v, k, val)
+			}
+			keys = append(keys, string(k))
+			return true
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) != len(history[v]) || !sort.StringsAreSorted(keys) {
+			t.Fatalf("iterate v%d: %d keys (sorted %v), want %d", v, len(keys), sort.StringsAreSorted(keys), len(history[v]))
+		}
+	}
+}
+
+func TestTreeAgainstReference(t *testing.T) {
+	for _, tc := range []struct {
+		versions, per, space int
+		prune                bool
+	}{
+		{1, 0, 4, false},
+		{5, 1, 3, false},
+		{20, 5, 8, false},
+		{30, 20, 64, true},
+		{10, 200, 300, true},
+	} {
+		for seed := int64(0); seed < 4; seed++ {
+			t.Run(fmt.Sprintf("%d-%d-%d-%v-%d", tc.versions, tc.per, tc.space, tc.prune, seed), func(t *testing.T) {
+				runOps(t, rand.New(rand.NewSource(seed)), tc.versions, tc.per, tc.space, tc.prune)
+			})
+		}
+	}
+}
+
+func TestPruneKeepsRetainedVersionsSmall(t *testing.T) {
+	db := openDB(t)
+	tr := NewTree(db)
+	for v := uint64(0); v < 50; v++ {
+		applyVersion(t, db, tr, v, []Change{{Key: []byte("a"), Value: []byte(fmt.Sprint(v))}, {Key: []byte("b"), Value: []byte(fmt.Sprint(v))}})
+	}
+	count := func() int {
+		it, _ := db.NewIter(&pebble.IterOptions{LowerBound: []byte("s/n/"), UpperBound: []byte("s/n0")})
+		defer it.Close()
+		n := 0
+		for ok := it.First(); ok; ok = it.Next() {
+			n++
+		}
+		return n
+	}
+	before := count()
+	b := db.NewBatch()
+	if err := tr.Prune(b, 49); err != nil {
+		t.Fatal(err)
+	}
+	b.Commit(pebble.NoSync)
+	after := count()
+	if after >= before || after > 3 {
+		t.Fatalf("nodes before %d after %d; want at most 3 after pruning all but one version", before, after)
+	}
+	p, v, err := tr.Prove([]byte("a"), 49)
+	root, _ := tr.Root(49)
+	if err != nil || string(v) != "49" || VerifyMembership(root, []byte("a"), v, p) != nil {
+		t.Fatalf("after prune: %v %q", err, v)
+	}
+}
+
+func TestBadKeys(t *testing.T) {
+	db := openDB(t)
+	tr := NewTree(db)
+	for _, k := range [][]byte{nil, {}, []byte("a\x00b"), bytes.Repeat([]byte("k"), MaxKeyLen+1)} {
+		if _, err := tr.Apply(db.NewBatch(), 0, []Change{{Key: k, Value: []byte("v")}}); !errors.Is(err, ErrBadKey) {
+			t.Errorf("key %q: %v", k, err)
+		}
+	}
+	if _, err := tr.Root(7); !errors.Is(err, ErrNoVersion) {
+		t.Errorf("missing version: %v", err)
+	}
+}
+
+func TestProofTamper(t *testing.T) {
+	db := openDB(t)
+	tr := NewTree(db)
+	var chs []Change
+	for i := 0; i < 50; i++ {
+		chs = append(chs, Change{Key: []byte(fmt.Sprintf("key%d", i)), Value: []byte("val")})
+	}
+	root := applyVersion(t, db, tr, 0, chs)
+	p, _, _ := tr.Prove([]byte("key7"), 0)
+	if err := VerifyMembership(root, []byte("key7"), []byte("val"), p); err != nil {
+		t.Fatal(err)
+	}
+	for i := range p.Siblings {
+		q := *p
+		q.Siblings = append([]Hash{}, p.Siblings...)
+		q.Siblings[i][3] ^= 1
+		var rm *RootMismatchError
+		if err := VerifyMembership(root, []byte("key7"), []byte("val"), &q); !errors.As(err, &rm) {
+			t.Fatalf("tampered sibling %d: %v", i, err)
+		}
+	}
+	q := *p
+	q.Siblings = p.Siblings[1:]
+	if err := VerifyMembership(root, []byte("key7"), []byte("val"), &q); err == nil {
+		t.Fatal("shortened proof accepted")
+	}
+	if err := VerifyMembership(root, []byte("key8"), []byte("val"), p); !errors.Is(err, ErrProofNoLeaf) {
+		t.Fatalf("proof for another key: %v", err)
+	}
+}
+
+func FuzzTree(f *testing.F) {
+	f.Add(int64(1), uint8(5), uint8(10), uint8(20))
+	f.Fuzz(func(t *testing.T, seed int64, versions, per, space uint8) {
+		runOps(t, rand.New(rand.NewSource(seed)), int(versions%12)+1, int(per%40), int(space%50)+1, seed%2 == 0)
+	})
+}
