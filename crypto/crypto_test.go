@@ -31,7 +31,6 @@ func TestSignVerify(t *testing.T) {
 	}
 }
 
-
 func TestAddress(t *testing.T) {
 	k, _ := KeyFromSeed(AlgEd25519, make([]byte, 32))
 	a := k.Address()
