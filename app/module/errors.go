@@ -1,0 +1,74 @@
+package module
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error is a rejection with a stable numeric code. Codes are unique across
+// the whole chain: 1-99 belong to the application, 100-199 to identity, and
+// each further module takes the next hundred.
+type Error struct {
+	Codespace string
+	Code      uint32
+	Msg       string
+	detail    string
+}
+
+func (e *Error) Error() string {
+	if e.detail == "" {
+		return e.Msg
+	}
+	return e.Msg + ": " + e.detail
+}
+
+// Is matches errors by codespace and code, so a wrapped error is still
+// errors.Is the registered one.
+func (e *Error) Is(target error) bool {
+	var t *Error
+	return errors.As(target, &t) && t.Code == e.Code && t.Codespace == e.Codespace
+}
+
+// Wrapf returns the error with a detail message.
+func (e *Error) Wrapf(format string, args ...any) *Error {
+	c := *e
+	c.detail = fmt.Sprintf(format, args...)
+	return &c
+}
+
+var registered = map[uint32]*Error{}
+
+// Register declares a code; it panics on a duplicate, which is a
+// programming error caught by any test.
+func Register(codespace string, code uint32, msg string) *Error {
+	if prev, ok := registered[code]; ok {
+		panic(fmt.Sprintf("module: code %d registered twice (%s, %s)", code, prev.Msg, msg))
+	}
+	e := &Error{Codespace: codespace, Code: code, Msg: msg}
+	registered[code] = e
+	return e
+}
+
+// Codes lists every registered error (for docs and the API).
+func Codes() map[uint32]*Error { return registered }
+
+// Errors every module may return.
+var (
+	ErrBadMessage   = Register("app", 20, "malformed message body")
+	ErrOutOfSteps   = Register("app", 21, "transaction exceeded its step limit")
+	ErrInvalidField = Register("app", 22, "invalid field")
+)
+
+// AsError converts any error into a coded one (internal errors get code 99
+// and no detail, so nothing internal leaks).
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return ErrInternal
+}
+
+// ErrInternal is an unexpected failure (corrupt state); its detail is logged,
+// not returned.
+var ErrInternal = Register("app", 99, "internal error")

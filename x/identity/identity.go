@@ -1,0 +1,592 @@
+// Package identity is the identity and authority module: departments,
+// accounts and roles, key rotation, and consortium proposals that take
+// effect when m of n departments approve (including validator changes).
+//
+// It is a pure state machine over module.Context. It must not import api,
+// node, net/http, CometBFT's node packages or read the wall clock.
+package identity
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/crypto"
+)
+
+// Module is the identity module. KnownRoles is every role any module
+// defines; only those can be granted.
+type Module struct {
+	knownRoles []string
+}
+
+// New returns the module; roles are all grantable roles of the chain.
+func New(roles []string) *Module { return &Module{knownRoles: module.SortedUnique(roles)} }
+
+func (m *Module) Name() string    { return Name }
+func (m *Module) Roles() []string { return []string{RoleAdmin, RoleRegistrar, RoleAuditor} }
+
+func (m *Module) known(role string) bool {
+	i := sort.SearchStrings(m.knownRoles, role)
+	return i < len(m.knownRoles) && m.knownRoles[i] == role
+}
+
+// Routes declares each message with the roles it needs.
+func (m *Module) Routes() []module.Route {
+	return []module.Route{
+		{Type: TypeCreateAccount, Roles: []string{RoleAdmin, RoleRegistrar}, Handler: module.Handle(m.createAccount)},
+		{Type: TypeGrantRole, Roles: []string{RoleAdmin}, Handler: module.Handle(m.grantRole)},
+		{Type: TypeRevokeRole, Roles: []string{RoleAdmin}, Handler: module.Handle(m.revokeRole)},
+		{Type: TypeRotateKey, Handler: module.Handle(m.rotateKey)},
+		{Type: TypeDisableAccount, Roles: []string{RoleAdmin}, Handler: module.Handle(m.disableAccount)},
+		{Type: TypePropose, Roles: []string{RoleAdmin}, Handler: module.Handle(m.propose)},
+		{Type: TypeApprove, Roles: []string{RoleAdmin}, Handler: module.Handle(m.approve)},
+	}
+}
+
+// State keys, relative to "identity/".
+func accountKey(addr string) string      { return "acct/" + addr }
+func deptKey(id string) string           { return "dept/" + id }
+func memberKey(dept, addr string) string { return "member/" + dept + "/" + addr }
+func valKey(pub []byte) string           { return "valkey/" + hex.EncodeToString(pub) }
+
+const (
+	paramsKey = "params"
+	metaKey   = "meta"
+)
+
+// GetAccount reads an account (kv rooted at "identity/").
+func GetAccount(kv module.Reader, addr string) (*Account, error) {
+	var a Account
+	ok, err := module.GetRecord(kv, accountKey(addr), &a)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrUnknownAccount.Wrapf("%s", addr)
+	}
+	return &a, nil
+}
+
+// SetAccount writes an account.
+func SetAccount(kv module.KV, a *Account) { module.SetRecord(kv, accountKey(a.Address), a) }
+
+// GetDepartment reads a department.
+func GetDepartment(kv module.Reader, id string) (*Department, error) {
+	var d Department
+	ok, err := module.GetRecord(kv, deptKey(id), &d)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrUnknownDepartment.Wrapf("%q", id)
+	}
+	return &d, nil
+}
+
+// GetParams reads the governance parameters.
+func GetParams(kv module.Reader) (*Params, error) {
+	var p Params
+	if _, err := module.GetRecord(kv, paramsKey, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// GetMeta reads the counters.
+func GetMeta(kv module.Reader) (*Meta, error) {
+	var m Meta
+	if _, err := module.GetRecord(kv, metaKey, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// GetProposal reads a proposal.
+func GetProposal(kv module.Reader, id uint64) (*Proposal, error) {
+	var p Proposal
+	ok, err := module.GetRecord(kv, proposalKey(id), &p)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrUnknownProposal.Wrapf("%d", id)
+	}
+	return &p, nil
+}
+
+// signerAccount loads the signer and its department; both must be active.
+func signerDept(ctx *module.Context) (*Department, error) {
+	d, err := GetDepartment(ctx.Store(), ctx.Signer.Department)
+	if err != nil {
+		return nil, err
+	}
+	if d.Removed {
+		return nil, ErrDepartmentInactive.Wrapf("%q", d.ID)
+	}
+	return d, nil
+}
+
+// member loads an account of the signer's department.
+func member(ctx *module.Context, addr string) (*Account, error) {
+	a, err := GetAccount(ctx.Store(), addr)
+	if err != nil {
+		return nil, err
+	}
+	if a.Department != ctx.Signer.Department {
+		return nil, ErrOtherDepartment.Wrapf("%s is in %q", addr, a.Department)
+	}
+	return a, nil
+}
+
+func addAccount(kv module.KV, a *Account) error {
+	if _, ok := kv.Get([]byte(accountKey(a.Address))); ok {
+		return ErrAccountExists.Wrapf("%s", a.Address)
+	}
+	SetAccount(kv, a)
+	kv.Set([]byte(memberKey(a.Department, a.Address)), []byte{})
+	return nil
+}
+
+func (m *Module) createAccount(ctx *module.Context, msg *MsgCreateAccount) error {
+	if _, err := signerDept(ctx); err != nil {
+		return err
+	}
+	if !ctx.Signer.HasRole(RoleAdmin) && !msg.Citizen {
+		return ErrNotAllowed.Wrapf("a registrar creates citizen accounts only")
+	}
+	roles := module.SortedUnique(msg.Roles)
+	for _, r := range roles {
+		if r == RoleAdmin {
+			return ErrAdminRole
+		}
+		if !m.known(r) {
+			return ErrUnknownRole.Wrapf("%q", r)
+		}
+	}
+	a := &Account{
+		Address: crypto.Address(msg.Algorithm, msg.PublicKey), Algorithm: msg.Algorithm,
+		PublicKey: msg.PublicKey, Department: ctx.Signer.Department, Roles: roles,
+		Citizen: msg.Citizen, Created: ctx.Height,
+	}
+	if len(a.Roles) == 0 {
+		a.Roles = nil
+	}
+	if err := addAccount(ctx.Store(), a); err != nil {
+		return err
+	}
+	ctx.Emit("identity.account_created", "address", a.Address, "department", a.Department, "citizen", strconv.FormatBool(a.Citizen))
+	return nil
+}
+
+func (m *Module) grantRole(ctx *module.Context, msg *MsgRole) error {
+	if msg.Role == RoleAdmin {
+		return ErrAdminRole
+	}
+	if !m.known(msg.Role) {
+		return ErrUnknownRole.Wrapf("%q", msg.Role)
+	}
+	a, err := member(ctx, msg.Account)
+	if err != nil {
+		return err
+	}
+	if a.Citizen {
+		return ErrCitizenRoles
+	}
+	if hasRole(a.Roles, msg.Role) {
+		return ErrRoleHeld.Wrapf("%s holds %s", a.Address, msg.Role)
+	}
+	a.Roles = module.SortedUnique(append(a.Roles, msg.Role))
+	SetAccount(ctx.Store(), a)
+	ctx.Emit("identity.role_granted", "address", a.Address, "role", msg.Role)
+	return nil
+}
+
+func (m *Module) revokeRole(ctx *module.Context, msg *MsgRole) error {
+	if msg.Role == RoleAdmin {
+		return ErrAdminRole
+	}
+	a, err := member(ctx, msg.Account)
+	if err != nil {
+		return err
+	}
+	if !hasRole(a.Roles, msg.Role) {
+		return ErrRoleNotHeld.Wrapf("%s does not hold %s", a.Address, msg.Role)
+	}
+	a.Roles = removeRole(a.Roles, msg.Role)
+	SetAccount(ctx.Store(), a)
+	ctx.Emit("identity.role_revoked", "address", a.Address, "role", msg.Role)
+	return nil
+}
+
+func (m *Module) rotateKey(ctx *module.Context, msg *MsgRotateKey) error {
+	target := msg.Account
+	if target == "" || target == ctx.Signer.Address {
+		target = ctx.Signer.Address
+	} else if !ctx.Signer.HasRole(RoleAdmin) {
+		return ErrNotAllowed.Wrapf("only a department admin rotates another account's key")
+	}
+	var a *Account
+	var err error
+	if target == ctx.Signer.Address {
+		a, err = GetAccount(ctx.Store(), target)
+	} else {
+		a, err = member(ctx, target)
+	}
+	if err != nil {
+		return err
+	}
+	a.Algorithm, a.PublicKey = msg.Algorithm, msg.PublicKey
+	SetAccount(ctx.Store(), a)
+	ctx.Emit("identity.key_rotated", "address", a.Address)
+	return nil
+}
+
+func (m *Module) disableAccount(ctx *module.Context, msg *MsgDisableAccount) error {
+	a, err := member(ctx, msg.Account)
+	if err != nil {
+		return err
+	}
+	if a.Disabled {
+		return ErrAccountDisabled.Wrapf("%s", a.Address)
+	}
+	a.Disabled = true
+	SetAccount(ctx.Store(), a)
+	ctx.Emit("identity.account_disabled", "address", a.Address)
+	return nil
+}
+
+func (m *Module) propose(ctx *module.Context, msg *MsgPropose) error {
+	if _, err := signerDept(ctx); err != nil {
+		return err
+	}
+	kv := ctx.Store()
+	meta, err := GetMeta(kv)
+	if err != nil {
+		return err
+	}
+	params, err := GetParams(kv)
+	if err != nil {
+		return err
+	}
+	meta.NextProposal++
+	p := &Proposal{
+		ID: meta.NextProposal, Proposer: ctx.Signer.Address, Action: msg.Action,
+		Approvals: []string{ctx.Signer.Department}, Status: StatusOpen,
+		Created: ctx.Height, Expires: ctx.Height + params.ProposalTTL,
+	}
+	module.SetRecord(kv, metaKey, meta)
+	ctx.Emit("identity.proposal_opened", "id", strconv.FormatUint(p.ID, 10), "kind", p.Action.Kind)
+	return m.maybeExecute(ctx, p, params)
+}
+
+func (m *Module) approve(ctx *module.Context, msg *MsgApprove) error {
+	if _, err := signerDept(ctx); err != nil {
+		return err
+	}
+	kv := ctx.Store()
+	p, err := GetProposal(kv, msg.ID)
+	if err != nil {
+		return err
+	}
+	if p.Status != StatusOpen {
+		return ErrProposalClosed.Wrapf("proposal %d is %s", p.ID, p.Status)
+	}
+	if ctx.Height > p.Expires {
+		return ErrProposalClosed.Wrapf("proposal %d expired at height %d", p.ID, p.Expires)
+	}
+	if hasRole(p.Approvals, ctx.Signer.Department) {
+		return ErrAlreadyApproved.Wrapf("%q", ctx.Signer.Department)
+	}
+	p.Approvals = module.SortedUnique(append(p.Approvals, ctx.Signer.Department))
+	params, err := GetParams(kv)
+	if err != nil {
+		return err
+	}
+	ctx.Emit("identity.proposal_approved", "id", strconv.FormatUint(p.ID, 10), "department", ctx.Signer.Department)
+	return m.maybeExecute(ctx, p, params)
+}
+
+// maybeExecute stores the proposal and runs its action once it has m
+// approvals from departments that are still active. A failing action closes
+// the proposal as failed; the approving transaction itself succeeds.
+func (m *Module) maybeExecute(ctx *module.Context, p *Proposal, params *Params) error {
+	kv := ctx.Store()
+	active := p.Approvals[:0:0]
+	for _, d := range p.Approvals {
+		if dept, err := GetDepartment(kv, d); err == nil && !dept.Removed {
+			active = append(active, d)
+		}
+	}
+	if uint32(len(active)) >= params.Threshold {
+		if err := m.execute(ctx, &p.Action); err != nil {
+			p.Status, p.Result = StatusFailed, err.Error()
+		} else {
+			p.Status, p.Result = StatusExecuted, "ok"
+		}
+		p.ExecutedAt = ctx.Height
+		ctx.Emit("identity.proposal_closed", "id", strconv.FormatUint(p.ID, 10), "status", p.Status, "result", p.Result)
+	}
+	module.SetRecord(kv, proposalKey(p.ID), p)
+	return nil
+}
+
+func (m *Module) execute(ctx *module.Context, a *Action) error {
+	kv := ctx.Store()
+	meta, err := GetMeta(kv)
+	if err != nil {
+		return err
+	}
+	params, err := GetParams(kv)
+	if err != nil {
+		return err
+	}
+	switch a.Kind {
+	case KindAddDepartment:
+		if _, ok := kv.Get([]byte(deptKey(a.Department))); ok {
+			return ErrDepartmentExists.Wrapf("%q", a.Department)
+		}
+		d := &Department{ID: a.Department, Name: a.Name, Created: ctx.Height}
+		admin := &Account{Address: crypto.Address(a.Algorithm, a.PublicKey), Algorithm: a.Algorithm, PublicKey: a.PublicKey,
+			Department: a.Department, Roles: []string{RoleAdmin}, Created: ctx.Height}
+		if err := addAccount(kv, admin); err != nil {
+			return err
+		}
+		if a.ValidatorKey != nil {
+			if err := setValidator(ctx, meta, d, a.ValidatorKey, a.Power); err != nil {
+				return err
+			}
+		}
+		meta.Departments++
+		module.SetRecord(kv, deptKey(d.ID), d)
+		ctx.Emit("identity.department_added", "id", d.ID, "admin", admin.Address)
+	case KindRemoveDepartment:
+		d, err := GetDepartment(kv, a.Department)
+		if err != nil {
+			return err
+		}
+		if d.Removed {
+			return ErrDepartmentInactive.Wrapf("%q", d.ID)
+		}
+		if meta.Departments-1 < params.Threshold {
+			return ErrBadThreshold.Wrapf("removing %q would leave %d departments for a threshold of %d", d.ID, meta.Departments-1, params.Threshold)
+		}
+		if d.Validator != nil {
+			if err := setValidator(ctx, meta, d, d.Validator.PublicKey, 0); err != nil {
+				return err
+			}
+		}
+		d.Removed = true
+		meta.Departments--
+		module.SetRecord(kv, deptKey(d.ID), d)
+		ctx.Emit("identity.department_removed", "id", d.ID)
+	case KindSetValidator:
+		d, err := GetDepartment(kv, a.Department)
+		if err != nil {
+			return err
+		}
+		if d.Removed {
+			return ErrDepartmentInactive.Wrapf("%q", d.ID)
+		}
+		if err := setValidator(ctx, meta, d, a.ValidatorKey, a.Power); err != nil {
+			return err
+		}
+		module.SetRecord(kv, deptKey(d.ID), d)
+	case KindGrantAdmin, KindRevokeAdmin:
+		acct, err := GetAccount(kv, a.Account)
+		if err != nil {
+			return err
+		}
+		if acct.Department != a.Department {
+			return ErrOtherDepartment.Wrapf("%s is in %q", acct.Address, acct.Department)
+		}
+		if acct.Citizen {
+			return ErrCitizenRoles
+		}
+		if a.Kind == KindGrantAdmin {
+			if hasRole(acct.Roles, RoleAdmin) {
+				return ErrRoleHeld.Wrapf("%s", acct.Address)
+			}
+			acct.Roles = module.SortedUnique(append(acct.Roles, RoleAdmin))
+		} else {
+			if !hasRole(acct.Roles, RoleAdmin) {
+				return ErrRoleNotHeld.Wrapf("%s", acct.Address)
+			}
+			acct.Roles = removeRole(acct.Roles, RoleAdmin)
+		}
+		SetAccount(kv, acct)
+	case KindSetThreshold:
+		if a.Threshold > meta.Departments {
+			return ErrBadThreshold.Wrapf("%d of %d departments", a.Threshold, meta.Departments)
+		}
+		params.Threshold = a.Threshold
+		module.SetRecord(kv, paramsKey, params)
+	}
+	module.SetRecord(kv, metaKey, meta)
+	return nil
+}
+
+// setValidator gives department d the validator key pub with power (0
+// removes it), replacing any key d had, and asks consensus for the change.
+func setValidator(ctx *module.Context, meta *Meta, d *Department, pub []byte, power int64) error {
+	kv := ctx.Store()
+	if owner, ok := kv.Get([]byte(valKey(pub))); ok && string(owner) != d.ID {
+		return ErrValidatorInUse.Wrapf("owned by %q", owner)
+	}
+	total := meta.TotalPower + power
+	if d.Validator != nil {
+		total -= d.Validator.Power
+	}
+	if total <= 0 {
+		return ErrLastValidator
+	}
+	if d.Validator != nil && string(d.Validator.PublicKey) != string(pub) {
+		ctx.UpdateValidator(d.Validator.PublicKey, 0)
+		kv.Delete([]byte(valKey(d.Validator.PublicKey)))
+	}
+	meta.TotalPower = total
+	if power == 0 {
+		d.Validator = nil
+		kv.Delete([]byte(valKey(pub)))
+	} else {
+		d.Validator = &Validator{PublicKey: pub, Power: power}
+		kv.Set([]byte(valKey(pub)), []byte(d.ID))
+	}
+	ctx.UpdateValidator(pub, power)
+	ctx.Emit("identity.validator_set", "department", d.ID, "public_key", hex.EncodeToString(pub), "power", strconv.FormatInt(power, 10))
+	return nil
+}
+
+func hasRole(roles []string, r string) bool {
+	i := sort.SearchStrings(roles, r)
+	return i < len(roles) && roles[i] == r
+}
+
+func removeRole(roles []string, r string) []string {
+	out := roles[:0:0]
+	for _, x := range roles {
+		if x != r {
+			out = append(out, x)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// Genesis is the identity section of the chain's app_state.
+type Genesis struct {
+	Threshold   uint32              `json:"threshold"`
+	ProposalTTL int64               `json:"proposal_ttl_blocks,omitempty"`
+	Departments []GenesisDepartment `json:"departments"`
+	Accounts    []GenesisAccount    `json:"accounts,omitempty"`
+}
+
+// GenesisDepartment is a founding department with its admins and validator.
+type GenesisDepartment struct {
+	ID        string           `json:"id"`
+	Name      string           `json:"name"`
+	Admins    []GenesisAccount `json:"admins"`
+	Validator *Validator       `json:"validator,omitempty"`
+}
+
+// GenesisAccount is an account created at genesis.
+type GenesisAccount struct {
+	Algorithm  string   `json:"algorithm"`
+	PublicKey  []byte   `json:"public_key"`
+	Department string   `json:"department,omitempty"`
+	Roles      []string `json:"roles,omitempty"`
+	Citizen    bool     `json:"citizen,omitempty"`
+}
+
+// DefaultProposalTTL is how long proposals stay open unless genesis says
+// otherwise: about a week at one block per second.
+const DefaultProposalTTL = 7 * 24 * 3600
+
+// InitGenesis writes the founding consortium.
+func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
+	var g Genesis
+	if raw == nil {
+		return ErrBadGenesis.Wrapf("no identity section")
+	}
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return ErrBadGenesis.Wrapf("%v", err)
+	}
+	if g.ProposalTTL == 0 {
+		g.ProposalTTL = DefaultProposalTTL
+	}
+	n := uint32(len(g.Departments))
+	if g.Threshold == 0 || g.Threshold > n {
+		return ErrBadThreshold.Wrapf("%d of %d departments", g.Threshold, n)
+	}
+	kv := ctx.Store()
+	meta := &Meta{}
+	for _, gd := range g.Departments {
+		if !ValidDepartmentID(gd.ID) {
+			return ErrBadGenesis.Wrapf("department id %q", gd.ID)
+		}
+		if _, ok := kv.Get([]byte(deptKey(gd.ID))); ok {
+			return ErrDepartmentExists.Wrapf("%q", gd.ID)
+		}
+		d := &Department{ID: gd.ID, Name: gd.Name}
+		if gd.Validator != nil {
+			if err := checkValidatorKey(gd.Validator.PublicKey); err != nil {
+				return err
+			}
+			if err := setValidator(ctx, meta, d, gd.Validator.PublicKey, gd.Validator.Power); err != nil {
+				return err
+			}
+		}
+		module.SetRecord(kv, deptKey(d.ID), d)
+		meta.Departments++
+		if len(gd.Admins) == 0 {
+			return ErrBadGenesis.Wrapf("department %q has no admin", gd.ID)
+		}
+		for _, ga := range gd.Admins {
+			ga.Department, ga.Roles = gd.ID, append(ga.Roles, RoleAdmin)
+			g.Accounts = append(g.Accounts, ga)
+		}
+	}
+	if meta.TotalPower <= 0 {
+		return ErrBadGenesis.Wrapf("no department has a validator")
+	}
+	for _, ga := range g.Accounts {
+		if err := checkKey(ga.Algorithm, ga.PublicKey); err != nil {
+			return err
+		}
+		if _, err := GetDepartment(kv, ga.Department); err != nil {
+			return err
+		}
+		roles := module.SortedUnique(ga.Roles)
+		for _, r := range roles {
+			if !m.known(r) {
+				return ErrUnknownRole.Wrapf("%q", r)
+			}
+		}
+		if len(roles) == 0 {
+			roles = nil
+		}
+		a := &Account{Address: crypto.Address(ga.Algorithm, ga.PublicKey), Algorithm: ga.Algorithm, PublicKey: ga.PublicKey,
+			Department: ga.Department, Roles: roles, Citizen: ga.Citizen}
+		if err := addAccount(kv, a); err != nil {
+			return err
+		}
+	}
+	module.SetRecord(kv, paramsKey, &Params{Threshold: g.Threshold, ProposalTTL: g.ProposalTTL})
+	module.SetRecord(kv, metaKey, meta)
+	return nil
+}
+
+// MemberPrefix is the state prefix (under "identity/") listing a
+// department's accounts, for queries.
+func MemberPrefix(dept string) string { return fmt.Sprintf("member/%s/", dept) }
+
+// DepartmentPrefix lists departments.
+const DepartmentPrefix = "dept/"
+
+// ProposalPrefix lists proposals.
+const ProposalPrefix = "prop/"
