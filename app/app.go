@@ -42,6 +42,10 @@ type Options struct {
 	OnCommit func(CommittedBlock)
 	// Logf logs what operators should see; nil discards.
 	Logf func(format string, args ...any)
+	// Noop accepts every transaction and executes nothing: no decoding,
+	// signatures, state or log. Only `govchain bench --noop` uses it, to
+	// measure the consensus engine's own cost with the same configuration.
+	Noop bool
 }
 
 // CommittedBlock describes a block after Commit.
@@ -55,6 +59,7 @@ type CommittedBlock struct {
 // TxOutcome is one transaction's result.
 type TxOutcome struct {
 	Hash     [32]byte
+	Height   int64
 	Code     uint32
 	Log      string
 	LogIndex uint64
@@ -372,6 +377,9 @@ func errorResponse(e *module.Error) *abci.ResponseCheckTx {
 // well-formed, signed for this chain by the account's current key, with the
 // next sequence number, and each message allowed to the signer.
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	if a.opts.Noop {
+		return &abci.ResponseCheckTx{}, nil
+	}
 	a.mu.RLock()
 	chainID := a.chainID
 	a.mu.RUnlock()
@@ -397,6 +405,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	a.mu.RUnlock()
 	if req.Height != prev.Height+1 {
 		return nil, fmt.Errorf("app: asked to finalize height %d after %d", req.Height, prev.Height)
+	}
+	if a.opts.Noop {
+		return a.finalizeNoop(req, prev), nil
 	}
 	block := newCache(a.committedGetter(prev.Height))
 
@@ -442,7 +453,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 			Entry:  ledger.Entry{TxHash: d.hash[:], Height: uint64(req.Height), Code: res.Code, EventsHash: ledger.EventsHash(events)},
 			Detail: ledger.Detail{Tx: req.Txs[i], TxIndex: uint32(i), Log: res.Log, Events: events},
 		}
-		outs[i] = TxOutcome{Hash: d.hash, Code: res.Code, Log: res.Log, LogIndex: prev.LogSize + uint64(i)}
+		outs[i] = TxOutcome{Hash: d.hash, Height: req.Height, Code: res.Code, Log: res.Log, LogIndex: prev.LogSize + uint64(i)}
 	}
 	resp.ValidatorUpdates = abciValidatorUpdates(valUpdates)
 
@@ -463,6 +474,23 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	a.pending = &pendingBlock{batch: b, meta: m, txs: outs, time: req.Time}
 	a.mu.Unlock()
 	return resp, nil
+}
+
+func (a *App) finalizeNoop(req *abci.RequestFinalizeBlock, prev Meta) *abci.ResponseFinalizeBlock {
+	resp := &abci.ResponseFinalizeBlock{TxResults: make([]*abci.ExecTxResult, len(req.Txs)), AppHash: prev.AppHash}
+	outs := make([]TxOutcome, len(req.Txs))
+	for i, raw := range req.Txs {
+		resp.TxResults[i] = &abci.ExecTxResult{}
+		outs[i] = TxOutcome{Hash: tx.Hash(raw), Height: req.Height}
+	}
+	m := prev
+	m.Height, m.Time = req.Height, req.Time.UnixNano()
+	b := a.db.NewBatch()
+	a.writeMeta(b, m)
+	a.mu.Lock()
+	a.pending = &pendingBlock{batch: b, meta: m, txs: outs, time: req.Time}
+	a.mu.Unlock()
+	return resp
 }
 
 // deliver executes one authenticated transaction against the block overlay.

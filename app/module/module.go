@@ -162,11 +162,24 @@ func SetRecord(kv KV, key string, v any) { kv.Set([]byte(key), codec.MustMarshal
 type Handler func(ctx *Context, body []byte) error
 
 // Route declares a message type, the roles that may send it (any one of
-// them; none means any active account) and its handler.
+// them; none means any active account), its handler, and a decoder of its
+// body into the typed message (for readers such as the API).
 type Route struct {
 	Type    string
 	Roles   []string
 	Handler Handler
+	Decode  func(body []byte) (any, error)
+}
+
+// NewRoute declares a typed message route.
+func NewRoute[M any](typ string, roles []string, fn func(ctx *Context, msg *M) error) Route {
+	return Route{Type: typ, Roles: roles, Handler: Handle(fn), Decode: func(body []byte) (any, error) {
+		var m M
+		if err := codec.Unmarshal(body, &m); err != nil {
+			return nil, err
+		}
+		return &m, nil
+	}}
 }
 
 // Validator is implemented by message bodies with stateless checks.

@@ -37,13 +37,13 @@ func (m *Module) known(role string) bool {
 // Routes declares each message with the roles it needs.
 func (m *Module) Routes() []module.Route {
 	return []module.Route{
-		{Type: TypeCreateAccount, Roles: []string{RoleAdmin, RoleRegistrar}, Handler: module.Handle(m.createAccount)},
-		{Type: TypeGrantRole, Roles: []string{RoleAdmin}, Handler: module.Handle(m.grantRole)},
-		{Type: TypeRevokeRole, Roles: []string{RoleAdmin}, Handler: module.Handle(m.revokeRole)},
-		{Type: TypeRotateKey, Handler: module.Handle(m.rotateKey)},
-		{Type: TypeDisableAccount, Roles: []string{RoleAdmin}, Handler: module.Handle(m.disableAccount)},
-		{Type: TypePropose, Roles: []string{RoleAdmin}, Handler: module.Handle(m.propose)},
-		{Type: TypeApprove, Roles: []string{RoleAdmin}, Handler: module.Handle(m.approve)},
+		module.NewRoute(TypeCreateAccount, []string{RoleAdmin, RoleRegistrar}, m.createAccount),
+		module.NewRoute(TypeGrantRole, []string{RoleAdmin}, m.grantRole),
+		module.NewRoute(TypeRevokeRole, []string{RoleAdmin}, m.revokeRole),
+		module.NewRoute(TypeRotateKey, nil, m.rotateKey),
+		module.NewRoute(TypeDisableAccount, []string{RoleAdmin}, m.disableAccount),
+		module.NewRoute(TypePropose, []string{RoleAdmin}, m.propose),
+		module.NewRoute(TypeApprove, []string{RoleAdmin}, m.approve),
 	}
 }
 

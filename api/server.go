@@ -1,0 +1,766 @@
+// Package api is govchain's HTTP JSON API under /v1/: status, blocks,
+// transactions with results, accounts, departments, proposals, state with
+// proofs, transaction submission, the OpenAPI document and Prometheus
+// metrics. Errors are application/problem+json (RFC 9457) and never carry
+// internal details.
+//
+// Reads are open; writes are signed transactions. The package reads the
+// application (app) and talks to consensus through the Chain interface, so
+// it never imports node or CometBFT's node packages.
+package api
+
+import (
+	"context"
+	_ "embed"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/ledger"
+	"github.com/govchain/govchain/store"
+	"github.com/govchain/govchain/tx"
+	"github.com/govchain/govchain/x/identity"
+)
+
+// Errors a Chain returns from CheckTx.
+var (
+	ErrMempoolFull = errors.New("mempool is full")
+	ErrInMempool   = errors.New("transaction is already in the mempool")
+)
+
+// Chain is what the API needs from the consensus engine.
+type Chain interface {
+	// CheckTx submits a tx to the mempool and returns the app's verdict.
+	CheckTx(ctx context.Context, raw []byte) (*abci.ResponseCheckTx, error)
+	// Watch delivers the outcome of the tx with this hash when it commits.
+	Watch(hash [32]byte) (<-chan app.TxOutcome, func())
+	// Block returns a committed block (nil when absent).
+	Block(height int64) *cmttypes.Block
+	LatestBlockHeight() int64
+	MempoolSize() int
+	Info() NodeInfo
+}
+
+// NodeInfo describes the serving node.
+type NodeInfo struct {
+	Moniker    string `json:"moniker"`
+	NodeID     string `json:"node_id"`
+	Validator  string `json:"validator_address,omitempty"`
+	CatchingUp bool   `json:"catching_up"`
+}
+
+// Server serves the API.
+type Server struct {
+	app     *app.App
+	chain   Chain
+	metrics *Metrics
+	logf    func(string, ...any)
+	mux     *http.ServeMux
+	routes  []string // "METHOD /path", for the OpenAPI consistency test
+	extra   http.Handler
+}
+
+// MaxBodyBytes bounds request bodies (a batch of transactions).
+const MaxBodyBytes = 8 << 20
+
+// New builds the API server. web, if not nil, serves everything outside
+// /v1/, /healthz and /metrics.
+func New(a *app.App, c Chain, m *Metrics, logf func(string, ...any), web http.Handler) *Server {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	s := &Server{app: a, chain: c, metrics: m, logf: logf, mux: http.NewServeMux(), extra: web}
+	s.handle("GET /healthz", s.healthz)
+	s.handle("GET /v1/status", s.status)
+	s.handle("GET /v1/blocks/{height}", s.block)
+	s.handle("GET /v1/txs/{hash}", s.getTx)
+	s.handle("POST /v1/txs", s.postTx)
+	s.handle("POST /v1/txs/batch", s.postBatch)
+	s.handle("GET /v1/accounts/{address}", s.account)
+	s.handle("GET /v1/departments", s.departments)
+	s.handle("GET /v1/departments/{id}", s.department)
+	s.handle("GET /v1/departments/{id}/accounts", s.departmentAccounts)
+	s.handle("GET /v1/roles", s.roles)
+	s.handle("GET /v1/proposals", s.proposals)
+	s.handle("GET /v1/proposals/{id}", s.proposal)
+	s.handle("GET /v1/state/{key...}", s.state)
+	s.handle("GET /v1/codes", s.codes)
+	s.handle("GET /v1/openapi.json", s.openapi)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, notFound("no such endpoint: %s %s", r.Method, r.URL.Path))
+	})
+	if web != nil {
+		s.mux.Handle("/", web)
+	}
+	return s
+}
+
+func (s *Server) handle(pattern string, h handlerFunc) {
+	s.routes = append(s.routes, pattern)
+	s.mux.HandleFunc(pattern, s.wrap(h))
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Routes lists "METHOD /path" patterns served under /v1 and /healthz.
+func (s *Server) Routes() []string { return append([]string{}, s.routes...) }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	if s.app.LastCommitted().Height < 0 {
+		return problem(http.StatusServiceUnavailable, "no genesis yet")
+	}
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// Status is the answer of /v1/status.
+type Status struct {
+	ChainID      string   `json:"chain_id"`
+	LatestHeight int64    `json:"latest_height"`
+	LatestTime   string   `json:"latest_time"`
+	AppHash      string   `json:"app_hash"`
+	StateRoot    string   `json:"state_root"`
+	LogRoot      string   `json:"log_root"`
+	LogSize      uint64   `json:"log_size"`
+	MempoolSize  int      `json:"mempool_size"`
+	Node         NodeInfo `json:"node"`
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
+	m := s.app.LastCommitted()
+	return writeJSON(w, http.StatusOK, Status{
+		ChainID: s.app.ChainID(), LatestHeight: m.Height, LatestTime: time.Unix(0, m.Time).UTC().Format(time.RFC3339Nano),
+		AppHash: hex.EncodeToString(m.AppHash), StateRoot: hex.EncodeToString(m.StateRoot),
+		LogRoot: hex.EncodeToString(m.LogRoot), LogSize: m.LogSize,
+		MempoolSize: s.chain.MempoolSize(), Node: s.chain.Info(),
+	})
+}
+
+// BlockView is a block as the API shows it.
+type BlockView struct {
+	Height          int64    `json:"height"`
+	Hash            string   `json:"hash"`
+	Time            string   `json:"time"`
+	ChainID         string   `json:"chain_id"`
+	Proposer        string   `json:"proposer_address"`
+	AppHash         string   `json:"app_hash"`
+	LastBlockHash   string   `json:"last_block_hash"`
+	ValidatorsHash  string   `json:"validators_hash"`
+	LastCommitSigns int      `json:"last_commit_signatures"`
+	NumTxs          int      `json:"num_txs"`
+	Txs             []string `json:"txs"`
+}
+
+func (s *Server) block(w http.ResponseWriter, r *http.Request) error {
+	hs := r.PathValue("height")
+	var h int64
+	if hs == "latest" {
+		h = s.chain.LatestBlockHeight()
+	} else {
+		var err error
+		if h, err = strconv.ParseInt(hs, 10, 64); err != nil || h <= 0 {
+			return badRequest("height must be a positive integer or \"latest\"")
+		}
+	}
+	b := s.chain.Block(h)
+	if b == nil {
+		return notFound("no block at height %d", h)
+	}
+	v := BlockView{
+		Height: b.Height, Hash: hex.EncodeToString(b.Hash()), Time: b.Time.UTC().Format(time.RFC3339Nano), ChainID: b.ChainID,
+		Proposer: hex.EncodeToString(b.ProposerAddress), AppHash: hex.EncodeToString(b.AppHash),
+		LastBlockHash: hex.EncodeToString(b.LastBlockID.Hash), ValidatorsHash: hex.EncodeToString(b.ValidatorsHash),
+		NumTxs: len(b.Txs), Txs: []string{},
+	}
+	if b.LastCommit != nil {
+		for _, sig := range b.LastCommit.Signatures {
+			if sig.BlockIDFlag == cmttypes.BlockIDFlagCommit {
+				v.LastCommitSigns++
+			}
+		}
+	}
+	for _, t := range b.Txs {
+		v.Txs = append(v.Txs, hex.EncodeToString(t.Hash()))
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+// TxView is a committed transaction with its result.
+type TxView struct {
+	Hash       string         `json:"hash"`
+	Height     uint64         `json:"height"`
+	Index      uint32         `json:"index"`
+	LogIndex   uint64         `json:"log_index"`
+	Code       uint32         `json:"code"`
+	Log        string         `json:"log,omitempty"`
+	Events     []ledger.Event `json:"events"`
+	EventsHash string         `json:"events_hash"`
+	Tx         TxBodyView     `json:"tx"`
+	Raw        string         `json:"raw"`
+}
+
+// TxBodyView is a decoded transaction.
+type TxBodyView struct {
+	ChainID   string       `json:"chain_id"`
+	Signer    string       `json:"signer"`
+	Sequence  uint64       `json:"sequence"`
+	Memo      string       `json:"memo,omitempty"`
+	Msgs      []MsgView    `json:"msgs"`
+	Signature tx.Signature `json:"signature"`
+}
+
+// MsgView is a message with its body decoded where the type is known.
+type MsgView struct {
+	Type string `json:"type"`
+	Body any    `json:"body"`
+}
+
+func (s *Server) decodeTx(raw []byte) (TxBodyView, bool) {
+	t, err := tx.Decode(raw)
+	if err != nil {
+		return TxBodyView{}, false
+	}
+	v := TxBodyView{ChainID: t.Body.ChainID, Signer: t.Body.Signer, Sequence: t.Body.Sequence, Memo: t.Body.Memo, Signature: t.Signature}
+	routes := s.app.Routes()
+	for _, m := range t.Body.Msgs {
+		mv := MsgView{Type: m.Type, Body: base64.StdEncoding.EncodeToString(m.Body)}
+		if r, ok := routes[m.Type]; ok && r.Decode != nil {
+			if b, err := r.Decode(m.Body); err == nil {
+				mv.Body = b
+			}
+		}
+		v.Msgs = append(v.Msgs, mv)
+	}
+	return v, true
+}
+
+func parseHash(s string) ([32]byte, error) {
+	var h [32]byte
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != 32 {
+		return h, badRequest("hash must be 64 hex digits")
+	}
+	copy(h[:], b)
+	return h, nil
+}
+
+func (s *Server) getTx(w http.ResponseWriter, r *http.Request) error {
+	h, err := parseHash(strings.ToLower(r.PathValue("hash")))
+	if err != nil {
+		return err
+	}
+	v, err := s.txView(h)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) txView(h [32]byte) (*TxView, error) {
+	idx, err := s.app.Log().Find(h[:])
+	if errors.Is(err, ledger.ErrNotFound) {
+		return nil, notFound("no committed transaction %x", h)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e, d, err := s.app.Log().Entry(idx)
+	if err != nil {
+		return nil, err
+	}
+	body, _ := s.decodeTx(d.Tx)
+	evs := d.Events
+	if evs == nil {
+		evs = []ledger.Event{}
+	}
+	return &TxView{
+		Hash: hex.EncodeToString(e.TxHash), Height: e.Height, Index: d.TxIndex, LogIndex: idx, Code: e.Code, Log: d.Log,
+		Events: evs, EventsHash: hex.EncodeToString(e.EventsHash), Tx: body, Raw: base64.StdEncoding.EncodeToString(d.Tx),
+	}, nil
+}
+
+// SubmitRequest is the JSON body of POST /v1/txs.
+type SubmitRequest struct {
+	Tx string `json:"tx"` // base64 of the canonical CBOR bytes
+}
+
+// BatchRequest is the JSON body of POST /v1/txs/batch.
+type BatchRequest struct {
+	Txs []string `json:"txs"`
+}
+
+// SubmitResult is the outcome of one submission.
+type SubmitResult struct {
+	Hash      string `json:"hash"`
+	Code      uint32 `json:"code"`
+	Codespace string `json:"codespace,omitempty"`
+	Log       string `json:"log,omitempty"`
+	// Committed is set when the request waited for the commit.
+	Committed bool   `json:"committed"`
+	Height    int64  `json:"height,omitempty"`
+	LogIndex  uint64 `json:"log_index,omitempty"`
+}
+
+func readJSON(r *http.Request, v any) error {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "" && ct != "application/json" {
+		return problem(http.StatusUnsupportedMediaType, "send application/json (or application/cbor to POST /v1/txs)")
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, MaxBodyBytes+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("malformed JSON body: %v", err)
+	}
+	if dec.More() {
+		return badRequest("malformed JSON body: trailing data")
+	}
+	return nil
+}
+
+func decodeB64(s string) ([]byte, error) {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, badRequest("tx must be standard base64: %v", err)
+	}
+	if len(b) == 0 {
+		return nil, badRequest("tx is empty")
+	}
+	return b, nil
+}
+
+// waitMode parses ?wait=commit|none and ?timeout=.
+func waitMode(r *http.Request) (bool, time.Duration, error) {
+	wait := false
+	switch r.URL.Query().Get("wait") {
+	case "", "none", "false":
+	case "commit", "true":
+		wait = true
+	default:
+		return false, 0, badRequest("wait must be commit or none")
+	}
+	timeout := 30 * time.Second
+	if ts := r.URL.Query().Get("timeout"); ts != "" {
+		d, err := time.ParseDuration(ts)
+		if err != nil || d <= 0 || d > 5*time.Minute {
+			return false, 0, badRequest("timeout must be a duration up to 5m, e.g. 10s")
+		}
+		timeout = d
+	}
+	return wait, timeout, nil
+}
+
+func (s *Server) postTx(w http.ResponseWriter, r *http.Request) error {
+	wait, timeout, err := waitMode(r)
+	if err != nil {
+		return err
+	}
+	var raw []byte
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "application/cbor" {
+		raw, err = io.ReadAll(io.LimitReader(r.Body, tx.MaxTxBytes+1))
+		if err != nil {
+			return badRequest("reading body: %v", err)
+		}
+		if len(raw) == 0 {
+			return badRequest("empty body")
+		}
+	} else {
+		var req SubmitRequest
+		if err := readJSON(r, &req); err != nil {
+			return err
+		}
+		if raw, err = decodeB64(req.Tx); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	res := s.submit(ctx, [][]byte{raw}, wait)[0]
+	if res.err != nil {
+		return res.err
+	}
+	status := http.StatusOK
+	if !wait {
+		status = http.StatusAccepted
+	}
+	if res.Code != 0 && !res.Committed {
+		p := problem(http.StatusUnprocessableEntity, "%s", res.Log)
+		p.Code, p.Codespace = res.Code, res.Codespace
+		return p
+	}
+	return writeJSON(w, status, res.SubmitResult)
+}
+
+func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
+	wait, timeout, err := waitMode(r)
+	if err != nil {
+		return err
+	}
+	var req BatchRequest
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	if len(req.Txs) == 0 || len(req.Txs) > 1000 {
+		return badRequest("a batch holds 1 to 1000 transactions")
+	}
+	raws := make([][]byte, len(req.Txs))
+	for i, t := range req.Txs {
+		if raws[i], err = decodeB64(t); err != nil {
+			return badRequest("tx %d: %s", i, err.(*Problem).Detail)
+		}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	out := make([]SubmitResult, len(raws))
+	for i, res := range s.submit(ctx, raws, wait) {
+		if res.err != nil {
+			var p *Problem
+			if !errors.As(res.err, &p) {
+				s.logf("api: batch submit: %v", res.err)
+				p = problem(http.StatusInternalServerError, "internal error")
+			}
+			res.Code, res.Log = 0, p.Detail
+			res.Codespace = "api"
+		}
+		out[i] = res.SubmitResult
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"results": out})
+}
+
+type submitOutcome struct {
+	SubmitResult
+	err error
+}
+
+// submit sends txs to the mempool in order and, with wait, waits for each
+// accepted one to commit.
+func (s *Server) submit(ctx context.Context, raws [][]byte, wait bool) []submitOutcome {
+	out := make([]submitOutcome, len(raws))
+	chans := make([]<-chan app.TxOutcome, len(raws))
+	for i, raw := range raws {
+		h := tx.Hash(raw)
+		out[i].Hash = hex.EncodeToString(h[:])
+		if len(raw) > tx.MaxTxBytes {
+			out[i].Code, out[i].Codespace, out[i].Log = app.ErrTxTooLarge.Code, "app", app.ErrTxTooLarge.Msg
+			s.metrics.ObserveRejected(out[i].Code)
+			continue
+		}
+		var cancel func()
+		if wait {
+			chans[i], cancel = s.chain.Watch(h)
+			defer cancel()
+		}
+		resp, err := s.chain.CheckTx(ctx, raw)
+		switch {
+		case errors.Is(err, ErrInMempool):
+			// Seen before: report its committed result if it has one;
+			// otherwise it is pending, so accept (and wait, if asked).
+			if v, ferr := s.txView(h); ferr == nil {
+				out[i].SubmitResult = SubmitResult{Hash: v.Hash, Code: v.Code, Log: v.Log, Committed: true, Height: int64(v.Height), LogIndex: v.LogIndex}
+				chans[i] = nil
+			}
+		case errors.Is(err, ErrMempoolFull):
+			out[i].err = problem(http.StatusServiceUnavailable, "mempool is full; retry later")
+			chans[i] = nil
+			continue
+		case err != nil:
+			out[i].err = err
+			chans[i] = nil
+			continue
+		case resp.Code != 0:
+			if v, ferr := s.txView(h); ferr == nil {
+				// Already committed (a resubmission): report that result.
+				out[i].SubmitResult = SubmitResult{Hash: v.Hash, Code: v.Code, Log: v.Log, Committed: true, Height: int64(v.Height), LogIndex: v.LogIndex}
+			} else {
+				out[i].Code, out[i].Codespace, out[i].Log = resp.Code, resp.Codespace, resp.Log
+				s.metrics.ObserveRejected(resp.Code)
+			}
+			chans[i] = nil
+			continue
+		}
+	}
+	if !wait {
+		return out
+	}
+	for i, ch := range chans {
+		if ch == nil {
+			continue
+		}
+		select {
+		case o := <-ch:
+			out[i].Code, out[i].Log, out[i].Committed = o.Code, o.Log, true
+			out[i].Height, out[i].LogIndex = o.Height, o.LogIndex
+			if o.Code != 0 {
+				out[i].Codespace = codespace(o.Code)
+			}
+		case <-ctx.Done():
+			out[i].err = problem(http.StatusGatewayTimeout, "not committed before the timeout; it may still commit (GET /v1/txs/%s)", out[i].Hash)
+		}
+	}
+	return out
+}
+
+func codespace(code uint32) string {
+	if e, ok := module.Codes()[code]; ok {
+		return e.Codespace
+	}
+	return ""
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.app.Account(r.PathValue("address"))
+	if errors.Is(err, identity.ErrUnknownAccount) {
+		return notFound("no account %q", r.PathValue("address"))
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, a)
+}
+
+func limit(r *http.Request) (int, error) {
+	ls := r.URL.Query().Get("limit")
+	if ls == "" {
+		return 100, nil
+	}
+	n, err := strconv.Atoi(ls)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, badRequest("limit must be 1 to 1000")
+	}
+	return n, nil
+}
+
+func (s *Server) departments(w http.ResponseWriter, r *http.Request) error {
+	ds, err := app.List[identity.Department](s.app, identity.DepartmentPrefix, 0)
+	if err != nil {
+		return err
+	}
+	p, m, err := s.app.Params()
+	if err != nil {
+		return err
+	}
+	if ds == nil {
+		ds = []identity.Department{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"departments": ds, "threshold": p.Threshold, "active": m.Departments, "total_power": m.TotalPower})
+}
+
+func (s *Server) department(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.app.Department(r.PathValue("id"))
+	if errors.Is(err, identity.ErrUnknownDepartment) {
+		return notFound("no department %q", r.PathValue("id"))
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) departmentAccounts(w http.ResponseWriter, r *http.Request) error {
+	n, err := limit(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.app.Department(r.PathValue("id")); err != nil {
+		return notFound("no department %q", r.PathValue("id"))
+	}
+	addrs, err := s.app.Members(r.PathValue("id"), n)
+	if err != nil {
+		return err
+	}
+	accts := []*identity.Account{}
+	for _, a := range addrs {
+		acct, err := s.app.Account(a)
+		if err != nil {
+			return err
+		}
+		accts = append(accts, acct)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"accounts": accts})
+}
+
+// RoleView says which messages a role allows.
+type RoleView struct {
+	Role     string   `json:"role"`
+	Messages []string `json:"messages"`
+}
+
+func (s *Server) roles(w http.ResponseWriter, r *http.Request) error {
+	byRole := map[string][]string{}
+	var open []string
+	for typ, rt := range s.app.Routes() {
+		if len(rt.Roles) == 0 {
+			open = append(open, typ)
+		}
+		for _, role := range rt.Roles {
+			byRole[role] = append(byRole[role], typ)
+		}
+	}
+	out := []RoleView{}
+	for role, msgs := range byRole {
+		sort.Strings(msgs)
+		out = append(out, RoleView{Role: role, Messages: msgs})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Role < out[j].Role })
+	sort.Strings(open)
+	return writeJSON(w, http.StatusOK, map[string]any{"roles": out, "any_account": open})
+}
+
+func (s *Server) proposals(w http.ResponseWriter, r *http.Request) error {
+	n, err := limit(r)
+	if err != nil {
+		return err
+	}
+	ps, err := app.List[identity.Proposal](s.app, identity.ProposalPrefix, n)
+	if err != nil {
+		return err
+	}
+	if ps == nil {
+		ps = []identity.Proposal{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"proposals": ps})
+}
+
+func (s *Server) proposal(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return badRequest("id must be a number")
+	}
+	p, err := s.app.Proposal(id)
+	if errors.Is(err, identity.ErrUnknownProposal) {
+		return notFound("no proposal %d", id)
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+// ProofView is a state proof in JSON (hashes in hex); docs/proofs.md.
+type ProofView struct {
+	Siblings []string       `json:"siblings"`
+	Leaf     *ProofLeafView `json:"leaf,omitempty"`
+}
+
+// ProofLeafView is the leaf ending a proof path.
+type ProofLeafView struct {
+	KeyHash   string `json:"key_hash"`
+	ValueHash string `json:"value_hash"`
+}
+
+// StateView answers GET /v1/state/{key}.
+type StateView struct {
+	Key       string     `json:"key"`
+	Height    int64      `json:"height"`
+	Found     bool       `json:"found"`
+	Value     string     `json:"value,omitempty"` // base64
+	Proof     *ProofView `json:"proof,omitempty"`
+	StateRoot string     `json:"state_root,omitempty"`
+	LogRoot   string     `json:"log_root,omitempty"`
+	LogSize   uint64     `json:"log_size,omitempty"`
+	AppHash   string     `json:"app_hash,omitempty"`
+}
+
+// NewProofView renders a store proof.
+func NewProofView(p *store.Proof) *ProofView {
+	v := &ProofView{Siblings: make([]string, len(p.Siblings))}
+	for i, s := range p.Siblings {
+		v.Siblings[i] = hex.EncodeToString(s[:])
+	}
+	if p.Leaf != nil {
+		v.Leaf = &ProofLeafView{KeyHash: hex.EncodeToString(p.Leaf.KeyHash[:]), ValueHash: hex.EncodeToString(p.Leaf.ValueHash[:])}
+	}
+	return v
+}
+
+func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
+	key := r.PathValue("key")
+	if err := store.CheckKey([]byte(key)); err != nil {
+		return badRequest("%v", err)
+	}
+	height := int64(-1)
+	if hs := r.URL.Query().Get("height"); hs != "" {
+		h, err := strconv.ParseInt(hs, 10, 64)
+		if err != nil || h < 0 {
+			return badRequest("height must be a non-negative integer")
+		}
+		height = h
+	}
+	prove := r.URL.Query().Get("prove") == "true"
+	v := StateView{Key: key}
+	if !prove {
+		val, ok, err := s.app.Get([]byte(key), height)
+		if err != nil {
+			return stateError(err)
+		}
+		v.Height = height
+		if height < 0 {
+			v.Height = s.app.LastCommitted().Height
+		}
+		v.Found = ok
+		if ok {
+			v.Value = base64.StdEncoding.EncodeToString(val)
+		}
+		return writeJSON(w, http.StatusOK, v)
+	}
+	val, p, m, err := s.app.Prove([]byte(key), height)
+	if err != nil {
+		return stateError(err)
+	}
+	v.Height, v.Found, v.Proof = m.Height, val != nil, NewProofView(p)
+	if val != nil {
+		v.Value = base64.StdEncoding.EncodeToString(val)
+	}
+	v.StateRoot, v.LogRoot, v.LogSize, v.AppHash = hex.EncodeToString(m.StateRoot), hex.EncodeToString(m.LogRoot), m.LogSize, hex.EncodeToString(m.AppHash)
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func stateError(err error) error {
+	switch {
+	case errors.Is(err, app.ErrNoHeight), errors.Is(err, store.ErrNoVersion):
+		return notFound("%v", err)
+	case errors.Is(err, store.ErrPruned):
+		return problem(http.StatusGone, "%v", err)
+	}
+	return err
+}
+
+// CodeView documents one result code.
+type CodeView struct {
+	Code      uint32 `json:"code"`
+	Codespace string `json:"codespace"`
+	Message   string `json:"message"`
+}
+
+func (s *Server) codes(w http.ResponseWriter, r *http.Request) error {
+	var out []CodeView
+	for c, e := range module.Codes() {
+		out = append(out, CodeView{Code: c, Codespace: e.Codespace, Message: e.Msg})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return writeJSON(w, http.StatusOK, map[string]any{"codes": out})
+}
+
+//go:embed openapi.json
+var openapiDoc []byte
+
+func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write(openapiDoc)
+	return err
+}

@@ -1,0 +1,148 @@
+package node
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	cmttypes "github.com/cometbft/cometbft/types"
+
+	"github.com/govchain/govchain/crypto"
+	"github.com/govchain/govchain/x/identity"
+)
+
+// Home is a node's directory:
+//
+//	config/config.toml             CometBFT settings (consensus, p2p, mempool, RPC)
+//	config/app.toml                govchain settings (API address, pruning, log level)
+//	config/genesis.json            the chain's genesis (CometBFT format, app_state inside)
+//	config/node_key.json           p2p identity
+//	config/priv_validator_key.json the validator's consensus key (mode 0600)
+//	data/                          CometBFT's block store and state
+//	data/govchain.db/              govchain's Pebble database (state tree and record log)
+//	keys/<name>.json               account keys (mode 0600; dev and demo only)
+type Home string
+
+func (h Home) path(p ...string) string        { return filepath.Join(append([]string{string(h)}, p...)...) }
+func (h Home) ConfigFile() string             { return h.path("config", "config.toml") }
+func (h Home) AppConfigFile() string          { return h.path("config", "app.toml") }
+func (h Home) GenesisFile() string            { return h.path("config", "genesis.json") }
+func (h Home) KeysDir() string                { return h.path("keys") }
+func (h Home) DBDir() string                  { return h.path("data", "govchain.db") }
+func (h Home) KeyFile(name string) string     { return h.path("keys", name+".json") }
+func (h Home) PrivValidatorKeyFile() string   { return h.path("config", "priv_validator_key.json") }
+func (h Home) PrivValidatorStateFile() string { return h.path("data", "priv_validator_state.json") }
+func (h Home) NodeKeyFile() string            { return h.path("config", "node_key.json") }
+
+// Exists reports whether the home holds a genesis file.
+func (h Home) Exists() bool {
+	_, err := os.Stat(h.GenesisFile())
+	return err == nil
+}
+
+// DevChainID is the chain-id of the embedded development chain.
+const DevChainID = "govchain-dev"
+
+// DemoDepartment is a department of the demo consortium.
+type DemoDepartment struct {
+	ID, Name string
+}
+
+// DemoDepartments is the dev chain's consortium; the first runs the validator.
+var DemoDepartments = []DemoDepartment{
+	{"mof", "Ministry of Finance 财政部"},
+	{"nrb", "Natural Resources Bureau 自然资源局"},
+	{"cab", "Civil Affairs Bureau 民政局"},
+	{"ec", "Election Commission 选举委员会"},
+}
+
+// AdminKeyName is the key file name of a department's admin.
+func AdminKeyName(dept string) string { return dept + "-admin" }
+
+// DevOptions adjust a development home.
+type DevOptions struct {
+	// P2P and RPC are CometBFT's listen addresses ("" = the defaults
+	// tcp://127.0.0.1:26656 and :26657; port 0 picks a free port).
+	P2P, RPC string
+	// HTTP is the API address written to app.toml ("" = 127.0.0.1:8080).
+	HTTP string
+}
+
+// InitDev creates a single-validator development chain in home: CometBFT
+// config, validator and node keys, one admin key per demo department, and a
+// genesis with the demo consortium. It refuses to touch an existing home.
+func InitDev(home Home, now time.Time, o DevOptions) error {
+	if home.Exists() {
+		return fmt.Errorf("node: %s already holds a chain (genesis.json exists)", home)
+	}
+	for _, d := range []string{home.path("config"), home.path("data")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(home.KeysDir(), 0o700); err != nil {
+		return err
+	}
+	cfg := DefaultCometConfig(string(home))
+	if o.P2P != "" {
+		cfg.P2P.ListenAddress = o.P2P
+	}
+	if o.RPC != "" {
+		cfg.RPC.ListenAddress = o.RPC
+	}
+	cmtcfg.WriteConfigFile(home.ConfigFile(), cfg)
+	acfg := DefaultAppConfig()
+	if o.HTTP != "" {
+		acfg.HTTP = o.HTTP
+	}
+	if err := WriteAppConfig(home, acfg); err != nil {
+		return err
+	}
+	if _, err := p2p.LoadOrGenNodeKey(home.NodeKeyFile()); err != nil {
+		return err
+	}
+	pv := privval.GenFilePV(home.PrivValidatorKeyFile(), home.PrivValidatorStateFile())
+	pv.Save()
+	valPub := pv.Key.PubKey.Bytes()
+
+	g := identity.Genesis{Threshold: uint32(len(DemoDepartments))*2/3 + 1}
+	for i, d := range DemoDepartments {
+		k, err := crypto.GenerateKey(crypto.AlgEd25519, nil)
+		if err != nil {
+			return err
+		}
+		if err := crypto.WriteKeyFile(home.KeyFile(AdminKeyName(d.ID)), k.ToFile(AdminKeyName(d.ID))); err != nil {
+			return err
+		}
+		gd := identity.GenesisDepartment{ID: d.ID, Name: d.Name, Admins: []identity.GenesisAccount{{Algorithm: k.Algorithm, PublicKey: k.PublicKey()}}}
+		if i == 0 {
+			gd.Validator = &identity.Validator{PublicKey: valPub, Power: 10}
+		}
+		g.Departments = append(g.Departments, gd)
+	}
+	appState, err := json.MarshalIndent(map[string]any{identity.Name: g}, "", "  ")
+	if err != nil {
+		return err
+	}
+	doc := &cmttypes.GenesisDoc{
+		ChainID:         DevChainID,
+		GenesisTime:     now.UTC(),
+		InitialHeight:   1,
+		ConsensusParams: cmttypes.DefaultConsensusParams(),
+		Validators:      []cmttypes.GenesisValidator{{Address: pv.Key.PubKey.Address(), PubKey: pv.Key.PubKey, Power: 10, Name: DemoDepartments[0].ID}},
+		AppState:        appState,
+	}
+	if err := doc.ValidateAndComplete(); err != nil {
+		return err
+	}
+	return doc.SaveAs(home.GenesisFile())
+}
+
+// ErrNoHome means the home has no chain yet.
+var ErrNoHome = errors.New("node: no chain in home (run govchain init)")

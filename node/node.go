@@ -1,0 +1,283 @@
+// Package node wires one govchain process together: CometBFT (consensus,
+// p2p, mempool, block store) run in-process with a per-connection local ABCI
+// client, the application over its Pebble database, and the HTTP API. It
+// also owns the home directory layout and configuration.
+//
+// It is the shell around the deterministic core; nothing in app/ or x/
+// depends on it.
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble"
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtlog "github.com/cometbft/cometbft/libs/log"
+	"github.com/cometbft/cometbft/mempool"
+	cmtnode "github.com/cometbft/cometbft/node"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	"github.com/cometbft/cometbft/proxy"
+	cmttypes "github.com/cometbft/cometbft/types"
+
+	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/app"
+)
+
+// Options override the home's configuration.
+type Options struct {
+	HTTP     string    // API listen address; "" = config
+	LogLevel string    // "" = config
+	Log      io.Writer // nil = stderr
+	Noop     bool      // run the no-op application (benchmarks only)
+	// Web serves the web UI (nil: none).
+	Web http.Handler
+}
+
+// Node is a running govchain process.
+type Node struct {
+	Home    Home
+	App     *app.App
+	Metrics *api.Metrics
+
+	cfg     *cmtcfg.Config
+	db      *pebble.DB
+	cmt     *cmtnode.Node
+	httpSrv *http.Server
+	httpLn  net.Listener
+	logf    func(string, ...any)
+
+	waitMu  sync.Mutex
+	waiters map[[32]byte][]chan app.TxOutcome
+
+	stopOnce sync.Once
+}
+
+// Start opens the home and runs the node until Stop.
+func Start(home Home, opts Options) (n *Node, err error) {
+	if !home.Exists() {
+		return nil, ErrNoHome
+	}
+	cfg, err := LoadCometConfig(home)
+	if err != nil {
+		return nil, err
+	}
+	acfg, err := LoadAppConfig(home)
+	if err != nil {
+		return nil, fmt.Errorf("node: %s: %w", home.AppConfigFile(), err)
+	}
+	if opts.HTTP != "" {
+		acfg.HTTP = opts.HTTP
+	}
+	if opts.LogLevel != "" {
+		acfg.LogLevel = opts.LogLevel
+	}
+	w := opts.Log
+	if w == nil {
+		w = os.Stderr
+	}
+	allow, err := cmtlog.AllowLevel(acfg.LogLevel)
+	if err != nil {
+		return nil, fmt.Errorf("node: log level %q: %w", acfg.LogLevel, err)
+	}
+	logger := cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(w)), allow)
+	n = &Node{Home: home, cfg: cfg, waiters: map[[32]byte][]chan app.TxOutcome{}}
+	n.logf = func(format string, args ...any) { logger.Error(fmt.Sprintf(format, args...)) }
+	defer func() {
+		if err != nil {
+			n.Stop()
+		}
+	}()
+
+	if err := checkDataDir(home, cfg); err != nil {
+		return nil, err
+	}
+	n.db, err = pebble.Open(home.DBDir(), &pebble.Options{Cache: pebble.NewCache(256 << 20), MaxOpenFiles: 1000})
+	if err != nil {
+		return nil, fmt.Errorf("node: opening %s: %w", home.DBDir(), err)
+	}
+	n.App, err = app.New(n.db, app.Options{KeepRecent: acfg.KeepRecent, OnCommit: n.onCommit, Logf: n.logf, Noop: opts.Noop})
+	if err != nil {
+		return nil, err
+	}
+	n.Metrics = api.NewMetrics(func() int {
+		if n.cmt == nil {
+			return 0
+		}
+		return n.cmt.Mempool().Size()
+	})
+	nodeKey, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
+	if err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	pv := privval.LoadFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
+	n.cmt, err = cmtnode.NewNode(cfg, pv, nodeKey, proxy.NewConnSyncLocalClientCreator(n.App),
+		cmtnode.DefaultGenesisDocProviderFunc(cfg), cmtcfg.DefaultDBProvider,
+		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), logger)
+	if err != nil {
+		return nil, fmt.Errorf("node: starting consensus: %w", err)
+	}
+	if err := n.cmt.Start(); err != nil {
+		return nil, fmt.Errorf("node: starting consensus: %w", err)
+	}
+	srv := api.New(n.App, n, n.Metrics, n.logf, opts.Web)
+	n.httpLn, err = net.Listen("tcp", acfg.HTTP)
+	if err != nil {
+		return nil, fmt.Errorf("node: API listen on %s: %w", acfg.HTTP, err)
+	}
+	n.httpSrv = &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	go func() {
+		if err := n.httpSrv.Serve(n.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.logf("api server: %v", err)
+		}
+	}()
+	return n, nil
+}
+
+// checkDataDir refuses to start when govchain's database is gone but
+// CometBFT's block store is not (or the reverse would be a fresh node): a
+// node that silently re-executed from an empty state could not tell a lost
+// directory from a new chain. docs/operations.md gives the recovery path.
+func checkDataDir(home Home, cfg *cmtcfg.Config) error {
+	_, dbErr := os.Stat(home.DBDir())
+	_, bsErr := os.Stat(cfg.DBDir() + "/blockstore.db")
+	if os.IsNotExist(dbErr) && bsErr == nil {
+		return fmt.Errorf("node: %s is missing but the block store exists: the data directory is damaged; "+
+			"to recover, remove %s entirely and restart to re-sync from peers (docs/operations.md)", home.DBDir(), cfg.DBDir())
+	}
+	return nil
+}
+
+// HTTPAddr is the API's actual listen address.
+func (n *Node) HTTPAddr() string { return n.httpLn.Addr().String() }
+
+// Stop shuts everything down; it is safe to call more than once.
+func (n *Node) Stop() {
+	n.stopOnce.Do(func() {
+		if n.httpSrv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			n.httpSrv.Shutdown(ctx)
+			cancel()
+		}
+		if n.cmt != nil && n.cmt.IsRunning() {
+			if err := n.cmt.Stop(); err != nil {
+				n.logf("stopping consensus: %v", err)
+			}
+			n.cmt.Wait()
+		}
+		if n.db != nil {
+			if err := n.db.Close(); err != nil {
+				n.logf("closing database: %v", err)
+			}
+		}
+	})
+}
+
+func (n *Node) onCommit(b app.CommittedBlock) {
+	codes := make([]uint32, len(b.Txs))
+	for i, t := range b.Txs {
+		codes[i] = t.Code
+	}
+	if n.Metrics != nil {
+		n.Metrics.ObserveBlock(b.Height, b.Time, codes)
+	}
+	n.waitMu.Lock()
+	defer n.waitMu.Unlock()
+	if len(n.waiters) == 0 {
+		return
+	}
+	for _, t := range b.Txs {
+		for _, ch := range n.waiters[t.Hash] {
+			select {
+			case ch <- t:
+			default:
+			}
+		}
+		delete(n.waiters, t.Hash)
+	}
+}
+
+// Watch implements api.Chain.
+func (n *Node) Watch(hash [32]byte) (<-chan app.TxOutcome, func()) {
+	ch := make(chan app.TxOutcome, 1)
+	n.waitMu.Lock()
+	n.waiters[hash] = append(n.waiters[hash], ch)
+	n.waitMu.Unlock()
+	return ch, func() {
+		n.waitMu.Lock()
+		defer n.waitMu.Unlock()
+		ws := n.waiters[hash]
+		for i, w := range ws {
+			if w == ch {
+				ws = append(ws[:i], ws[i+1:]...)
+				break
+			}
+		}
+		if len(ws) == 0 {
+			delete(n.waiters, hash)
+		} else {
+			n.waiters[hash] = ws
+		}
+	}
+}
+
+// CheckTx implements api.Chain: it puts the tx into CometBFT's mempool
+// (which gossips it to peers) and returns the application's verdict.
+func (n *Node) CheckTx(ctx context.Context, raw []byte) (*abci.ResponseCheckTx, error) {
+	done := make(chan *abci.ResponseCheckTx, 1)
+	err := n.cmt.Mempool().CheckTx(raw, func(r *abci.ResponseCheckTx) { done <- r }, mempool.TxInfo{})
+	var full mempool.ErrMempoolIsFull
+	var large mempool.ErrTxTooLarge
+	switch {
+	case errors.Is(err, mempool.ErrTxInCache):
+		return nil, api.ErrInMempool
+	case errors.As(err, &full), errors.Is(err, mempool.ErrRecheckFull):
+		return nil, api.ErrMempoolFull
+	case errors.As(err, &large):
+		e := app.ErrTxTooLarge
+		return &abci.ResponseCheckTx{Code: e.Code, Codespace: e.Codespace, Log: err.Error()}, nil
+	case err != nil:
+		return nil, err
+	}
+	select {
+	case r := <-done:
+		return r, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Block implements api.Chain.
+func (n *Node) Block(height int64) *cmttypes.Block { return n.cmt.BlockStore().LoadBlock(height) }
+
+// LatestBlockHeight implements api.Chain.
+func (n *Node) LatestBlockHeight() int64 { return n.cmt.BlockStore().Height() }
+
+// MempoolSize implements api.Chain.
+func (n *Node) MempoolSize() int { return n.cmt.Mempool().Size() }
+
+// Info implements api.Chain.
+func (n *Node) Info() api.NodeInfo {
+	i := api.NodeInfo{Moniker: n.cfg.Moniker, NodeID: string(n.cmt.NodeInfo().ID()), CatchingUp: n.cmt.ConsensusReactor().WaitSync()}
+	if pk, err := n.cmt.PrivValidator().GetPubKey(); err == nil {
+		i.Validator = pk.Address().String()
+	}
+	return i
+}
+
+// Commit returns the commit (validator signatures) for a height, for proofs.
+func (n *Node) Commit(height int64) *cmttypes.Commit {
+	if c := n.cmt.BlockStore().LoadBlockCommit(height); c != nil {
+		return c
+	}
+	return n.cmt.BlockStore().LoadSeenCommit(height)
+}

@@ -1,0 +1,127 @@
+package node
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/crypto"
+	"github.com/govchain/govchain/store"
+	"github.com/govchain/govchain/x/identity"
+)
+
+func startDev(t *testing.T, home Home) (*Node, *client.Client) {
+	t.Helper()
+	n, err := Start(home, Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(n.Stop)
+	c := client.New(n.HTTPAddr())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		if st, err := c.Status(ctx); err == nil && st.LatestHeight >= 1 {
+			return n, c
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("node did not produce a block")
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func TestDevNodeEndToEnd(t *testing.T) {
+	home := Home(filepath.Join(t.TempDir(), "home"))
+	if err := InitDev(home, time.Now(), DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := InitDev(home, time.Now(), DevOptions{}); err == nil {
+		t.Fatal("InitDev overwrote an existing home")
+	}
+	n, c := startDev(t, home)
+	ctx := context.Background()
+
+	admin, _, err := crypto.ReadKeyFile(home.KeyFile(AdminKeyName("cab")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.NewSigner(ctx, admin, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	citizen, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
+	res, err := c.Exec(ctx, s, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: citizen.Algorithm, PublicKey: citizen.PublicKey(), Citizen: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Committed || res.Height < 1 {
+		t.Fatalf("submit result %+v", res)
+	}
+	acct, err := c.Account(ctx, citizen.Address())
+	if err != nil || !acct.Citizen || acct.Department != "cab" {
+		t.Fatalf("account %+v %v", acct, err)
+	}
+	tv, err := c.Tx(ctx, res.Hash)
+	if err != nil || tv.Code != 0 || tv.Tx.Msgs[0].Type != identity.TypeCreateAccount || len(tv.Events) != 1 {
+		t.Fatalf("tx view %+v %v", tv, err)
+	}
+	// A state proof from the API verifies against the state root it names.
+	sv, err := c.State(ctx, "identity/acct/"+citizen.Address(), -1, true)
+	if err != nil || !sv.Found {
+		t.Fatalf("state %+v %v", sv, err)
+	}
+	val, _ := base64.StdEncoding.DecodeString(sv.Value)
+	var root store.Hash
+	rb, _ := hex.DecodeString(sv.StateRoot)
+	copy(root[:], rb)
+	p := &store.Proof{}
+	for _, h := range sv.Proof.Siblings {
+		var x store.Hash
+		b, _ := hex.DecodeString(h)
+		copy(x[:], b)
+		p.Siblings = append(p.Siblings, x)
+	}
+	if sv.Proof.Leaf != nil {
+		var k, v store.Hash
+		kb, _ := hex.DecodeString(sv.Proof.Leaf.KeyHash)
+		vb, _ := hex.DecodeString(sv.Proof.Leaf.ValueHash)
+		copy(k[:], kb)
+		copy(v[:], vb)
+		p.Leaf = &store.ProofLeaf{KeyHash: k, ValueHash: v}
+	}
+	if err := store.VerifyMembership(root, []byte(sv.Key), val, p); err != nil {
+		t.Fatal(err)
+	}
+	// Metrics count the committed tx.
+	resp, err := http.Get("http://" + n.HTTPAddr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "govchain_tx_committed_total 1") {
+		t.Fatalf("metrics:\n%s", body)
+	}
+
+	// Restart: the chain continues from where it was, with the same history.
+	st, _ := c.Status(ctx)
+	n.Stop()
+	n2, c2 := startDev(t, home)
+	_ = n2
+	st2, err := c2.Status(ctx)
+	if err != nil || st2.LatestHeight < st.LatestHeight || st2.LogSize != st.LogSize {
+		t.Fatalf("after restart %+v (before %+v) %v", st2, st, err)
+	}
+	if _, err := c2.Tx(ctx, res.Hash); err != nil {
+		t.Fatal(err)
+	}
+}
