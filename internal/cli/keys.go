@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/govchain/govchain/crypto"
+)
+
+// keyInfo is what keys list/show print (never the private key).
+type keyInfo struct {
+	Name      string `json:"name"`
+	Algorithm string `json:"algorithm"`
+	Address   string `json:"address"`
+	PublicKey string `json:"public_key"`
+}
+
+func infoOf(f crypto.KeyFile) keyInfo {
+	return keyInfo{Name: f.Name, Algorithm: f.Algorithm, Address: f.Address, PublicKey: base64.StdEncoding.EncodeToString(f.PublicKey)}
+}
+
+func validKeyName(name string) error {
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, `/\ `) || strings.HasPrefix(name, ".") {
+		return usageErr("key name %q: 1-64 characters, no slashes, spaces or leading dot", name)
+	}
+	return nil
+}
+
+// loadKey reads keys/<name>.json from the home.
+func (g *globals) loadKey(name string) (*crypto.PrivateKey, error) {
+	if err := validKeyName(name); err != nil {
+		return nil, err
+	}
+	k, _, err := crypto.ReadKeyFile(g.homeDir().KeyFile(name))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, &exitError{ExitNotFound, fmt.Errorf("no key %q in %s", name, g.homeDir().KeysDir())}
+	}
+	return k, err
+}
+
+func keysCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "keys", Short: "Manage account keys in <home>/keys"}
+	var algo string
+	newC := &cobra.Command{
+		Use: "new NAME", Short: "Generate a key", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := validKeyName(args[0]); err != nil {
+				return err
+			}
+			k, err := crypto.GenerateKey(algo, nil)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			if err := os.MkdirAll(g.homeDir().KeysDir(), 0o700); err != nil {
+				return err
+			}
+			f := k.ToFile(args[0])
+			if err := crypto.WriteKeyFile(g.homeDir().KeyFile(args[0]), f); err != nil {
+				return err
+			}
+			return g.printKey(f)
+		},
+	}
+	newC.Flags().StringVar(&algo, "algo", crypto.AlgEd25519, "signature algorithm")
+	list := &cobra.Command{
+		Use: "list", Short: "List keys", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			files, _ := filepath.Glob(filepath.Join(g.homeDir().KeysDir(), "*.json"))
+			sort.Strings(files)
+			out := []keyInfo{}
+			for _, p := range files {
+				_, f, err := crypto.ReadKeyFile(p)
+				if err != nil {
+					fmt.Fprintf(g.stderr, "skipping %s: %v\n", p, err)
+					continue
+				}
+				out = append(out, infoOf(f))
+			}
+			return g.print(out, func(w io.Writer) {
+				for _, k := range out {
+					fmt.Fprintf(w, "%-20s %s %s\n", k.Name, k.Address, k.Algorithm)
+				}
+			})
+		},
+	}
+	show := &cobra.Command{
+		Use: "show NAME", Short: "Show a key's address and public key", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := g.loadKey(args[0]); err != nil {
+				return err
+			}
+			_, f, err := crypto.ReadKeyFile(g.homeDir().KeyFile(args[0]))
+			if err != nil {
+				return err
+			}
+			return g.printKey(f)
+		},
+	}
+	export := &cobra.Command{
+		Use: "export NAME", Short: "Print the key file, private key included, to stdout", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, err := g.loadKey(args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stderr, "warning: this prints a private key; store it as you would a password")
+			b, _ := json.MarshalIndent(k.ToFile(args[0]), "", "  ")
+			_, err = fmt.Fprintln(g.stdout, string(b))
+			return err
+		},
+	}
+	imp := &cobra.Command{
+		Use: "import NAME FILE", Short: "Import a key file written by export", Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := validKeyName(args[0]); err != nil {
+				return err
+			}
+			k, _, err := crypto.ReadKeyFile(args[1])
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(g.homeDir().KeysDir(), 0o700); err != nil {
+				return err
+			}
+			f := k.ToFile(args[0])
+			if err := crypto.WriteKeyFile(g.homeDir().KeyFile(args[0]), f); err != nil {
+				return err
+			}
+			return g.printKey(f)
+		},
+	}
+	cmd.AddCommand(newC, list, show, export, imp)
+	return cmd
+}
+
+func (g *globals) printKey(f crypto.KeyFile) error {
+	ki := infoOf(f)
+	return g.print(ki, func(w io.Writer) {
+		fmt.Fprintf(w, "name:       %s\naddress:    %s\nalgorithm:  %s\npublic key: %s\n", ki.Name, ki.Address, ki.Algorithm, ki.PublicKey)
+	})
+}

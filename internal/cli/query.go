@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// queryCmd reads from a node. Text output is the JSON the API returns,
+// indented, except where a short summary reads better.
+func queryCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "query", Aliases: []string{"q"}, Short: "Read records from a node (--node)"}
+	get := func(use, short string, nargs int, path func(args []string) string) *cobra.Command {
+		return &cobra.Command{
+			Use: use, Short: short, Args: cobra.ExactArgs(nargs),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				for _, a := range args {
+					if strings.Contains(a, "/") && !strings.HasPrefix(use, "state") {
+						return usageErr("argument %q may not contain '/'", a)
+					}
+				}
+				var v json.RawMessage
+				if err := g.client().Get(cmd.Context(), path(args), &v); err != nil {
+					return err
+				}
+				return g.print(v, func(w io.Writer) {
+					var out any
+					json.Unmarshal(v, &out)
+					b, _ := json.MarshalIndent(out, "", "  ")
+					fmt.Fprintln(w, string(b))
+				})
+			},
+		}
+	}
+	esc := url.PathEscape
+	cmd.AddCommand(
+		get("status", "Chain id, height, app hash, log size", 0, func([]string) string { return "/v1/status" }),
+		get("account ADDRESS", "An account", 1, func(a []string) string { return "/v1/accounts/" + esc(a[0]) }),
+		get("departments", "All departments and the approval threshold", 0, func([]string) string { return "/v1/departments" }),
+		get("department ID", "A department", 1, func(a []string) string { return "/v1/departments/" + esc(a[0]) }),
+		get("members ID", "Accounts of a department", 1, func(a []string) string { return "/v1/departments/" + esc(a[0]) + "/accounts" }),
+		get("proposals", "Consortium proposals", 0, func([]string) string { return "/v1/proposals" }),
+		get("proposal ID", "A proposal", 1, func(a []string) string { return "/v1/proposals/" + esc(a[0]) }),
+		get("tx HASH", "A committed transaction with its result", 1, func(a []string) string { return "/v1/txs/" + esc(a[0]) }),
+		get("block HEIGHT", "A block (a height or latest)", 1, func(a []string) string { return "/v1/blocks/" + esc(a[0]) }),
+		get("roles", "Roles and the messages they allow", 0, func([]string) string { return "/v1/roles" }),
+		get("codes", "Every result code", 0, func([]string) string { return "/v1/codes" }),
+	)
+	var height int64
+	var prove bool
+	st := &cobra.Command{
+		Use: "state KEY", Short: "A raw state key, optionally with a proof", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			v, err := g.client().State(cmd.Context(), args[0], height, prove)
+			if err != nil {
+				return err
+			}
+			return g.print(v, func(w io.Writer) {
+				b, _ := json.MarshalIndent(v, "", "  ")
+				fmt.Fprintln(w, string(b))
+			})
+		},
+	}
+	st.Flags().Int64Var(&height, "height", -1, "height to read at (default latest)")
+	st.Flags().BoolVar(&prove, "prove", false, "include a proof against the state root")
+	cmd.AddCommand(st)
+	return cmd
+}

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/govchain/govchain/node"
+)
+
+func startCmd(g *globals) *cobra.Command {
+	var opts node.Options
+	cmd := &cobra.Command{
+		Use:   "start",
+		Short: "Run the node (creating a development chain first if --home has none)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			home := g.homeDir()
+			if !home.Exists() {
+				fmt.Fprintf(g.stderr, "no chain in %s: creating the development chain %s\n", home, node.DevChainID)
+				if err := node.InitDev(home, time.Now(), node.DevOptions{}); err != nil {
+					return err
+				}
+			}
+			opts.Log = g.stderr
+			n, err := node.Start(home, opts)
+			if err != nil {
+				return err
+			}
+			m := n.App.LastCommitted()
+			fmt.Fprintf(g.stderr, "govchain %s running (height %d)\n  API     http://%s/v1/status\n  metrics http://%s/metrics\n  home    %s\nPress Ctrl-C to stop.\n",
+				n.App.ChainID(), max(m.Height, 0), n.HTTPAddr(), n.HTTPAddr(), home)
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+			<-sig
+			fmt.Fprintln(g.stderr, "stopping...")
+			n.Stop()
+			fmt.Fprintln(g.stderr, "stopped cleanly")
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&opts.HTTP, "http", "", "API listen address (default from app.toml: 127.0.0.1:8080)")
+	cmd.Flags().StringVar(&opts.LogLevel, "log-level", "", "error, info or debug (default from app.toml: error)")
+	return cmd
+}

@@ -1,0 +1,237 @@
+package cli
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/crypto"
+	"github.com/govchain/govchain/tx"
+	"github.com/govchain/govchain/x/identity"
+)
+
+// txFlags are shared by every tx subcommand.
+type txFlags struct {
+	from    string
+	address string
+	memo    string
+	noWait  bool
+}
+
+func (f *txFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.from, "from", "", "name of the signing key in <home>/keys (required)")
+	cmd.Flags().StringVar(&f.address, "address", "", "signer account address, if it differs from the key's (after a key rotation)")
+	cmd.Flags().StringVar(&f.memo, "memo", "", "memo recorded with the transaction")
+	cmd.Flags().BoolVar(&f.noWait, "no-wait", false, "return once the mempool accepts the tx instead of waiting for the commit")
+	cmd.MarkFlagRequired("from")
+}
+
+// send signs msgs with --from, submits and prints the outcome.
+func (g *globals) send(ctx context.Context, f *txFlags, msgs ...tx.Msg) error {
+	key, err := g.loadKey(f.from)
+	if err != nil {
+		return err
+	}
+	c := g.client()
+	s, err := c.NewSigner(ctx, key, f.address)
+	if err != nil {
+		return err
+	}
+	raw, err := s.Sign(f.memo, msgs...)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	r, err := c.Submit(ctx, raw, !f.noWait)
+	if err != nil {
+		return err
+	}
+	if err := g.print(r, func(w io.Writer) { printResult(w, r) }); err != nil {
+		return err
+	}
+	if r.Code != 0 {
+		return &exitError{ExitTxFailed, fmt.Errorf("transaction failed with code %d: %s", r.Code, r.Log)}
+	}
+	return nil
+}
+
+func printResult(w io.Writer, r *api.SubmitResult) {
+	switch {
+	case r.Committed && r.Code == 0:
+		fmt.Fprintf(w, "committed at height %d (log index %d)\ntx %s\n", r.Height, r.LogIndex, r.Hash)
+	case r.Committed:
+		fmt.Fprintf(w, "committed at height %d with code %d: %s\ntx %s\n", r.Height, r.Code, r.Log, r.Hash)
+	default:
+		fmt.Fprintf(w, "accepted into the mempool\ntx %s\n", r.Hash)
+	}
+}
+
+// pubKeyFlags take a public key as --key NAME (a local key) or --pubkey.
+type pubKeyFlags struct {
+	key, pubkey, algo string
+}
+
+func (p *pubKeyFlags) register(cmd *cobra.Command, what string) {
+	cmd.Flags().StringVar(&p.key, "key", "", what+": name of a local key whose public key to use")
+	cmd.Flags().StringVar(&p.pubkey, "pubkey", "", what+": public key in base64")
+	cmd.Flags().StringVar(&p.algo, "algo", crypto.AlgEd25519, "algorithm of --pubkey")
+}
+
+func (p *pubKeyFlags) get(g *globals) (string, []byte, error) {
+	switch {
+	case p.key != "" && p.pubkey != "":
+		return "", nil, usageErr("give --key or --pubkey, not both")
+	case p.key != "":
+		k, err := g.loadKey(p.key)
+		if err != nil {
+			return "", nil, err
+		}
+		return k.Algorithm, k.PublicKey(), nil
+	case p.pubkey != "":
+		b, err := base64.StdEncoding.DecodeString(p.pubkey)
+		if err != nil {
+			return "", nil, usageErr("--pubkey is not base64: %v", err)
+		}
+		if err := crypto.CheckPublicKey(p.algo, b); err != nil {
+			return "", nil, usageErr("%v", err)
+		}
+		return p.algo, b, nil
+	}
+	return "", nil, usageErr("give --key NAME or --pubkey BASE64")
+}
+
+func txCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "tx", Short: "Sign and submit transactions"}
+	cmd.AddCommand(txIdentityCmd(g))
+	return cmd
+}
+
+func txIdentityCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "identity", Short: "Departments, accounts, roles and consortium proposals"}
+
+	{
+		var f txFlags
+		var pk pubKeyFlags
+		var citizen bool
+		var roles []string
+		c := &cobra.Command{
+			Use: "create-account", Short: "Register an account in the signer's department", Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				alg, pub, err := pk.get(g)
+				if err != nil {
+					return err
+				}
+				return g.send(cmd.Context(), &f, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: alg, PublicKey: pub, Citizen: citizen, Roles: roles}))
+			},
+		}
+		f.register(c)
+		pk.register(c, "the new account's key")
+		c.Flags().BoolVar(&citizen, "citizen", false, "a citizen account (no roles)")
+		c.Flags().StringSliceVar(&roles, "role", nil, "role to grant (repeatable)")
+		cmd.AddCommand(c)
+	}
+	for _, spec := range []struct{ use, typ, short string }{
+		{"grant-role ACCOUNT ROLE", identity.TypeGrantRole, "Grant a role to an account of the signer's department"},
+		{"revoke-role ACCOUNT ROLE", identity.TypeRevokeRole, "Revoke a role"},
+	} {
+		var f txFlags
+		spec := spec
+		c := &cobra.Command{
+			Use: spec.use, Short: spec.short, Args: cobra.ExactArgs(2),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				return g.send(cmd.Context(), &f, client.Msg(spec.typ, identity.MsgRole{Account: args[0], Role: args[1]}))
+			},
+		}
+		f.register(c)
+		cmd.AddCommand(c)
+	}
+	{
+		var f txFlags
+		var pk pubKeyFlags
+		var account string
+		c := &cobra.Command{
+			Use: "rotate-key", Short: "Replace an account's key (the signer's own, or with --account one of the admin's department)", Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				alg, pub, err := pk.get(g)
+				if err != nil {
+					return err
+				}
+				return g.send(cmd.Context(), &f, client.Msg(identity.TypeRotateKey, identity.MsgRotateKey{Account: account, Algorithm: alg, PublicKey: pub}))
+			},
+		}
+		f.register(c)
+		pk.register(c, "the new key")
+		c.Flags().StringVar(&account, "account", "", "account whose key to replace (admins only; default the signer)")
+		cmd.AddCommand(c)
+	}
+	{
+		var f txFlags
+		c := &cobra.Command{
+			Use: "disable-account ACCOUNT", Short: "Stop an account of the signer's department from signing", Args: cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				return g.send(cmd.Context(), &f, client.Msg(identity.TypeDisableAccount, identity.MsgDisableAccount{Account: args[0]}))
+			},
+		}
+		f.register(c)
+		cmd.AddCommand(c)
+	}
+	{
+		var f txFlags
+		var a identity.Action
+		var adminKey pubKeyFlags
+		var valKey string
+		c := &cobra.Command{
+			Use:   "propose KIND",
+			Short: "Open a consortium proposal: add_department, remove_department, set_validator, grant_admin, revoke_admin, set_threshold",
+			Args:  cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				a.Kind = args[0]
+				if a.Kind == identity.KindAddDepartment {
+					alg, pub, err := adminKey.get(g)
+					if err != nil {
+						return err
+					}
+					a.Algorithm, a.PublicKey = alg, pub
+				}
+				if valKey != "" {
+					b, err := base64.StdEncoding.DecodeString(valKey)
+					if err != nil {
+						return usageErr("--validator-key is not base64: %v", err)
+					}
+					a.ValidatorKey = b
+				}
+				return g.send(cmd.Context(), &f, client.Msg(identity.TypePropose, identity.MsgPropose{Action: a}))
+			},
+		}
+		f.register(c)
+		adminKey.register(c, "add_department: the new department's admin key")
+		c.Flags().StringVar(&a.Department, "department", "", "department id")
+		c.Flags().StringVar(&a.Name, "name", "", "add_department: display name")
+		c.Flags().StringVar(&a.Account, "account", "", "grant_admin/revoke_admin: account address")
+		c.Flags().StringVar(&valKey, "validator-key", "", "add_department/set_validator: ed25519 consensus key, base64")
+		c.Flags().Int64Var(&a.Power, "power", 0, "validator voting power (0 removes)")
+		c.Flags().Uint32Var(&a.Threshold, "threshold", 0, "set_threshold: approvals needed (m)")
+		cmd.AddCommand(c)
+	}
+	{
+		var f txFlags
+		c := &cobra.Command{
+			Use: "approve ID", Short: "Approve a proposal for the signer's department", Args: cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				id, err := strconv.ParseUint(args[0], 10, 64)
+				if err != nil {
+					return usageErr("proposal id must be a number")
+				}
+				return g.send(cmd.Context(), &f, client.Msg(identity.TypeApprove, identity.MsgApprove{ID: id}))
+			},
+		}
+		f.register(c)
+		cmd.AddCommand(c)
+	}
+	return cmd
+}
