@@ -1,7 +1,346 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/crypto"
+	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/x/identity"
+)
+
+type benchOpts struct {
+	txs         int
+	accounts    int
+	concurrency int
+	batch       int
+	noop        bool
+	from        string
+	keep        bool
+}
+
+// BenchResult is what `govchain bench --output json` prints.
+type BenchResult struct {
+	Workload        string  `json:"workload"`
+	Txs             int     `json:"txs"`
+	Committed       int     `json:"committed"`
+	Failed          int     `json:"failed"`
+	Seconds         float64 `json:"seconds"`
+	CommittedPerSec float64 `json:"committed_tx_per_s"`
+	P50ms           float64 `json:"p50_ms"`
+	P99ms           float64 `json:"p99_ms"`
+	Blocks          int64   `json:"blocks"`
+	TxBytes         int     `json:"tx_bytes"`
+	NoopPerSec      float64 `json:"noop_committed_tx_per_s,omitempty"`
+	NoopP50ms       float64 `json:"noop_p50_ms,omitempty"`
+	NoopP99ms       float64 `json:"noop_p99_ms,omitempty"`
+	NoopBlocks      int64   `json:"noop_blocks,omitempty"`
+	RatioToNoop     float64 `json:"ratio_to_noop,omitempty"`
+	Machine         string  `json:"machine"`
+}
 
 func benchCmd(g *globals) *cobra.Command {
-	return &cobra.Command{Use: "bench", Short: "Measure committed throughput and latency", Hidden: true}
+	var o benchOpts
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure committed throughput and submit-to-commit latency",
+		Long: `bench starts a fresh single-validator chain in a temporary directory (or, with
+--node, targets a running node), registers --accounts registrar officials, signs
+--txs transactions (each registers a citizen account) ahead of time, then submits
+them through the HTTP API with --concurrency workers in batches of --batch, each
+waiting for its commit. It reports committed tx/s, p50/p99 submit-to-commit
+latency and the number of blocks. With --noop (the default when bench starts its
+own chain) it then runs the same load against a no-op application under the same
+CometBFT configuration, so our cost can be compared with the engine's own.
+
+Latency is measured per batch, from sending it to the reply that all of it
+committed, and counted for every tx in the batch (an upper bound per tx).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.txs < 1 || o.accounts < 1 || o.concurrency < 1 || o.batch < 1 || o.batch > 1000 {
+				return usageErr("--txs, --accounts, --concurrency must be positive; --batch 1 to 1000")
+			}
+			own := !cmd.Flags().Changed("node")
+			if !own && o.noop && cmd.Flags().Changed("noop") {
+				return usageErr("--noop needs a chain of its own: drop --node")
+			}
+			ctx := cmd.Context()
+			var res BenchResult
+			var err error
+			if own {
+				res, err = g.benchOwn(ctx, o, false)
+			} else {
+				res, err = g.benchAgainst(ctx, client.New(g.node), o, g.loadKey)
+			}
+			if err != nil {
+				return err
+			}
+			if own && o.noop {
+				nres, err := g.benchOwn(ctx, o, true)
+				if err != nil {
+					return fmt.Errorf("noop run: %w", err)
+				}
+				res.NoopPerSec, res.NoopP50ms, res.NoopP99ms, res.NoopBlocks = nres.CommittedPerSec, nres.P50ms, nres.P99ms, nres.Blocks
+				if nres.CommittedPerSec > 0 {
+					res.RatioToNoop = res.CommittedPerSec / nres.CommittedPerSec
+				}
+			}
+			return g.print(res, func(w io.Writer) { printBench(w, res) })
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.txs, "txs", 20000, "transactions to submit")
+	f.IntVar(&o.accounts, "accounts", 64, "signing accounts (each signs txs/accounts in sequence)")
+	f.IntVar(&o.concurrency, "concurrency", 32, "concurrent submitters")
+	f.IntVar(&o.batch, "batch", 100, "transactions per HTTP request")
+	f.BoolVar(&o.noop, "noop", true, "also measure a no-op application with the same configuration")
+	f.StringVar(&o.from, "from", node.AdminKeyName("cab"), "with --node: key (in --home) of a department admin that creates the bench accounts")
+	f.BoolVar(&o.keep, "keep", false, "keep the temporary chain directory")
+	return cmd
+}
+
+func printBench(w io.Writer, r BenchResult) {
+	fmt.Fprintf(w, "workload:   %s, %d txs of %d bytes\n", r.Workload, r.Txs, r.TxBytes)
+	fmt.Fprintf(w, "committed:  %d ok, %d failed in %.1f s over %d blocks\n", r.Committed, r.Failed, r.Seconds, r.Blocks)
+	fmt.Fprintf(w, "throughput: %.0f committed tx/s\n", r.CommittedPerSec)
+	fmt.Fprintf(w, "latency:    p50 %.0f ms, p99 %.0f ms (submit to commit)\n", r.P50ms, r.P99ms)
+	if r.NoopPerSec > 0 {
+		fmt.Fprintf(w, "no-op app:  %.0f tx/s, p50 %.0f ms, p99 %.0f ms over %d blocks; govchain reaches %.0f%% of it\n",
+			r.NoopPerSec, r.NoopP50ms, r.NoopP99ms, r.NoopBlocks, 100*r.RatioToNoop)
+	}
+	fmt.Fprintf(w, "machine:    %s\n", r.Machine)
+}
+
+// benchOwn runs the load against a fresh in-process chain.
+func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchResult, error) {
+	dir, err := os.MkdirTemp("", "govchain-bench-")
+	if err != nil {
+		return BenchResult{}, err
+	}
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	home := node.Home(filepath.Join(dir, "home"))
+	if err := node.InitDev(home, time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+		return BenchResult{}, err
+	}
+	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard, Noop: noop})
+	if err != nil {
+		return BenchResult{}, err
+	}
+	defer n.Stop()
+	c := client.New(n.HTTPAddr())
+	if err := waitHeight(ctx, c, 1); err != nil {
+		return BenchResult{}, err
+	}
+	loadKey := func(name string) (*crypto.PrivateKey, error) {
+		k, _, err := crypto.ReadKeyFile(home.KeyFile(name))
+		return k, err
+	}
+	if noop {
+		return g.runLoad(ctx, c, o, nil, "no-op application")
+	}
+	return g.benchAgainst(ctx, c, o, loadKey)
+}
+
+func waitHeight(ctx context.Context, c *client.Client, h int64) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if st, err := c.Status(ctx); err == nil && st.LatestHeight >= h {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return errors.New("bench: the node produced no block within 60s")
+}
+
+// benchKey derives bench key i deterministically (fast, reproducible runs).
+func benchKey(kind string, i int) *crypto.PrivateKey {
+	seed := sha256.Sum256(binary.BigEndian.AppendUint64([]byte("govchain-bench/"+kind), uint64(i)))
+	k, _ := crypto.KeyFromSeed(crypto.AlgEd25519, seed[:])
+	return k
+}
+
+// benchAgainst creates the signing accounts, then runs the load.
+func (g *globals) benchAgainst(ctx context.Context, c *client.Client, o benchOpts, loadKey func(string) (*crypto.PrivateKey, error)) (BenchResult, error) {
+	admin, err := loadKey(o.from)
+	if err != nil {
+		return BenchResult{}, err
+	}
+	as, err := c.NewSigner(ctx, admin, "")
+	if err != nil {
+		return BenchResult{}, err
+	}
+	// A run-specific salt keeps repeated runs against one node apart.
+	salt := fmt.Sprint(time.Now().UnixNano())
+	var setup [][]byte
+	signers := make([]*client.Signer, o.accounts)
+	for i := range signers {
+		k := benchKey("registrar/"+salt, i)
+		raw, err := as.Sign("", client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Roles: []string{identity.RoleRegistrar}}))
+		if err != nil {
+			return BenchResult{}, err
+		}
+		setup = append(setup, raw)
+		signers[i] = &client.Signer{Key: k, Address: k.Address(), ChainID: as.ChainID}
+	}
+	for i := 0; i < len(setup); i += 1000 {
+		res, err := c.SubmitBatch(ctx, setup[i:min(i+1000, len(setup))], true)
+		if err != nil {
+			return BenchResult{}, fmt.Errorf("bench setup: %w", err)
+		}
+		for _, r := range res {
+			if r.Code != 0 || !r.Committed {
+				return BenchResult{}, fmt.Errorf("bench setup: creating a bench account: code %d %s", r.Code, r.Log)
+			}
+		}
+	}
+	return g.runLoad(ctx, c, o, signers, "identity.create_account (register a citizen)")
+}
+
+// runLoad signs o.txs transactions up front (from signers; nil signers means
+// the no-op app, which gets the same bytes from throwaway keys) and submits
+// them, recording per-tx latency.
+func (g *globals) runLoad(ctx context.Context, c *client.Client, o benchOpts, signers []*client.Signer, workload string) (BenchResult, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return BenchResult{}, err
+	}
+	if signers == nil {
+		signers = make([]*client.Signer, o.accounts)
+		for i := range signers {
+			k := benchKey("noop", i)
+			signers[i] = &client.Signer{Key: k, Address: k.Address(), ChainID: st.ChainID}
+		}
+	}
+	bar := progressbar.NewOptions(o.txs, progressbar.OptionSetWriter(g.stderr), progressbar.OptionSetDescription("signing   "),
+		progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	// perAccount[i] is account i's txs in sequence order.
+	perAccount := make([][][]byte, len(signers))
+	txBytes := 0
+	for j := 0; j < o.txs; j++ {
+		i := j % len(signers)
+		k := benchKey("citizen/"+signers[i].Address, j)
+		raw, err := signers[i].Sign("", client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Citizen: true}))
+		if err != nil {
+			return BenchResult{}, err
+		}
+		perAccount[i] = append(perAccount[i], raw)
+		txBytes = len(raw)
+		bar.Add(1)
+	}
+	bar.Finish()
+
+	// Each worker owns some accounts and sends their txs in order, one
+	// batch in flight at a time, so sequences arrive in order.
+	type job struct{ txs [][]byte }
+	var jobs [][]job
+	for w := 0; w < o.concurrency; w++ {
+		jobs = append(jobs, nil)
+	}
+	for i, txs := range perAccount {
+		w := i % o.concurrency
+		for s := 0; s < len(txs); s += o.batch {
+			jobs[w] = append(jobs[w], job{txs[s:min(s+o.batch, len(txs))]})
+		}
+	}
+	bar = progressbar.NewOptions(o.txs, progressbar.OptionSetWriter(g.stderr), progressbar.OptionSetDescription("committing"),
+		progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		committed atomic.Int64
+		failed    atomic.Int64
+		firstErr  error
+		wg        sync.WaitGroup
+	)
+	start := time.Now()
+	for w := range jobs {
+		wg.Add(1)
+		go func(js []job) {
+			defer wg.Done()
+			for _, j := range js {
+				t0 := time.Now()
+				res, err := submitRetry(ctx, c, j.txs)
+				d := time.Since(t0)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					return
+				}
+				mu.Lock()
+				for _, r := range res {
+					if r.Committed && r.Code == 0 {
+						committed.Add(1)
+						latencies = append(latencies, d)
+					} else {
+						failed.Add(1)
+					}
+				}
+				mu.Unlock()
+				bar.Add(len(j.txs))
+			}
+		}(jobs[w])
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	bar.Finish()
+	if firstErr != nil {
+		return BenchResult{}, firstErr
+	}
+	end, err := c.Status(ctx)
+	if err != nil {
+		return BenchResult{}, err
+	}
+	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+	pct := func(p float64) float64 {
+		if len(latencies) == 0 {
+			return 0
+		}
+		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
+	}
+	return BenchResult{
+		Workload: workload, Txs: o.txs, Committed: int(committed.Load()), Failed: int(failed.Load()),
+		Seconds: elapsed.Seconds(), CommittedPerSec: float64(committed.Load()) / elapsed.Seconds(),
+		P50ms: pct(0.50), P99ms: pct(0.99), Blocks: end.LatestHeight - st.LatestHeight, TxBytes: txBytes,
+		Machine: machine(),
+	}, nil
+}
+
+// submitRetry submits a batch and waits for its commit, backing off while
+// the mempool is full.
+func submitRetry(ctx context.Context, c *client.Client, txs [][]byte) ([]apiResult, error) {
+	for attempt := 0; ; attempt++ {
+		res, err := c.SubmitBatch(ctx, txs, true)
+		if err != nil {
+			return nil, err
+		}
+		full := false
+		for _, r := range res {
+			if !r.Committed && r.Code == 0 && r.Log != "" {
+				full = true // refused by the API (mempool full, timeout): resend
+			}
+		}
+		if !full || attempt > 20 {
+			return res, nil
+		}
+		time.Sleep(time.Duration(100*(attempt+1)) * time.Millisecond)
+	}
 }
