@@ -19,9 +19,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -452,6 +454,22 @@ type submitOutcome struct {
 func (s *Server) submit(ctx context.Context, raws [][]byte, wait bool) []submitOutcome {
 	out := make([]submitOutcome, len(raws))
 	chans := make([]<-chan app.TxOutcome, len(raws))
+	// Verify signatures here, in parallel, rather than in the mempool's
+	// single CheckTx lane.
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(raws))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(raws); i += workers {
+				if len(raws[i]) <= tx.MaxTxBytes {
+					s.app.PreVerify(raws[i])
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
 	for i, raw := range raws {
 		h := tx.Hash(raw)
 		out[i].Hash = hex.EncodeToString(h[:])

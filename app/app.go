@@ -99,8 +99,9 @@ type App struct {
 	committed Meta
 	pending   *pendingBlock
 
-	checkMu sync.Mutex
-	check   *cache
+	checkMu     sync.Mutex
+	check       *cache
+	checkReader *store.Reader
 
 	sigMu    sync.Mutex
 	sigCache map[[32]byte]struct{}
@@ -161,8 +162,18 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 		closer.Close()
 	}
 	a.committed = m
-	a.check = newCache(a.committedGetter(m.Height))
+	a.resetCheck(m.Height)
 	return a, nil
+}
+
+// Close releases the app's readers; call it before closing the database.
+func (a *App) Close() {
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	if a.checkReader != nil {
+		a.checkReader.Close()
+		a.checkReader = nil
+	}
 }
 
 // Routes returns every message route (for docs, the API and tests).
@@ -261,10 +272,34 @@ func (a *App) writeMeta(b *pebble.Batch, m Meta) {
 	b.Set(binary.BigEndian.AppendUint64([]byte(pfxHeight), uint64(m.Height)), enc, nil)
 }
 
+// resetCheck starts CheckTx's overlay afresh over the state committed at
+// height, read through one iterator (CheckTx runs under checkMu).
 func (a *App) resetCheck(height int64) {
 	a.checkMu.Lock()
-	a.check = newCache(a.committedGetter(height))
-	a.checkMu.Unlock()
+	defer a.checkMu.Unlock()
+	if a.checkReader != nil {
+		a.checkReader.Close()
+		a.checkReader = nil
+	}
+	g := a.committedGetter(height)
+	if height >= 0 {
+		if r, err := a.tree.NewReader(uint64(height)); err == nil {
+			a.checkReader = r
+			g = readerGetter(r)
+		}
+	}
+	a.check = newCache(g)
+}
+
+// readerGetter reads through a store.Reader; storage errors stop the node.
+func readerGetter(r *store.Reader) getter {
+	return func(key []byte) ([]byte, bool) {
+		v, ok, err := r.Get(key)
+		if err != nil {
+			panic(storeFailure{err})
+		}
+		return v, ok
+	}
 }
 
 // decodeVerify decodes and checks a tx, remembering good signatures by tx
@@ -294,6 +329,20 @@ func (a *App) decodeVerify(raw []byte, chainID string) (*tx.Tx, [32]byte, error)
 	a.sigCache[h] = struct{}{}
 	a.sigMu.Unlock()
 	return t, h, nil
+}
+
+// PreVerify checks a tx's form and signature outside consensus (the API
+// calls it on its own goroutines before handing the tx to the mempool), so
+// that CheckTx, which CometBFT runs one at a time, finds the signature
+// already verified. It is pure: it only fills the signature cache.
+func (a *App) PreVerify(raw []byte) {
+	if a.opts.Noop {
+		return
+	}
+	a.mu.RLock()
+	chainID := a.chainID
+	a.mu.RUnlock()
+	a.decodeVerify(raw, chainID)
 }
 
 func txError(err error) *module.Error {
@@ -409,7 +458,12 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if a.opts.Noop {
 		return a.finalizeNoop(req, prev), nil
 	}
-	block := newCache(a.committedGetter(prev.Height))
+	br, err := a.tree.NewReader(uint64(max(prev.Height, 0)))
+	if err != nil {
+		return nil, err
+	}
+	defer br.Close()
+	block := newCache(readerGetter(br))
 
 	// Decode and verify in parallel (pure work), then execute in order.
 	type decoded struct {

@@ -91,6 +91,7 @@ func (h *harness) open() {
 	h.db, h.app = db, a
 	h.t.Cleanup(func() {
 		if h.db == db {
+			a.Close()
 			db.Close()
 			h.db = nil
 		}
@@ -99,6 +100,7 @@ func (h *harness) open() {
 
 // reopen simulates a restart: the database is closed and opened again.
 func (h *harness) reopen() {
+	h.app.Close()
 	if err := h.db.Close(); err != nil {
 		h.t.Fatal(err)
 	}

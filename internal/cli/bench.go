@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,7 @@ type benchOpts struct {
 	noop        bool
 	from        string
 	keep        bool
+	cpuprofile  string
 }
 
 // BenchResult is what `govchain bench --output json` prints.
@@ -79,6 +81,17 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 				return usageErr("--noop needs a chain of its own: drop --node")
 			}
 			ctx := cmd.Context()
+			if o.cpuprofile != "" {
+				f, err := os.Create(o.cpuprofile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			var res BenchResult
 			var err error
 			if own {
@@ -110,6 +123,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.BoolVar(&o.noop, "noop", true, "also measure a no-op application with the same configuration")
 	f.StringVar(&o.from, "from", node.AdminKeyName("cab"), "with --node: key (in --home) of a department admin that creates the bench accounts")
 	f.BoolVar(&o.keep, "keep", false, "keep the temporary chain directory")
+	f.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (node and load) to this file")
 	return cmd
 }
 
