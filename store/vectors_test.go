@@ -75,8 +75,8 @@ func TestVectors(t *testing.T) {
 		}
 		add("identity/acct/3", true, nil)
 		add("identity/acct/7", true, nil)
-		add("identity/acct/99", true, nil)   // absent
-		add("no/such/key", true, nil)        // absent
+		add("identity/acct/99", true, nil) // absent
+		add("no/such/key", true, nil)      // absent
 		add("identity/acct/3", false, func(p *ProofVector) { s := "value-4"; p.Value = &s })
 		add("identity/acct/3", false, func(p *ProofVector) { p.Siblings[0] = hx(Hash{1}) })
 		add("identity/acct/99", false, func(p *ProofVector) { s := "value-99"; p.Value = &s })

@@ -1,0 +1,211 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/node"
+)
+
+// startNode runs a real dev node (CometBFT, app, API) for API tests.
+func startNode(t *testing.T) (*node.Node, string) {
+	t.Helper()
+	home := node.Home(filepath.Join(t.TempDir(), "home"))
+	if err := node.InitDev(home, time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(n.Stop)
+	base := "http://" + n.HTTPAddr()
+	c := client.New(base)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if st, err := c.Status(context.Background()); err == nil && st.LatestHeight >= 1 {
+			return n, base
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no block")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+type openapiDoc struct {
+	Paths map[string]map[string]json.RawMessage `json:"paths"`
+}
+
+// The OpenAPI document lists exactly the routes the server serves.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	n, base := startNode(t)
+	_ = n
+	resp, err := http.Get(base + "/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc openapiDoc
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile("openapi.json")
+	var fileDoc openapiDoc
+	if err := json.Unmarshal(b, &fileDoc); err != nil || len(fileDoc.Paths) != len(doc.Paths) {
+		t.Fatal("served document differs from api/openapi.json")
+	}
+	var documented []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if method == "parameters" {
+				continue
+			}
+			documented = append(documented, strings.ToUpper(method)+" "+strings.Replace(path, "{key}", "{key...}", 1))
+		}
+	}
+	served := apiRoutes(t, base)
+	sort.Strings(documented)
+	sort.Strings(served)
+	if strings.Join(documented, "\n") != strings.Join(served, "\n") {
+		t.Fatalf("OpenAPI paths and served routes differ.\ndocumented:\n%s\nserved:\n%s", strings.Join(documented, "\n"), strings.Join(served, "\n"))
+	}
+}
+
+// apiRoutes asks a fresh api.Server for its routes (the node's server is
+// built the same way).
+func apiRoutes(t *testing.T, base string) []string {
+	t.Helper()
+	return api.New(nil, nil, api.NewMetrics(func() int { return 0 }), nil, nil).Routes()
+}
+
+func problemOf(t *testing.T, resp *http.Response) map[string]any {
+	t.Helper()
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("%s: content type %q", resp.Request.URL, ct)
+	}
+	var p map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
+		t.Fatal(err)
+	}
+	if p["title"] == "" || p["status"] == nil || p["detail"] == "" {
+		t.Fatalf("incomplete problem %v", p)
+	}
+	return p
+}
+
+// Malformed input to every POST endpoint gets a 4xx problem, never a crash.
+func TestMalformedPosts(t *testing.T) {
+	_, base := startNode(t)
+	bodies := map[string]string{
+		"not json":          "{bad",
+		"wrong type":        `{"tx": 5}`,
+		"unknown field":     `{"tx": "AAAA", "extra": 1}`,
+		"not base64":        `{"tx": "!!!"}`,
+		"empty tx":          `{"tx": ""}`,
+		"trailing data":     `{"tx": "AAAA"} {}`,
+		"garbage tx":        `{"tx": "AAECAwQ="}`,
+		"array":             `[]`,
+		"empty":             ``,
+		"batch wrong shape": `{"txs": "AAAA"}`,
+		"batch empty":       `{"txs": []}`,
+	}
+	for _, ep := range []string{"/v1/txs", "/v1/txs/batch", "/v1/txs?wait=commit"} {
+		for name, body := range bodies {
+			resp, err := http.Post(base+ep, "application/json", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+				if ep == "/v1/txs/batch" && resp.StatusCode == 200 {
+					// A well-formed batch reports per-tx results instead.
+					resp.Body.Close()
+					continue
+				}
+				t.Errorf("%s %s: status %d", ep, name, resp.StatusCode)
+				resp.Body.Close()
+				continue
+			}
+			problemOf(t, resp)
+		}
+	}
+	// Wrong content type, oversize body, bad query parameters.
+	resp, _ := http.Post(base+"/v1/txs", "text/plain", strings.NewReader(`{"tx":"AAAA"}`))
+	if resp.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("text/plain: %d", resp.StatusCode)
+	}
+	problemOf(t, resp)
+	resp, _ = http.Post(base+"/v1/txs/batch", "application/json", bytes.NewReader(bytes.Repeat([]byte(" "), 9<<20)))
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("oversize body: %d", resp.StatusCode)
+	}
+	problemOf(t, resp)
+	resp, _ = http.Post(base+"/v1/txs?wait=maybe", "application/json", strings.NewReader(`{"tx":"AAAA"}`))
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("bad wait: %d", resp.StatusCode)
+	}
+	problemOf(t, resp)
+	// A refused tx carries the chain's code.
+	resp, _ = http.Post(base+"/v1/txs", "application/json", strings.NewReader(`{"tx":"AAECAwQ="}`))
+	p := problemOf(t, resp)
+	if resp.StatusCode != http.StatusUnprocessableEntity || p["code"] != float64(1) {
+		t.Errorf("garbage tx: %d %v", resp.StatusCode, p)
+	}
+	resp, _ = http.Post(base+"/v1/txs", "application/cbor", bytes.NewReader([]byte{0xa0}))
+	p = problemOf(t, resp)
+	if p["code"] != float64(1) {
+		t.Errorf("cbor garbage: %v", p)
+	}
+}
+
+func TestBadReads(t *testing.T) {
+	_, base := startNode(t)
+	cases := map[string]int{
+		"/v1/blocks/0":                        400,
+		"/v1/blocks/abc":                      400,
+		"/v1/blocks/99999999":                 404,
+		"/v1/txs/zz":                          400,
+		"/v1/txs/" + strings.Repeat("0", 64):  404,
+		"/v1/accounts/nobody":                 404,
+		"/v1/departments/nope":                404,
+		"/v1/departments/nope/accounts":       404,
+		"/v1/proposals/x":                     400,
+		"/v1/proposals/7":                     404,
+		"/v1/proposals?limit=0":               400,
+		"/v1/state/identity/params?height=-1": 400,
+		"/v1/state/identity/params?height=99999999&prove=true": 404,
+		"/v1/nothing": 404,
+	}
+	for path, want := range cases {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
+		}
+		problemOf(t, resp)
+	}
+	for _, path := range []string{"/healthz", "/v1/status", "/v1/blocks/latest", "/v1/departments", "/v1/departments/mof/accounts", "/v1/roles", "/v1/codes", "/v1/proposals", "/v1/state/identity/params?prove=true", "/v1/state/identity/params?height=0"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+}
