@@ -92,9 +92,10 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	logger := cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(w)), allow)
 	n = &Node{Home: home, cfg: cfg, waiters: map[[32]byte][]chan app.TxOutcome{}}
 	n.logf = func(format string, args ...any) { logger.Error(fmt.Sprintf(format, args...)) }
+	started := n // the named result is nil by the time an error return runs the defer
 	defer func() {
 		if err != nil {
-			n.Stop()
+			started.Stop()
 		}
 	}()
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,5 +124,23 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	}
 	if _, err := c2.Tx(ctx, res.Hash); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A node whose govchain database is gone but whose block store remains
+// refuses to start instead of silently rebuilding a different state.
+func TestRefusesDamagedDataDir(t *testing.T) {
+	home := Home(filepath.Join(t.TempDir(), "home"))
+	if err := InitDev(home, time.Now(), DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := startDev(t, home)
+	n.Stop()
+	if err := os.RemoveAll(home.DBDir()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Start(home, Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	if err == nil || !strings.Contains(err.Error(), "re-sync from peers") {
+		t.Fatalf("start with a missing database: %v", err)
 	}
 }
