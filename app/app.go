@@ -240,6 +240,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if err := b.Commit(pebble.Sync); err != nil {
 		return nil, err
 	}
+	a.tree.Committed(0)
 	a.mu.Lock()
 	a.chainID, a.committed = req.ChainId, m
 	a.mu.Unlock()
@@ -655,6 +656,7 @@ func (a *App) Commit(_ context.Context, _ *abci.RequestCommit) (*abci.ResponseCo
 		return nil, fmt.Errorf("app: commit height %d: %w", p.meta.Height, err)
 	}
 	p.batch.Close()
+	a.tree.Committed(uint64(p.meta.Height))
 	a.log.Commit()
 	a.mu.Lock()
 	a.committed = p.meta

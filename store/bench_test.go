@@ -26,6 +26,7 @@ func benchTree(b *testing.B, n int) (*pebble.DB, *Tree, uint64) {
 			b.Fatal(err)
 		}
 		batch.Commit(pebble.NoSync)
+		tr.Committed(v)
 	}
 	return db, tr, v - 1
 }
@@ -48,6 +49,7 @@ func BenchmarkStateWrite(b *testing.B) {
 		if err := batch.Commit(pebble.NoSync); err != nil {
 			b.Fatal(err)
 		}
+		tr.Committed(v)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/cockroachdb/pebble"
 )
@@ -61,6 +62,7 @@ type node struct {
 	stored   bool  // present in the database at depth `depth`, version `ver`
 	depth    int
 	ver      uint64
+	lazy     bool // stored and unchanged; only kind and hash are filled in
 }
 
 func (n *node) asChild() child { return child{n.kind, n.hash} }
@@ -151,13 +153,43 @@ func CheckKey(key []byte) error {
 }
 
 // Tree is the versioned sparse Merkle tree. Reads are safe for concurrent
-// use; Apply is called by one writer at a time.
+// use; Apply and Committed are called by one writer at a time.
 type Tree struct {
 	db *pebble.DB
+
+	// cache holds the newest node at each position down to cacheDepth, as
+	// of version cacheVer, so that updates skip the seeks of the upper
+	// levels. Apply fills staged; Committed publishes it.
+	mu       sync.Mutex
+	cache    map[string]node
+	cacheVer int64
+	staged   map[string]node
+	stagedAt uint64
 }
 
+// cacheDepth bounds the node cache to 2^(cacheDepth+1) positions (a
+// variable so tests can move the cached/uncached boundary).
+var cacheDepth = 16
+
 // NewTree opens the tree stored in db.
-func NewTree(db *pebble.DB) *Tree { return &Tree{db: db} }
+func NewTree(db *pebble.DB) *Tree { return &Tree{db: db, cache: map[string]node{}, cacheVer: -1} }
+
+// Committed tells the tree that the batch of the last Apply, for version,
+// is durably written; the node cache then describes that version.
+func (t *Tree) Committed(version uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.staged == nil || t.stagedAt != version {
+		clear(t.cache)
+		t.cacheVer = -1
+		t.staged = nil
+		return
+	}
+	for k, n := range t.staged {
+		t.cache[k] = n
+	}
+	t.cacheVer, t.staged = int64(version), nil
+}
 
 // seekVersion finds the newest entry with key prefix p at or below version,
 // using it (an iterator without bounds, reused across calls because opening
@@ -383,10 +415,31 @@ type hchange struct {
 
 // updater builds version `ver` from version `prev` into a batch.
 type updater struct {
-	r    *pebble.Iterator
-	b    *pebble.Batch
-	prev uint64
-	ver  uint64
+	r      *pebble.Iterator
+	b      *pebble.Batch
+	prev   uint64
+	ver    uint64
+	cache  map[string]node // newest nodes as of prev (read only)
+	staged map[string]node // nodes as of ver, for the cache
+}
+
+// load reads a node of the previous version, through the cache near the root.
+func (u *updater) load(c child, depth int, path *Hash) (node, error) {
+	if c.kind == kindEmpty {
+		return node{}, nil
+	}
+	if depth > cacheDepth {
+		return loadNode(u.r, c, depth, path, u.prev)
+	}
+	pk := string(posKey(depth, path))
+	if n, ok := u.cache[pk]; ok && n.kind == c.kind && n.hash == c.hash {
+		return n, nil
+	}
+	n, err := loadNode(u.r, c, depth, path, u.prev)
+	if err == nil {
+		u.staged[pk] = n
+	}
+	return n, err
 }
 
 // Apply writes version `version` = version-1 plus changes into batch and
@@ -436,13 +489,20 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []Change) (Hash, e
 			return Hash{}, fmt.Errorf("store: two changes to one key in version %d", version)
 		}
 	}
-	u := &updater{r: it, b: b, prev: version - 1, ver: version}
+	t.mu.Lock()
+	if t.cacheVer != int64(version)-1 {
+		clear(t.cache) // the cache is for another version: start it afresh
+		t.cacheVer = int64(version) - 1
+	}
+	t.staged, t.stagedAt = map[string]node{}, version
+	u := &updater{r: it, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
+	defer t.mu.Unlock()
 	var zero Hash
 	var path Hash
 	if len(hs) > 0 {
 		path = hs[0].key
 	}
-	cur, err := loadNode(it, root, 0, &path, version-1)
+	cur, err := u.load(root, 0, &path)
 	if err != nil {
 		return zero, err
 	}
@@ -468,7 +528,13 @@ func staleKey(since uint64, key []byte) []byte {
 }
 
 func (u *updater) write(depth int, path *Hash, n *node) {
-	u.b.Set(append(posKey(depth, path), invVersion(u.ver)...), encodeNode(n), nil)
+	pk := posKey(depth, path)
+	u.b.Set(append(pk, invVersion(u.ver)...), encodeNode(n), nil)
+	if depth <= cacheDepth {
+		c := *n
+		c.stored, c.depth, c.ver = true, depth, u.ver
+		u.staged[string(pk)] = c
+	}
 }
 
 func (u *updater) markStale(n *node, path *Hash) {
@@ -532,7 +598,7 @@ func (u *updater) update(depth int, path *Hash, cur node, chs []hchange) (node, 
 		return cur, nil
 	}
 	u.markStale(&cur, path)
-	return u.combine(depth, &lp, &rp, l, r), nil
+	return u.combine(depth, &lp, &rp, l, r)
 }
 
 func (u *updater) updateChild(depth int, path *Hash, c child, chs []hchange) (node, error) {
@@ -541,12 +607,11 @@ func (u *updater) updateChild(depth int, path *Hash, c child, chs []hchange) (no
 		if c.kind == kindEmpty {
 			return node{}, nil
 		}
-		if c.kind == kindLeaf {
-			return loadNode(u.r, c, depth, path, u.prev)
-		}
-		return node{kind: c.kind, hash: c.hash, stored: true, depth: depth}, nil
+		// Only its kind and hash are needed, unless a lone leaf moves up
+		// (combine loads it then).
+		return node{kind: c.kind, hash: c.hash, stored: true, depth: depth, lazy: true}, nil
 	}
-	n, err := loadNode(u.r, c, depth, path, u.prev)
+	n, err := u.load(c, depth, path)
 	if err != nil {
 		return node{}, err
 	}
@@ -581,23 +646,30 @@ func (u *updater) build(depth int, path *Hash, chs []hchange) (node, error) {
 	if err != nil {
 		return node{}, err
 	}
-	return u.combine(depth, &lp, &rp, l, r), nil
+	return u.combine(depth, &lp, &rp, l, r)
 }
 
 // combine makes the node at depth from its two new children, collapsing a
 // lone leaf upwards and writing children that are new at depth+1.
-func (u *updater) combine(depth int, lp, rp *Hash, l, r node) node {
+func (u *updater) combine(depth int, lp, rp *Hash, l, r node) (node, error) {
+	lift := func(n node, p *Hash) (node, error) {
+		if n.lazy {
+			var err error
+			if n, err = u.load(child{n.kind, n.hash}, depth+1, p); err != nil {
+				return node{}, err
+			}
+		}
+		u.markStale(&n, p)
+		n.stored = false
+		return n, nil
+	}
 	switch {
 	case l.kind == kindEmpty && r.kind == kindEmpty:
-		return node{}
+		return node{}, nil
 	case l.kind == kindEmpty && r.kind == kindLeaf:
-		u.markStale(&r, rp)
-		r.stored = false
-		return r
+		return lift(r, rp)
 	case r.kind == kindEmpty && l.kind == kindLeaf:
-		u.markStale(&l, lp)
-		l.stored = false
-		return l
+		return lift(l, lp)
 	}
 	for _, c := range []struct {
 		n *node
@@ -607,7 +679,7 @@ func (u *updater) combine(depth int, lp, rp *Hash, l, r node) node {
 			u.write(depth+1, c.p, c.n)
 		}
 	}
-	return newInternal(l.asChild(), r.asChild())
+	return newInternal(l.asChild(), r.asChild()), nil
 }
 
 // childPath is path with bit depth set to b and later bits cleared.

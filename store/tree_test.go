@@ -71,6 +71,7 @@ func applyVersion(t testing.TB, db *pebble.DB, tr *Tree, v uint64, chs []Change)
 	if err := b.Commit(pebble.NoSync); err != nil {
 		t.Fatal(err)
 	}
+	tr.Committed(v)
 	return root
 }
 
@@ -180,6 +181,15 @@ func runOps(t *testing.T, rng *rand.Rand, versions, perVersion, keySpace int, pr
 }
 
 func TestTreeAgainstReference(t *testing.T) {
+	for _, cd := range []int{16, 3, -1} {
+		old := cacheDepth
+		cacheDepth = cd
+		t.Run(fmt.Sprintf("cache-depth-%d", cd), testTreeAgainstReference)
+		cacheDepth = old
+	}
+}
+
+func testTreeAgainstReference(t *testing.T) {
 	for _, tc := range []struct {
 		versions, per, space int
 		prune                bool
