@@ -548,6 +548,9 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if a.Roles == nil {
+		a.Roles = []string{}
+	}
 	return writeJSON(w, http.StatusOK, a)
 }
 

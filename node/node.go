@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble"
@@ -60,6 +61,24 @@ type Node struct {
 	waiters map[[32]byte][]chan app.TxOutcome
 
 	stopOnce sync.Once
+	stopping atomic.Bool
+}
+
+// stoppingLogger silences CometBFT once shutdown has begun: closing
+// listeners makes it log errors that are expected then.
+type stoppingLogger struct {
+	cmtlog.Logger
+	stopping *atomic.Bool
+}
+
+func (l *stoppingLogger) Error(msg string, kv ...any) {
+	if !l.stopping.Load() {
+		l.Logger.Error(msg, kv...)
+	}
+}
+
+func (l *stoppingLogger) With(kv ...any) cmtlog.Logger {
+	return &stoppingLogger{Logger: l.Logger.With(kv...), stopping: l.stopping}
 }
 
 // Start opens the home and runs the node until Stop.
@@ -89,9 +108,9 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("node: log level %q: %w", acfg.LogLevel, err)
 	}
-	logger := cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(w)), allow)
 	n = &Node{Home: home, cfg: cfg, waiters: map[[32]byte][]chan app.TxOutcome{}}
-	n.logf = func(format string, args ...any) { logger.Error(fmt.Sprintf(format, args...)) }
+	logger := &stoppingLogger{Logger: cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(w)), allow), stopping: &n.stopping}
+	n.logf = func(format string, args ...any) { logger.Logger.Error(fmt.Sprintf(format, args...)) }
 	started := n // the named result is nil by the time an error return runs the defer
 	defer func() {
 		if err != nil {
@@ -102,7 +121,9 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	if err := checkDataDir(home, cfg); err != nil {
 		return nil, err
 	}
-	n.db, err = pebble.Open(home.DBDir(), PebbleOptions())
+	po := PebbleOptions()
+	po.Logger = pebbleLogger{n.logf, acfg.LogLevel}
+	n.db, err = pebble.Open(home.DBDir(), po)
 	if err != nil {
 		return nil, fmt.Errorf("node: opening %s: %w", home.DBDir(), err)
 	}
@@ -174,12 +195,31 @@ func PebbleOptions() *pebble.Options {
 	return o.EnsureDefaults()
 }
 
+// pebbleLogger routes Pebble's messages to the node's log: routine ones
+// (WAL replay, compactions) only at info or debug level.
+type pebbleLogger struct {
+	logf  func(string, ...any)
+	level string
+}
+
+func (l pebbleLogger) Infof(format string, args ...any) {
+	if l.level == "info" || l.level == "debug" {
+		l.logf("pebble: "+format, args...)
+	}
+}
+
+func (l pebbleLogger) Fatalf(format string, args ...any) {
+	l.logf("pebble: "+format, args...)
+	os.Exit(1)
+}
+
 // HTTPAddr is the API's actual listen address.
 func (n *Node) HTTPAddr() string { return n.httpLn.Addr().String() }
 
 // Stop shuts everything down; it is safe to call more than once.
 func (n *Node) Stop() {
 	n.stopOnce.Do(func() {
+		n.stopping.Store(true)
 		if n.httpSrv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			n.httpSrv.Shutdown(ctx)

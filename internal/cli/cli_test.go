@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govchain/govchain/node"
+)
+
+type cliEnv struct {
+	t    *testing.T
+	home string
+	api  string
+}
+
+func (e *cliEnv) run(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(append([]string{"--home", e.home, "--node", e.api}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func (e *cliEnv) ok(args ...string) string {
+	e.t.Helper()
+	code, out, errs := e.run(args...)
+	if code != 0 {
+		e.t.Fatalf("govchain %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
+}
+
+func (e *cliEnv) jsonOut(v any, args ...string) {
+	e.t.Helper()
+	out := e.ok(append(args, "--output", "json")...)
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		e.t.Fatalf("govchain %s: not JSON: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+func TestCLIAgainstNode(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "home")
+	if err := node.InitDev(node.Home(home), time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := node.Start(node.Home(home), node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Stop()
+	e := &cliEnv{t: t, home: home, api: n.HTTPAddr()}
+	for i := 0; ; i++ {
+		var st struct {
+			LatestHeight int64 `json:"latest_height"`
+		}
+		code, out, _ := e.run("query", "status", "-o", "json")
+		if code == 0 && json.Unmarshal([]byte(out), &st) == nil && st.LatestHeight >= 1 {
+			break
+		}
+		if i > 300 {
+			t.Fatal("node did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	var key struct{ Address, Name string }
+	e.jsonOut(&key, "keys", "new", "alice")
+	if len(key.Address) != 40 || key.Name != "alice" {
+		t.Fatalf("keys new: %+v", key)
+	}
+	var keys []struct{ Name string }
+	e.jsonOut(&keys, "keys", "list")
+	if len(keys) != 5 {
+		t.Fatalf("keys list: %+v", keys)
+	}
+	exported := e.ok("keys", "export", "alice")
+	p := filepath.Join(t.TempDir(), "alice.json")
+	writeFile(t, p, exported)
+	var imp struct{ Address string }
+	e.jsonOut(&imp, "keys", "import", "alice2", p)
+	if imp.Address != key.Address {
+		t.Fatal("import changed the address")
+	}
+
+	var res struct {
+		Committed bool
+		Code      uint32
+		Hash      string
+	}
+	e.jsonOut(&res, "tx", "identity", "create-account", "--from", "cab-admin", "--key", "alice", "--citizen")
+	if !res.Committed || res.Code != 0 {
+		t.Fatalf("create-account: %+v", res)
+	}
+	var acct struct {
+		Department string
+		Citizen    bool
+	}
+	e.jsonOut(&acct, "query", "account", key.Address)
+	if acct.Department != "cab" || !acct.Citizen {
+		t.Fatalf("account: %+v", acct)
+	}
+	var tv struct{ Code uint32 }
+	e.jsonOut(&tv, "query", "tx", res.Hash)
+
+	// Exit codes mean something.
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"tx", "identity", "grant-role", "--from", "cab-admin", key.Address, "auditor"}, ExitTxFailed},
+		{[]string{"query", "account", strings.Repeat("0", 40)}, ExitNotFound},
+		{[]string{"keys", "show", "nobody"}, ExitNotFound},
+		{[]string{"tx", "identity", "approve", "x", "--from", "mof-admin"}, ExitUsage},
+		{[]string{"tx", "identity", "create-account", "--from", "cab-admin"}, ExitUsage},
+		{[]string{"no-such-command"}, ExitUsage},
+		{[]string{"query", "status", "--output", "yaml"}, ExitUsage},
+		{[]string{"keys", "new", "../evil"}, ExitUsage},
+	} {
+		if code, out, errs := e.run(c.args...); code != c.code {
+			t.Errorf("govchain %s: exit %d, want %d\n%s%s", strings.Join(c.args, " "), code, c.code, out, errs)
+		}
+	}
+	if code, _, _ := e.run("init"); code == 0 {
+		t.Error("init over an existing home succeeded")
+	}
+}
+
+// The benchmark runs end to end on its own chains and reports what it did.
+func TestBenchSmall(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"bench", "--txs", "300", "--accounts", "4", "--concurrency", "2", "--batch", "50", "-o", "json"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("bench: exit %d\n%s", code, errb.String())
+	}
+	var r BenchResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Committed != 300 || r.Failed != 0 || r.CommittedPerSec <= 0 || r.NoopPerSec <= 0 || r.P99ms < r.P50ms || r.Blocks < 1 {
+		t.Fatalf("bench result %+v", r)
+	}
+}
+
+func writeFile(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
