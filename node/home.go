@@ -81,14 +81,6 @@ func InitDev(home Home, now time.Time, o DevOptions) error {
 	if home.Exists() {
 		return fmt.Errorf("node: %s already holds a chain (genesis.json exists)", home)
 	}
-	for _, d := range []string{home.path("config"), home.path("data")} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			return err
-		}
-	}
-	if err := os.MkdirAll(home.KeysDir(), 0o700); err != nil {
-		return err
-	}
 	cfg := DefaultCometConfig(string(home))
 	if o.P2P != "" {
 		cfg.P2P.ListenAddress = o.P2P
@@ -96,52 +88,99 @@ func InitDev(home Home, now time.Time, o DevOptions) error {
 	if o.RPC != "" {
 		cfg.RPC.ListenAddress = o.RPC
 	}
-	cmtcfg.WriteConfigFile(home.ConfigFile(), cfg)
 	acfg := DefaultAppConfig()
 	if o.HTTP != "" {
 		acfg.HTTP = o.HTTP
 	}
-	if err := WriteAppConfig(home, acfg); err != nil {
+	_, pv, err := prepareHome(home, cfg, acfg)
+	if err != nil {
 		return err
 	}
-	if _, err := p2p.LoadOrGenNodeKey(home.NodeKeyFile()); err != nil {
-		return err
-	}
-	pv := privval.GenFilePV(home.PrivValidatorKeyFile(), home.PrivValidatorStateFile())
-	pv.Save()
-	valPub := pv.Key.PubKey.Bytes()
-
-	g := identity.Genesis{Threshold: uint32(len(DemoDepartments))*2/3 + 1}
+	var depts []genesisDept
 	for i, d := range DemoDepartments {
-		k, err := crypto.GenerateKey(crypto.AlgEd25519, nil)
+		admin, err := newAdminKey(home, d.ID)
 		if err != nil {
 			return err
 		}
-		if err := crypto.WriteKeyFile(home.KeyFile(AdminKeyName(d.ID)), k.ToFile(AdminKeyName(d.ID))); err != nil {
-			return err
-		}
-		gd := identity.GenesisDepartment{ID: d.ID, Name: d.Name, Admins: []identity.GenesisAccount{{Algorithm: k.Algorithm, PublicKey: k.PublicKey()}}}
+		gd := genesisDept{DemoDepartment: d, admin: admin}
 		if i == 0 {
-			gd.Validator = &identity.Validator{PublicKey: valPub, Power: 10}
+			gd.validator, gd.power = pv, 10
+		}
+		depts = append(depts, gd)
+	}
+	doc, err := buildGenesis(DevChainID, now, depts)
+	if err != nil {
+		return err
+	}
+	return doc.SaveAs(home.GenesisFile())
+}
+
+// prepareHome creates a home's directories, CometBFT and govchain configs,
+// node key and validator key, and returns the node id and validator.
+func prepareHome(home Home, cfg *cmtcfg.Config, acfg AppConfig) (p2p.ID, *privval.FilePV, error) {
+	for _, d := range []string{home.path("config"), home.path("data"), home.KeysDir()} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return "", nil, err
+		}
+	}
+	cmtcfg.WriteConfigFile(home.ConfigFile(), cfg)
+	if err := WriteAppConfig(home, acfg); err != nil {
+		return "", nil, err
+	}
+	nk, err := p2p.LoadOrGenNodeKey(home.NodeKeyFile())
+	if err != nil {
+		return "", nil, err
+	}
+	pv := privval.GenFilePV(home.PrivValidatorKeyFile(), home.PrivValidatorStateFile())
+	pv.Save()
+	return nk.ID(), pv, nil
+}
+
+// newAdminKey generates a department admin key into home's keys.
+func newAdminKey(home Home, dept string) (*crypto.PrivateKey, error) {
+	k, err := crypto.GenerateKey(crypto.AlgEd25519, nil)
+	if err != nil {
+		return nil, err
+	}
+	return k, crypto.WriteKeyFile(home.KeyFile(AdminKeyName(dept)), k.ToFile(AdminKeyName(dept)))
+}
+
+// genesisDept is a founding department: its admin key and, optionally, its
+// validator.
+type genesisDept struct {
+	DemoDepartment
+	admin     *crypto.PrivateKey
+	validator *privval.FilePV
+	power     int64
+}
+
+// buildGenesis makes the genesis of a consortium; the threshold is more
+// than two thirds of the departments.
+func buildGenesis(chainID string, now time.Time, depts []genesisDept) (*cmttypes.GenesisDoc, error) {
+	g := identity.Genesis{Threshold: uint32(len(depts))*2/3 + 1}
+	var vals []cmttypes.GenesisValidator
+	for _, d := range depts {
+		gd := identity.GenesisDepartment{ID: d.ID, Name: d.Name, Admins: []identity.GenesisAccount{{Algorithm: d.admin.Algorithm, PublicKey: d.admin.PublicKey()}}}
+		if d.validator != nil {
+			pub := d.validator.Key.PubKey
+			gd.Validator = &identity.Validator{PublicKey: pub.Bytes(), Power: d.power}
+			vals = append(vals, cmttypes.GenesisValidator{Address: pub.Address(), PubKey: pub, Power: d.power, Name: d.ID})
 		}
 		g.Departments = append(g.Departments, gd)
 	}
 	appState, err := json.MarshalIndent(map[string]any{identity.Name: g}, "", "  ")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	doc := &cmttypes.GenesisDoc{
-		ChainID:         DevChainID,
+		ChainID:         chainID,
 		GenesisTime:     now.UTC(),
 		InitialHeight:   1,
 		ConsensusParams: cmttypes.DefaultConsensusParams(),
-		Validators:      []cmttypes.GenesisValidator{{Address: pv.Key.PubKey.Address(), PubKey: pv.Key.PubKey, Power: 10, Name: DemoDepartments[0].ID}},
+		Validators:      vals,
 		AppState:        appState,
 	}
-	if err := doc.ValidateAndComplete(); err != nil {
-		return err
-	}
-	return doc.SaveAs(home.GenesisFile())
+	return doc, doc.ValidateAndComplete()
 }
 
 // ErrNoHome means the home has no chain yet.
