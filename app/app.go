@@ -102,6 +102,7 @@ type App struct {
 	checkMu     sync.Mutex
 	check       *cache
 	checkReader *store.Reader
+	seqs        pendingSequences
 
 	sigMu    sync.Mutex
 	sigCache map[[32]byte]struct{}
@@ -290,6 +291,7 @@ func (a *App) resetCheck(height int64) {
 		}
 	}
 	a.check = newCache(g)
+	a.seqs = pendingSequences{}
 }
 
 // readerGetter reads through a store.Reader; storage errors stop the node.
@@ -363,6 +365,15 @@ func txError(err error) *module.Error {
 // authenticate checks the signer against state (kv is the whole state) and
 // every message's route and role, and returns the signer's account.
 func (a *App) authenticate(kv module.Reader, t *tx.Tx) (*identity.Account, *module.Error) {
+	acct, e := a.authenticateAnySequence(kv, t)
+	if e == nil && t.Body.Sequence != acct.Sequence {
+		return nil, ErrBadSequence.Wrapf("account %s expects sequence %d, tx has %d", acct.Address, acct.Sequence, t.Body.Sequence)
+	}
+	return acct, e
+}
+
+// authenticateAnySequence is authenticate without the sequence check.
+func (a *App) authenticateAnySequence(kv module.Reader, t *tx.Tx) (*identity.Account, *module.Error) {
 	idkv := prefixReader{g: kv.Get, prefix: identity.Name + "/"}
 	acct, err := identity.GetAccount(idkv, t.Body.Signer)
 	if err != nil {
@@ -376,9 +387,6 @@ func (a *App) authenticate(kv module.Reader, t *tx.Tx) (*identity.Account, *modu
 	}
 	if acct.Disabled {
 		return nil, ErrSignerDisabled.Wrapf("%s", acct.Address)
-	}
-	if t.Body.Sequence != acct.Sequence {
-		return nil, ErrBadSequence.Wrapf("account %s expects sequence %d, tx has %d", acct.Address, acct.Sequence, t.Body.Sequence)
 	}
 	for _, m := range t.Body.Msgs {
 		r, ok := a.routes[m.Type]
@@ -439,11 +447,13 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	}
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
-	acct, e := a.authenticate(a.check, t)
+	acct, e := a.authenticateAnySequence(a.check, t)
 	if e != nil {
 		return errorResponse(e), nil
 	}
-	bumpSequence(a.check, acct)
+	if e := a.seqs.admit(acct, t.Body.Sequence); e != nil {
+		return errorResponse(e), nil
+	}
 	return &abci.ResponseCheckTx{Code: 0}, nil
 }
 

@@ -223,7 +223,7 @@ func TestBadInput(t *testing.T) {
 		{"oversize", bytes.Repeat([]byte{0xa0}, tx.MaxTxBytes+1), ErrTxTooLarge.Code},
 		{"bad signature", flipped, ErrBadSignature.Code},
 		{"wrong chain-id", resign(func(c *tx.Tx) { c.Body.ChainID = "govchain-other" }, "mof"), ErrWrongChainID.Code},
-		{"replayed sequence", resign(func(c *tx.Tx) { c.Body.Sequence = 5 }, "mof"), ErrBadSequence.Code},
+		{"sequence far ahead", resign(func(c *tx.Tx) { c.Body.Sequence = MaxSequenceAhead + 5 }, "mof"), ErrBadSequence.Code},
 		{"unknown account", resign(func(c *tx.Tx) { c.Body.Signer = h.key("nobody").Address() }, "nobody"), ErrUnknownSigner.Code},
 		{"signed by another key", resign(func(c *tx.Tx) {}, "nrb"), ErrKeyMismatch.Code},
 		{"unknown message type", resign(func(c *tx.Tx) { c.Body.Msgs[0].Type = "identity.mint" }, "mof"), ErrUnknownMsgType.Code},

@@ -82,6 +82,7 @@ func InitDev(home Home, now time.Time, o DevOptions) error {
 		return fmt.Errorf("node: %s already holds a chain (genesis.json exists)", home)
 	}
 	cfg := DefaultCometConfig(string(home))
+	cfg.P2P.PexReactor = false // a single validator has no peers to exchange
 	if o.P2P != "" {
 		cfg.P2P.ListenAddress = o.P2P
 	}
