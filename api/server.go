@@ -100,6 +100,9 @@ func New(a *app.App, c Chain, m *Metrics, logf func(string, ...any), web http.Ha
 	s.handle("GET /v1/proposals", s.proposals)
 	s.handle("GET /v1/proposals/{id}", s.proposal)
 	s.handle("GET /v1/state/{key...}", s.state)
+	s.handle("GET /v1/commitments/{height}", s.commitments)
+	s.handle("GET /v1/log/proof", s.logProof)
+	s.handle("GET /v1/log/consistency", s.logConsistency)
 	s.handle("GET /v1/codes", s.codes)
 	s.handle("GET /v1/openapi.json", s.openapi)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
@@ -164,6 +167,7 @@ type BlockView struct {
 	LastBlockHash   string   `json:"last_block_hash"`
 	ValidatorsHash  string   `json:"validators_hash"`
 	LastCommitSigns int      `json:"last_commit_signatures"`
+	Signers         []string `json:"last_commit_signers"`
 	NumTxs          int      `json:"num_txs"`
 	Txs             []string `json:"txs"`
 }
@@ -187,12 +191,13 @@ func (s *Server) block(w http.ResponseWriter, r *http.Request) error {
 		Height: b.Height, Hash: hex.EncodeToString(b.Hash()), Time: b.Time.UTC().Format(time.RFC3339Nano), ChainID: b.ChainID,
 		Proposer: hex.EncodeToString(b.ProposerAddress), AppHash: hex.EncodeToString(b.AppHash),
 		LastBlockHash: hex.EncodeToString(b.LastBlockID.Hash), ValidatorsHash: hex.EncodeToString(b.ValidatorsHash),
-		NumTxs: len(b.Txs), Txs: []string{},
+		NumTxs: len(b.Txs), Txs: []string{}, Signers: []string{},
 	}
 	if b.LastCommit != nil {
 		for _, sig := range b.LastCommit.Signatures {
 			if sig.BlockIDFlag == cmttypes.BlockIDFlagCommit {
 				v.LastCommitSigns++
+				v.Signers = append(v.Signers, hex.EncodeToString(sig.ValidatorAddress))
 			}
 		}
 	}
@@ -759,6 +764,118 @@ func stateError(err error) error {
 		return problem(http.StatusGone, "%v", err)
 	}
 	return err
+}
+
+// Commitments are what the app hash of a height binds.
+type Commitments struct {
+	Height    int64  `json:"height"`
+	AppHash   string `json:"app_hash"`
+	StateRoot string `json:"state_root"`
+	LogRoot   string `json:"log_root"`
+	LogSize   uint64 `json:"log_size"`
+}
+
+func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
+	h, err := strconv.ParseInt(r.PathValue("height"), 10, 64)
+	if err != nil || h < 0 {
+		return badRequest("height must be a non-negative integer")
+	}
+	m, err := s.app.MetaAt(h)
+	if err != nil {
+		return stateError(err)
+	}
+	return writeJSON(w, http.StatusOK, Commitments{Height: m.Height, AppHash: hex.EncodeToString(m.AppHash),
+		StateRoot: hex.EncodeToString(m.StateRoot), LogRoot: hex.EncodeToString(m.LogRoot), LogSize: m.LogSize})
+}
+
+func uintParam(r *http.Request, name string) (uint64, error) {
+	v, err := strconv.ParseUint(r.URL.Query().Get(name), 10, 64)
+	if err != nil {
+		return 0, badRequest("%s must be a non-negative integer", name)
+	}
+	return v, nil
+}
+
+// LogProofView is an RFC 6962 inclusion proof of one log entry.
+type LogProofView struct {
+	Index uint64       `json:"index"`
+	Size  uint64       `json:"size"`
+	Entry ledger.Entry `json:"entry"`
+	Root  string       `json:"root"`
+	Proof []string     `json:"proof"`
+}
+
+func hexList(bs [][]byte) []string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = hex.EncodeToString(b)
+	}
+	return out
+}
+
+func (s *Server) logProof(w http.ResponseWriter, r *http.Request) error {
+	idx, err := uintParam(r, "index")
+	if err != nil {
+		return err
+	}
+	size := s.app.Log().Size()
+	if r.URL.Query().Get("size") != "" {
+		if size, err = uintParam(r, "size"); err != nil {
+			return err
+		}
+	}
+	if idx >= size || size > s.app.Log().Size() {
+		return notFound("index %d and size %d: the log has %d entries", idx, size, s.app.Log().Size())
+	}
+	e, _, err := s.app.Log().Entry(idx)
+	if err != nil {
+		return err
+	}
+	p, err := s.app.Log().InclusionProof(idx, size)
+	if err != nil {
+		return err
+	}
+	root, err := s.app.Log().RootAt(size)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, LogProofView{Index: idx, Size: size, Entry: *e, Root: hex.EncodeToString(root), Proof: hexList(p)})
+}
+
+// ConsistencyView proves the log of size To extends the log of size From.
+type ConsistencyView struct {
+	From     uint64   `json:"from"`
+	To       uint64   `json:"to"`
+	FromRoot string   `json:"from_root"`
+	ToRoot   string   `json:"to_root"`
+	Proof    []string `json:"proof"`
+}
+
+func (s *Server) logConsistency(w http.ResponseWriter, r *http.Request) error {
+	from, err := uintParam(r, "from")
+	if err != nil {
+		return err
+	}
+	to, err := uintParam(r, "to")
+	if err != nil {
+		return err
+	}
+	if from > to || to > s.app.Log().Size() {
+		return notFound("sizes %d..%d: the log has %d entries", from, to, s.app.Log().Size())
+	}
+	p, err := s.app.Log().ConsistencyProof(from, to)
+	if err != nil {
+		return err
+	}
+	r1, err := s.app.Log().RootAt(from)
+	if err != nil {
+		return err
+	}
+	r2, err := s.app.Log().RootAt(to)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, ConsistencyView{From: from, To: to, FromRoot: hex.EncodeToString(r1), ToRoot: hex.EncodeToString(r2), Proof: hexList(p)})
 }
 
 // CodeView documents one result code.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -12,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/x/identity"
@@ -38,6 +41,18 @@ func startDev(t *testing.T, home Home) (*Node, *client.Client) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+func unhex(t *testing.T, ss ...string) [][]byte {
+	var out [][]byte
+	for _, s := range ss {
+		b, err := hex.DecodeString(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 func TestDevNodeEndToEnd(t *testing.T) {
@@ -102,6 +117,29 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	if err := store.VerifyMembership(root, []byte(sv.Key), val, p); err != nil {
 		t.Fatal(err)
 	}
+	// The log proves the tx's entry, and that it only grew.
+	var lp api.LogProofView
+	if err := c.Get(ctx, fmt.Sprintf("/v1/log/proof?index=%d", res.LogIndex), &lp); err != nil {
+		t.Fatal(err)
+	}
+	if err := ledger.VerifyInclusion(&lp.Entry, lp.Index, lp.Size, unhex(t, lp.Proof...), unhex(t, lp.Root)[0]); err != nil || hex.EncodeToString(lp.Entry.TxHash) != res.Hash {
+		t.Fatalf("log inclusion: %v", err)
+	}
+	var cv api.ConsistencyView
+	if err := c.Get(ctx, fmt.Sprintf("/v1/log/consistency?from=0&to=%d", lp.Size), &cv); err != nil {
+		t.Fatal(err)
+	}
+	if err := ledger.VerifyConsistency(cv.From, cv.To, unhex(t, cv.Proof...), unhex(t, cv.FromRoot)[0], unhex(t, cv.ToRoot)[0]); err != nil {
+		t.Fatal(err)
+	}
+	var cm api.Commitments
+	if err := c.Get(ctx, fmt.Sprintf("/v1/commitments/%d", res.Height), &cm); err != nil {
+		t.Fatal(err)
+	}
+	if hex.EncodeToString(ledger.AppHash(unhex(t, cm.StateRoot)[0], unhex(t, cm.LogRoot)[0], cm.LogSize)) != cm.AppHash {
+		t.Fatal("commitments do not hash to the app hash")
+	}
+
 	// Metrics count the committed tx.
 	resp, err := http.Get("http://" + n.HTTPAddr() + "/metrics")
 	if err != nil {
