@@ -328,7 +328,10 @@ func (l *load) stopNow() {
 func (c *cluster) checkInvariants(l *load, nodes []int) {
 	c.t.Helper()
 	ctx := context.Background()
-	target := c.height(nodes[0])
+	var target int64
+	for _, i := range nodes {
+		target = max(target, c.height(i))
+	}
 	for _, i := range nodes {
 		c.waitHeight(i, target, 90*time.Second)
 	}
@@ -407,6 +410,9 @@ func (c *cluster) checkInvariants(l *load, nodes []int) {
 			b, _ := os.ReadFile(filepath.Join(c.net.Nodes[i].Home, "node.log"))
 			c.t.Fatalf("node%d exited without being killed:\n%s", i, tail(string(b), 3000))
 		}
+	}
+	if uint64(len(txs)) > last.LogSize {
+		c.t.Fatalf("%d txs reported committed, but the log at height %d holds %d", len(txs), target, last.LogSize)
 	}
 	c.t.Logf("invariants hold on %d nodes: %d heights, %d txs, log size %d", len(nodes), target, len(txs), last.LogSize)
 }
@@ -654,7 +660,9 @@ func TestClusterWrongChainAndDamagedNode(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("node with a missing database kept running")
 	}
+	c.procs[3].mu.Lock()
 	c.procs[3].killed = true
+	c.procs[3].mu.Unlock()
 	b, _ := os.ReadFile(filepath.Join(string(home), "node.log"))
 	if !strings.Contains(string(b), "re-sync from peers") {
 		t.Fatalf("no clear message:\n%s", tail(string(b), 2000))
