@@ -7,12 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -33,6 +37,7 @@ type benchOpts struct {
 	from        string
 	keep        bool
 	cpuprofile  string
+	cluster     int
 }
 
 // BenchResult is what `govchain bench --output json` prints.
@@ -51,6 +56,10 @@ type BenchResult struct {
 	NoopP50ms       float64 `json:"noop_p50_ms,omitempty"`
 	NoopP99ms       float64 `json:"noop_p99_ms,omitempty"`
 	NoopBlocks      int64   `json:"noop_blocks,omitempty"`
+	Validators      int     `json:"validators"`
+	SinglePerSec    float64 `json:"single_validator_committed_tx_per_s,omitempty"`
+	SingleP50ms     float64 `json:"single_validator_p50_ms,omitempty"`
+	SingleP99ms     float64 `json:"single_validator_p99_ms,omitempty"`
 	RatioToNoop     float64 `json:"ratio_to_noop,omitempty"`
 	Machine         string  `json:"machine"`
 }
@@ -94,16 +103,31 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 			}
 			var res BenchResult
 			var err error
-			if own {
+			switch {
+			case o.cluster > 0:
+				res, err = g.benchCluster(ctx, o, false)
+			case own:
 				res, err = g.benchOwn(ctx, o, false)
-			} else {
+			default:
 				res, err = g.benchAgainst(ctx, client.New(g.node), o, g.loadKey)
 			}
 			if err != nil {
 				return err
 			}
+			if o.cluster > 0 {
+				// The single-validator figure from the same run, beside it.
+				single, err := g.benchOwn(ctx, o, false)
+				if err != nil {
+					return fmt.Errorf("single-validator run: %w", err)
+				}
+				res.SinglePerSec, res.SingleP50ms, res.SingleP99ms = single.CommittedPerSec, single.P50ms, single.P99ms
+			}
 			if own && o.noop {
-				nres, err := g.benchOwn(ctx, o, true)
+				run := g.benchOwn
+				if o.cluster > 0 {
+					run = g.benchCluster
+				}
+				nres, err := run(ctx, o, true)
 				if err != nil {
 					return fmt.Errorf("noop run: %w", err)
 				}
@@ -124,10 +148,12 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.StringVar(&o.from, "from", node.AdminKeyName("cab"), "with --node: key (in --home) of a department admin that creates the bench accounts")
 	f.BoolVar(&o.keep, "keep", false, "keep the temporary chain directory")
 	f.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (node and load) to this file")
+	f.IntVar(&o.cluster, "cluster", 0, "run a local testnet of this many validators (separate processes) instead of one in-process validator")
 	return cmd
 }
 
 func printBench(w io.Writer, r BenchResult) {
+	fmt.Fprintf(w, "chain:      %d validator(s)\n", r.Validators)
 	fmt.Fprintf(w, "workload:   %s, %d txs of %d bytes\n", r.Workload, r.Txs, r.TxBytes)
 	fmt.Fprintf(w, "committed:  %d ok, %d failed in %.1f s over %d blocks\n", r.Committed, r.Failed, r.Seconds, r.Blocks)
 	fmt.Fprintf(w, "throughput: %.0f committed tx/s\n", r.CommittedPerSec)
@@ -135,6 +161,9 @@ func printBench(w io.Writer, r BenchResult) {
 	if r.NoopPerSec > 0 {
 		fmt.Fprintf(w, "no-op app:  %.0f tx/s, p50 %.0f ms, p99 %.0f ms over %d blocks; govchain reaches %.0f%% of it\n",
 			r.NoopPerSec, r.NoopP50ms, r.NoopP99ms, r.NoopBlocks, 100*r.RatioToNoop)
+	}
+	if r.SinglePerSec > 0 {
+		fmt.Fprintf(w, "1 validator: %.0f tx/s, p50 %.0f ms, p99 %.0f ms (same run)\n", r.SinglePerSec, r.SingleP50ms, r.SingleP99ms)
 	}
 	fmt.Fprintf(w, "machine:    %s\n", r.Machine)
 }
@@ -165,10 +194,91 @@ func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchRe
 		k, _, err := crypto.ReadKeyFile(home.KeyFile(name))
 		return k, err
 	}
+	var res BenchResult
 	if noop {
-		return g.runLoad(ctx, c, o, nil, "no-op application")
+		res, err = g.runLoad(ctx, c, o, nil, "no-op application")
+	} else {
+		res, err = g.benchAgainst(ctx, c, o, loadKey)
 	}
-	return g.benchAgainst(ctx, c, o, loadKey)
+	res.Validators = 1
+	return res, err
+}
+
+// benchCluster runs the load against a fresh local testnet of o.cluster
+// validators, each a separate govchain process, submitting through node0.
+func (g *globals) benchCluster(ctx context.Context, o benchOpts, noop bool) (BenchResult, error) {
+	dir, err := os.MkdirTemp("", "govchain-bench-cluster-")
+	if err != nil {
+		return BenchResult{}, err
+	}
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return BenchResult{}, err
+	}
+	base, err := freePortRange(10 * o.cluster)
+	if err != nil {
+		return BenchResult{}, err
+	}
+	tn, err := node.InitTestnet(filepath.Join(dir, "net"), node.TestnetOptions{Validators: o.cluster, BasePort: base, Now: time.Now()})
+	if err != nil {
+		return BenchResult{}, err
+	}
+	var procs []*exec.Cmd
+	defer func() {
+		for _, p := range procs {
+			p.Process.Signal(syscall.SIGTERM)
+			p.Wait()
+		}
+	}()
+	for _, n := range tn.Nodes {
+		args := []string{"start", "--home", n.Home}
+		if noop {
+			args = append(args, "--noop")
+		}
+		p := exec.Command(self, args...)
+		if err := p.Start(); err != nil {
+			return BenchResult{}, err
+		}
+		procs = append(procs, p)
+	}
+	c := client.New(tn.Nodes[0].API)
+	if err := waitHeight(ctx, c, 1); err != nil {
+		return BenchResult{}, err
+	}
+	var res BenchResult
+	if noop {
+		res, err = g.runLoad(ctx, c, o, nil, "no-op application")
+	} else {
+		res, err = g.benchAgainst(ctx, c, o, func(name string) (*crypto.PrivateKey, error) {
+			k, _, err := crypto.ReadKeyFile(node.Home(tn.Nodes[0].Home).KeyFile(node.AdminKeyName(tn.Nodes[0].Department)))
+			return k, err
+		})
+	}
+	res.Validators = o.cluster
+	return res, err
+}
+
+// freePortRange finds n consecutive free loopback ports.
+func freePortRange(n int) (int, error) {
+	for try := 0; try < 100; try++ {
+		base := 20000 + rand.IntN(40000)
+		ok := true
+		for i := 0; i < n && ok; i++ {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", base+i))
+			if err != nil {
+				ok = false
+				continue
+			}
+			l.Close()
+		}
+		if ok {
+			return base, nil
+		}
+	}
+	return 0, errors.New("bench: no free port range")
 }
 
 func waitHeight(ctx context.Context, c *client.Client, h int64) error {

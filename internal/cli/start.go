@@ -45,5 +45,7 @@ func startCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.HTTP, "http", "", "API listen address (default from app.toml: 127.0.0.1:8080)")
 	cmd.Flags().StringVar(&opts.LogLevel, "log-level", "", "error, info or debug (default from app.toml: error)")
+	cmd.Flags().BoolVar(&opts.Noop, "noop", false, "run the no-op application (for govchain bench --cluster --noop only)")
+	cmd.Flags().MarkHidden("noop")
 	return cmd
 }
