@@ -15,8 +15,8 @@ import (
 
 	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/client"
-	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/crypto"
+	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/x/identity"
 )
