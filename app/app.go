@@ -125,14 +125,14 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{db: db, tree: store.NewTree(db), log: l, opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]struct{}{}}
-	// The module list: identity first. Later modules are appended here.
-	var roles []string
-	others := []module.Module{}
-	for _, m := range others {
+	// The module list: identity first, then the domain modules. Identity
+	// must know every role the others define, so that they can be granted.
+	domain := []module.Module{}
+	roles := identity.DefinedRoles()
+	for _, m := range domain {
 		roles = append(roles, m.Roles()...)
 	}
-	idm := identity.New(append(roles, identity.New(nil).Roles()...))
-	a.modules = append([]module.Module{idm}, others...)
+	a.modules = append([]module.Module{identity.New(roles)}, domain...)
 	for _, m := range a.modules {
 		for _, r := range m.Routes() {
 			if _, dup := a.routes[r.Type]; dup {

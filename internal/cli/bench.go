@@ -22,6 +22,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node"
@@ -450,7 +451,7 @@ func (g *globals) runLoad(ctx context.Context, c *client.Client, o benchOpts, si
 
 // submitRetry submits a batch and waits for its commit, backing off while
 // the mempool is full.
-func submitRetry(ctx context.Context, c *client.Client, txs [][]byte) ([]apiResult, error) {
+func submitRetry(ctx context.Context, c *client.Client, txs [][]byte) ([]api.SubmitResult, error) {
 	for attempt := 0; ; attempt++ {
 		res, err := c.SubmitBatch(ctx, txs, true)
 		if err != nil {

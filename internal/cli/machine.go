@@ -6,11 +6,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
-
-	"github.com/govchain/govchain/api"
 )
-
-type apiResult = api.SubmitResult
 
 // machine describes where a benchmark ran.
 func machine() string {

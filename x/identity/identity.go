@@ -27,7 +27,10 @@ type Module struct {
 func New(roles []string) *Module { return &Module{knownRoles: module.SortedUnique(roles)} }
 
 func (m *Module) Name() string    { return Name }
-func (m *Module) Roles() []string { return []string{RoleAdmin, RoleRegistrar, RoleAuditor} }
+func (m *Module) Roles() []string { return DefinedRoles() }
+
+// DefinedRoles are the roles this module defines.
+func DefinedRoles() []string { return []string{RoleAdmin, RoleRegistrar, RoleAuditor} }
 
 func (m *Module) known(role string) bool {
 	i := sort.SearchStrings(m.knownRoles, role)
