@@ -459,20 +459,16 @@ type submitOutcome struct {
 func (s *Server) submit(ctx context.Context, raws [][]byte, wait bool) []submitOutcome {
 	out := make([]submitOutcome, len(raws))
 	chans := make([]<-chan app.TxOutcome, len(raws))
-	// Verify signatures here, in parallel, rather than in the mempool's
-	// single CheckTx lane.
+	// Verify signatures here, in parallel batches, rather than one by one
+	// in the mempool's single CheckTx lane.
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), len(raws))
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
-		go func(w int) {
+		go func(part [][]byte) {
 			defer wg.Done()
-			for i := w; i < len(raws); i += workers {
-				if len(raws[i]) <= tx.MaxTxBytes {
-					s.app.PreVerify(raws[i])
-				}
-			}
-		}(w)
+			s.app.PreVerify(part)
+		}(raws[w*len(raws)/workers : (w+1)*len(raws)/workers])
 	}
 	wg.Wait()
 	for i, raw := range raws {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/codec"
+	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/tx"
@@ -325,27 +326,57 @@ func (a *App) decodeVerify(raw []byte, chainID string) (*tx.Tx, [32]byte, error)
 	if err := t.Verify(chainID); err != nil {
 		return nil, h, err
 	}
-	a.sigMu.Lock()
-	if len(a.sigCache) >= sigCacheMax {
-		clear(a.sigCache)
-	}
-	a.sigCache[h] = struct{}{}
-	a.sigMu.Unlock()
+	a.rememberSignature(h)
 	return t, h, nil
 }
 
-// PreVerify checks a tx's form and signature outside consensus (the API
-// calls it on its own goroutines before handing the tx to the mempool), so
-// that CheckTx, which CometBFT runs one at a time, finds the signature
-// already verified. It is pure: it only fills the signature cache.
-func (a *App) PreVerify(raw []byte) {
+// PreVerify checks the form and signatures of txs outside consensus, as one
+// batch (the API calls it on its own goroutines before handing txs to the
+// mempool), so that CheckTx, which CometBFT runs one at a time, finds the
+// signatures already verified. It is pure: it only fills the signature
+// cache, and only with signatures that verify.
+func (a *App) PreVerify(raws [][]byte) {
 	if a.opts.Noop {
 		return
 	}
 	a.mu.RLock()
 	chainID := a.chainID
 	a.mu.RUnlock()
-	a.decodeVerify(raw, chainID)
+	bv := crypto.NewBatchVerifier()
+	var hashes [][32]byte
+	for _, raw := range raws {
+		h := tx.Hash(raw)
+		a.sigMu.Lock()
+		_, done := a.sigCache[h]
+		a.sigMu.Unlock()
+		if done {
+			continue
+		}
+		t, err := tx.Decode(raw)
+		if err != nil || t.Body.ChainID != chainID {
+			continue
+		}
+		sb, err := tx.SignBytes(&t.Body)
+		if err != nil {
+			continue
+		}
+		bv.Add(t.Signature.Algorithm, t.Signature.PublicKey, sb, t.Signature.Sig)
+		hashes = append(hashes, h)
+	}
+	for i, err := range bv.Verify() {
+		if err == nil {
+			a.rememberSignature(hashes[i])
+		}
+	}
+}
+
+func (a *App) rememberSignature(h [32]byte) {
+	a.sigMu.Lock()
+	defer a.sigMu.Unlock()
+	if len(a.sigCache) >= sigCacheMax {
+		clear(a.sigCache)
+	}
+	a.sigCache[h] = struct{}{}
 }
 
 func txError(err error) *module.Error {

@@ -79,3 +79,22 @@ func TestOutOfOrderSequences(t *testing.T) {
 		t.Fatalf("byte limit: %d txs", len(pp.Txs))
 	}
 }
+
+// PreVerify caches only signatures that verify: a forged tx in a batch is
+// still refused by CheckTx, the good ones pass.
+func TestPreVerifyBatch(t *testing.T) {
+	h := newHarness(t)
+	good := h.signSeq("cab", 0, "p0")
+	forged := append([]byte{}, h.signSeq("cab", 1, "p1")...)
+	forged[len(forged)-3] ^= 1
+	h.app.PreVerify([][]byte{good, forged, []byte("junk")})
+	if r := h.checkTx(forged); r.Code != ErrBadSignature.Code {
+		t.Fatalf("forged tx after PreVerify: %d %s", r.Code, r.Log)
+	}
+	if r := h.checkTx(good); r.Code != 0 {
+		t.Fatalf("good tx: %s", r.Log)
+	}
+	if res := h.block(good); res[0].Code != 0 {
+		t.Fatal(res[0].Log)
+	}
+}

@@ -76,3 +76,50 @@ func TestHashDomainSeparation(t *testing.T) {
 		t.Fatal("domain separation failed")
 	}
 }
+
+func TestBatchVerifier(t *testing.T) {
+	bv := NewBatchVerifier()
+	var want []bool
+	for i := 0; i < 40; i++ {
+		k, _ := GenerateKey(AlgEd25519, nil)
+		msg := []byte{byte(i), 1, 2, 3}
+		sig := k.Sign(msg)
+		pub := k.PublicKey()
+		ok := true
+		switch i % 7 {
+		case 3:
+			sig[5] ^= 1
+			ok = false
+		case 5:
+			msg = []byte("other")
+			ok = false
+		case 6:
+			pub = pub[:31]
+			ok = false
+		}
+		bv.Add(AlgEd25519, pub, msg, sig)
+		want = append(want, ok)
+		if single := Verify(AlgEd25519, pub, msg, sig); (single == nil) != ok {
+			t.Fatalf("single verify %d: %v", i, single)
+		}
+	}
+	for i, err := range bv.Verify() {
+		if (err == nil) != want[i] {
+			t.Fatalf("batch entry %d: %v, want valid=%v", i, err, want[i])
+		}
+	}
+	// An all-valid batch.
+	bv = NewBatchVerifier()
+	for i := 0; i < 10; i++ {
+		k, _ := GenerateKey(AlgEd25519, nil)
+		bv.Add(AlgEd25519, k.PublicKey(), []byte("m"), k.Sign([]byte("m")))
+	}
+	for i, err := range bv.Verify() {
+		if err != nil {
+			t.Fatalf("valid batch entry %d: %v", i, err)
+		}
+	}
+	if len(NewBatchVerifier().Verify()) != 0 {
+		t.Fatal("empty batch")
+	}
+}
