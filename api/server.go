@@ -35,6 +35,7 @@ import (
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/tx"
+	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/identity"
 )
 
@@ -55,6 +56,9 @@ type Chain interface {
 	LatestBlockHeight() int64
 	MempoolSize() int
 	Info() NodeInfo
+	// LightBlock returns a committed height's signed header and the
+	// validator set that signed it.
+	LightBlock(height int64) (*cmttypes.LightBlock, error)
 }
 
 // NodeInfo describes the serving node.
@@ -90,6 +94,8 @@ func New(a *app.App, c Chain, m *Metrics, logf func(string, ...any), web http.Ha
 	s.handle("GET /v1/status", s.status)
 	s.handle("GET /v1/blocks/{height}", s.block)
 	s.handle("GET /v1/txs/{hash}", s.getTx)
+	s.handle("GET /v1/txs/{hash}/receipt", s.receipt)
+	s.handle("GET /v1/light/{height}", s.lightBlock)
 	s.handle("POST /v1/txs", s.postTx)
 	s.handle("POST /v1/txs/batch", s.postBatch)
 	s.handle("GET /v1/accounts/{address}", s.account)
@@ -685,17 +691,24 @@ type ProofLeafView struct {
 	ValueHash string `json:"value_hash"`
 }
 
-// StateView answers GET /v1/state/{key}.
+// StateView answers GET /v1/state/{key}. With prove=true it is a complete
+// state proof (docs/proofs.md; `govchain verify state` reads it).
 type StateView struct {
-	Key       string     `json:"key"`
-	Height    int64      `json:"height"`
-	Found     bool       `json:"found"`
-	Value     string     `json:"value,omitempty"` // base64
-	Proof     *ProofView `json:"proof,omitempty"`
-	StateRoot string     `json:"state_root,omitempty"`
-	LogRoot   string     `json:"log_root,omitempty"`
-	LogSize   uint64     `json:"log_size,omitempty"`
-	AppHash   string     `json:"app_hash,omitempty"`
+	Version   int            `json:"version,omitempty"`
+	ChainID   string         `json:"chain_id"`
+	Key       string         `json:"key"`
+	Height    int64          `json:"height"`
+	Found     bool           `json:"found"`
+	Value     *string        `json:"value"` // base64; null when absent
+	Proof     *ProofView     `json:"proof,omitempty"`
+	StateRoot string         `json:"state_root,omitempty"`
+	LogRoot   string         `json:"log_root,omitempty"`
+	LogSize   uint64         `json:"log_size,omitempty"`
+	AppHash   string         `json:"app_hash,omitempty"`
+	Anchor    *verify.Anchor `json:"anchor,omitempty"`
+	// HeaderPending is set when the header that signs this height's app
+	// hash (height+1) is not committed yet, so there is no anchor.
+	HeaderPending bool `json:"header_pending,omitempty"`
 }
 
 // NewProofView renders a store proof.
@@ -715,16 +728,12 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 	if err := store.CheckKey([]byte(key)); err != nil {
 		return badRequest("%v", err)
 	}
-	height := int64(-1)
-	if hs := r.URL.Query().Get("height"); hs != "" {
-		h, err := strconv.ParseInt(hs, 10, 64)
-		if err != nil || h < 0 {
-			return badRequest("height must be a non-negative integer")
-		}
-		height = h
-	}
 	prove := r.URL.Query().Get("prove") == "true"
-	v := StateView{Key: key}
+	height, err := s.heightParam(r, prove)
+	if err != nil {
+		return err
+	}
+	v := StateView{ChainID: s.app.ChainID(), Key: key}
 	if !prove {
 		val, ok, err := s.app.Get([]byte(key), height)
 		if err != nil {
@@ -736,7 +745,8 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Found = ok
 		if ok {
-			v.Value = base64.StdEncoding.EncodeToString(val)
+			b := base64.StdEncoding.EncodeToString(val)
+			v.Value = &b
 		}
 		return writeJSON(w, http.StatusOK, v)
 	}
@@ -744,12 +754,137 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return stateError(err)
 	}
-	v.Height, v.Found, v.Proof = m.Height, val != nil, NewProofView(p)
+	v.Version, v.Height, v.Found, v.Proof = verify.Version, m.Height, val != nil, NewProofView(p)
 	if val != nil {
-		v.Value = base64.StdEncoding.EncodeToString(val)
+		b := base64.StdEncoding.EncodeToString(val)
+		v.Value = &b
 	}
 	v.StateRoot, v.LogRoot, v.LogSize, v.AppHash = hex.EncodeToString(m.StateRoot), hex.EncodeToString(m.LogRoot), m.LogSize, hex.EncodeToString(m.AppHash)
+	if v.Anchor, err = s.anchor(m); errors.Is(err, errHeaderPending) {
+		v.HeaderPending = true
+	} else if err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, v)
+}
+
+// heightParam reads ?height=; without it, proofs default to the newest
+// height whose app hash is already signed (the one below the latest), other
+// reads to the latest (-1).
+func (s *Server) heightParam(r *http.Request, prove bool) (int64, error) {
+	if hs := r.URL.Query().Get("height"); hs != "" {
+		h, err := strconv.ParseInt(hs, 10, 64)
+		if err != nil || h < 0 {
+			return 0, badRequest("height must be a non-negative integer")
+		}
+		return h, nil
+	}
+	if prove {
+		if last := s.app.LastCommitted().Height; last >= 1 {
+			return last - 1, nil
+		}
+	}
+	return -1, nil
+}
+
+var errHeaderPending = errors.New("api: the signing header is not committed yet")
+
+// anchor binds height m to the signed header m+1, with the light blocks
+// from height 1 through every validator-set change (docs/proofs.md).
+func (s *Server) anchor(m app.Meta) (*verify.Anchor, error) {
+	top := m.Height + 1
+	if top > s.chain.LatestBlockHeight() {
+		return nil, errHeaderPending
+	}
+	changes, err := s.app.ValidatorChanges(top)
+	if err != nil {
+		return nil, err
+	}
+	heights := []int64{1}
+	for _, h := range changes {
+		if h > heights[len(heights)-1] && h < top {
+			heights = append(heights, h)
+		}
+	}
+	if top > 1 {
+		heights = append(heights, top)
+	}
+	a := &verify.Anchor{Height: m.Height, AppHash: hex.EncodeToString(m.AppHash), StateRoot: hex.EncodeToString(m.StateRoot),
+		LogRoot: hex.EncodeToString(m.LogRoot), LogSize: m.LogSize}
+	for _, h := range heights {
+		lb, err := s.chain.LightBlock(h)
+		if err != nil {
+			return nil, errHeaderPending
+		}
+		raw, err := verify.EncodeLightBlock(lb)
+		if err != nil {
+			return nil, err
+		}
+		a.Headers = append(a.Headers, raw)
+	}
+	return a, nil
+}
+
+func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
+	h, err := parseHash(strings.ToLower(r.PathValue("hash")))
+	if err != nil {
+		return err
+	}
+	idx, err := s.app.Log().Find(h[:])
+	if errors.Is(err, ledger.ErrNotFound) {
+		return notFound("no committed transaction %x", h)
+	}
+	if err != nil {
+		return err
+	}
+	e, d, err := s.app.Log().Entry(idx)
+	if err != nil {
+		return err
+	}
+	m, err := s.app.MetaAt(int64(e.Height))
+	if err != nil {
+		return stateError(err)
+	}
+	a, err := s.anchor(m)
+	if errors.Is(err, errHeaderPending) {
+		w.Header().Set("Retry-After", "1")
+		return problem(http.StatusConflict, "the header signing height %d is not committed yet; retry in a second", e.Height)
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.app.Log().InclusionProof(idx, m.LogSize)
+	if err != nil {
+		return err
+	}
+	evs := d.Events
+	if evs == nil {
+		evs = []ledger.Event{}
+	}
+	return writeJSON(w, http.StatusOK, verify.Receipt{Version: verify.Version, ChainID: s.app.ChainID(),
+		Tx: base64.StdEncoding.EncodeToString(d.Tx), Entry: verify.NewEntry(e), Events: evs, LogIndex: idx,
+		InclusionProof: hexList(p), Anchor: *a})
+}
+
+func (s *Server) lightBlock(w http.ResponseWriter, r *http.Request) error {
+	h, err := strconv.ParseInt(r.PathValue("height"), 10, 64)
+	if err != nil || h <= 0 {
+		return badRequest("height must be a positive integer")
+	}
+	if h > s.chain.LatestBlockHeight() {
+		return notFound("no block at height %d", h)
+	}
+	lb, err := s.chain.LightBlock(h)
+	if err != nil {
+		return notFound("%v", err)
+	}
+	raw, err := verify.EncodeLightBlock(lb)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err = w.Write(append(raw, '\n'))
+	return err
 }
 
 func stateError(err error) error {
@@ -792,13 +927,44 @@ func uintParam(r *http.Request, name string) (uint64, error) {
 	return v, nil
 }
 
-// LogProofView is an RFC 6962 inclusion proof of one log entry.
-type LogProofView struct {
-	Index uint64       `json:"index"`
-	Size  uint64       `json:"size"`
-	Entry ledger.Entry `json:"entry"`
-	Root  string       `json:"root"`
-	Proof []string     `json:"proof"`
+func (s *Server) logProof(w http.ResponseWriter, r *http.Request) error {
+	idx, err := uintParam(r, "index")
+	if err != nil {
+		return err
+	}
+	height, err := s.heightParam(r, true)
+	if err != nil {
+		return err
+	}
+	if height < 0 {
+		return notFound("no height is signed yet")
+	}
+	m, err := s.app.MetaAt(height)
+	if err != nil {
+		return stateError(err)
+	}
+	if idx >= m.LogSize {
+		return notFound("the log at height %d has %d entries", height, m.LogSize)
+	}
+	e, _, err := s.app.Log().Entry(idx)
+	if err != nil {
+		return err
+	}
+	p, err := s.app.Log().InclusionProof(idx, m.LogSize)
+	if err != nil {
+		return err
+	}
+	lp := verify.LogProof{Version: verify.Version, ChainID: s.app.ChainID(), Index: idx, Entry: verify.NewEntry(e), InclusionProof: hexList(p)}
+	a, err := s.anchor(m)
+	if errors.Is(err, errHeaderPending) {
+		w.Header().Set("Retry-After", "1")
+		return problem(http.StatusConflict, "the header signing height %d is not committed yet; retry in a second", height)
+	}
+	if err != nil {
+		return err
+	}
+	lp.Anchor = *a
+	return writeJSON(w, http.StatusOK, lp)
 }
 
 func hexList(bs [][]byte) []string {
@@ -807,35 +973,6 @@ func hexList(bs [][]byte) []string {
 		out[i] = hex.EncodeToString(b)
 	}
 	return out
-}
-
-func (s *Server) logProof(w http.ResponseWriter, r *http.Request) error {
-	idx, err := uintParam(r, "index")
-	if err != nil {
-		return err
-	}
-	size := s.app.Log().Size()
-	if r.URL.Query().Get("size") != "" {
-		if size, err = uintParam(r, "size"); err != nil {
-			return err
-		}
-	}
-	if idx >= size || size > s.app.Log().Size() {
-		return notFound("index %d and size %d: the log has %d entries", idx, size, s.app.Log().Size())
-	}
-	e, _, err := s.app.Log().Entry(idx)
-	if err != nil {
-		return err
-	}
-	p, err := s.app.Log().InclusionProof(idx, size)
-	if err != nil {
-		return err
-	}
-	root, err := s.app.Log().RootAt(size)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, LogProofView{Index: idx, Size: size, Entry: *e, Root: hex.EncodeToString(root), Proof: hexList(p)})
 }
 
 // ConsistencyView proves the log of size To extends the log of size From.

@@ -77,11 +77,14 @@ type Meta struct {
 }
 
 const (
-	keyMeta     = "a/meta"
-	pfxHeight   = "a/h/"
-	keyChainID  = "a/chain"
-	appVersion  = 1
-	sigCacheMax = 200_000
+	keyMeta    = "a/meta"
+	pfxHeight  = "a/h/"
+	keyChainID = "a/chain"
+	// pfxValChange lists the heights from which a new validator set signs
+	// (local bookkeeping for proofs, not part of the state).
+	pfxValChange = "a/vc/"
+	appVersion   = 1
+	sigCacheMax  = 200_000
 )
 
 // App is the ABCI application.
@@ -565,6 +568,10 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	m := Meta{Height: req.Height, StateRoot: root[:], LogRoot: logRoot, LogSize: size,
 		AppHash: ledger.AppHash(root[:], logRoot, size), Time: req.Time.UnixNano()}
 	a.writeMeta(b, m)
+	if len(resp.ValidatorUpdates) > 0 {
+		// CometBFT applies updates returned at height h from height h+2.
+		b.Set(binary.BigEndian.AppendUint64([]byte(pfxValChange), uint64(req.Height+2)), nil, nil)
+	}
 	resp.AppHash = m.AppHash
 	a.mu.Lock()
 	a.pending = &pendingBlock{batch: b, meta: m, txs: outs, time: req.Time}

@@ -53,6 +53,25 @@ func (a *App) MetaAt(height int64) (Meta, error) {
 	return m, codec.Unmarshal(b, &m)
 }
 
+// ValidatorChanges lists the heights up to upTo at which a validator set
+// other than the previous height's began to sign (height 1 not included).
+func (a *App) ValidatorChanges(upTo int64) ([]int64, error) {
+	it, err := a.db.NewIter(&pebble.IterOptions{LowerBound: []byte(pfxValChange), UpperBound: []byte("a/vc0")})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []int64
+	for ok := it.First(); ok; ok = it.Next() {
+		h := int64(binary.BigEndian.Uint64(it.Key()[len(pfxValChange):]))
+		if h > upTo {
+			break
+		}
+		out = append(out, h)
+	}
+	return out, it.Error()
+}
+
 // Log is the record log (read-only use).
 func (a *App) Log() *ledger.Log { return a.log }
 

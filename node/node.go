@@ -28,6 +28,7 @@ import (
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/proxy"
+	rpccore "github.com/cometbft/cometbft/rpc/core"
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/govchain/govchain/api"
@@ -53,6 +54,7 @@ type Node struct {
 	cfg     *cmtcfg.Config
 	db      *pebble.DB
 	cmt     *cmtnode.Node
+	rpcEnv  *rpccore.Environment // read access to CometBFT's stores
 	httpSrv *http.Server
 	httpLn  net.Listener
 	logf    func(string, ...any)
@@ -150,6 +152,9 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	}
 	if err := n.cmt.Start(); err != nil {
 		return nil, fmt.Errorf("node: starting consensus: %w", err)
+	}
+	if n.rpcEnv, err = n.cmt.ConfigureRPC(); err != nil {
+		return nil, fmt.Errorf("node: %w", err)
 	}
 	srv := api.New(n.App, n, n.Metrics, n.logf, opts.Web)
 	n.httpLn, err = net.Listen("tcp", acfg.HTTP)
@@ -334,10 +339,24 @@ func (n *Node) Info() api.NodeInfo {
 	return i
 }
 
-// Commit returns the commit (validator signatures) for a height, for proofs.
-func (n *Node) Commit(height int64) *cmttypes.Commit {
-	if c := n.cmt.BlockStore().LoadBlockCommit(height); c != nil {
-		return c
+// LightBlock implements api.Chain: the signed header of a committed height
+// and the validator set that signed it.
+func (n *Node) LightBlock(height int64) (*cmttypes.LightBlock, error) {
+	bs := n.cmt.BlockStore()
+	meta := bs.LoadBlockMeta(height)
+	if meta == nil {
+		return nil, fmt.Errorf("node: no block at height %d", height)
 	}
-	return n.cmt.BlockStore().LoadSeenCommit(height)
+	commit := bs.LoadBlockCommit(height)
+	if commit == nil {
+		commit = bs.LoadSeenCommit(height)
+	}
+	if commit == nil {
+		return nil, fmt.Errorf("node: no commit for height %d yet", height)
+	}
+	vals, err := n.rpcEnv.StateStore.LoadValidators(height)
+	if err != nil {
+		return nil, fmt.Errorf("node: validators at %d: %w", height, err)
+	}
+	return &cmttypes.LightBlock{SignedHeader: &cmttypes.SignedHeader{Header: &meta.Header, Commit: commit}, ValidatorSet: vals}, nil
 }

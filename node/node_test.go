@@ -2,8 +2,8 @@ package node
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,7 +17,7 @@ import (
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
-	"github.com/govchain/govchain/store"
+	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/identity"
 )
 
@@ -90,43 +90,58 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	if err != nil || tv.Code != 0 || tv.Tx.Msgs[0].Type != identity.TypeCreateAccount || len(tv.Events) != 1 {
 		t.Fatalf("tx view %+v %v", tv, err)
 	}
-	// A state proof from the API verifies against the state root it names.
-	sv, err := c.State(ctx, "identity/acct/"+citizen.Address(), -1, true)
-	if err != nil || !sv.Found {
-		t.Fatalf("state %+v %v", sv, err)
+	// A state proof from the API verifies offline against genesis.
+	var sv api.StateView
+	var proofRaw json.RawMessage
+	for i := 0; ; i++ {
+		if err := c.Get(ctx, "/v1/state/identity/acct/"+citizen.Address()+"?prove=true", &proofRaw); err != nil {
+			t.Fatal(err)
+		}
+		json.Unmarshal(proofRaw, &sv)
+		if sv.Found && sv.Anchor != nil {
+			break
+		}
+		if i > 100 {
+			t.Fatalf("no anchored proof: %s", proofRaw)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	val, _ := base64.StdEncoding.DecodeString(sv.Value)
-	var root store.Hash
-	rb, _ := hex.DecodeString(sv.StateRoot)
-	copy(root[:], rb)
-	p := &store.Proof{}
-	for _, h := range sv.Proof.Siblings {
-		var x store.Hash
-		b, _ := hex.DecodeString(h)
-		copy(x[:], b)
-		p.Siblings = append(p.Siblings, x)
-	}
-	if sv.Proof.Leaf != nil {
-		var k, v store.Hash
-		kb, _ := hex.DecodeString(sv.Proof.Leaf.KeyHash)
-		vb, _ := hex.DecodeString(sv.Proof.Leaf.ValueHash)
-		copy(k[:], kb)
-		copy(v[:], vb)
-		p.Leaf = &store.ProofLeaf{KeyHash: k, ValueHash: v}
-	}
-	if err := store.VerifyMembership(root, []byte(sv.Key), val, p); err != nil {
+	trust, err := verify.TrustGenesis(home.GenesisFile())
+	if err != nil {
 		t.Fatal(err)
 	}
+	var sp verify.StateProof
+	if err := json.Unmarshal(proofRaw, &sp); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := verify.VerifyStateProof(&sp, trust); err != nil {
+		t.Fatalf("state proof: %v\n%s", err, proofRaw)
+	} else {
+		t.Log(r.Summary)
+	}
+	// And the receipt of the tx.
+	var rc verify.Receipt
+	if err := c.Get(ctx, "/v1/txs/"+res.Hash+"/receipt", &rc); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := verify.VerifyReceipt(&rc, trust); err != nil {
+		t.Fatal(err)
+	} else {
+		t.Log(r.Summary)
+	}
+
 	// The log proves the tx's entry, and that it only grew.
-	var lp api.LogProofView
+	var lp verify.LogProof
 	if err := c.Get(ctx, fmt.Sprintf("/v1/log/proof?index=%d", res.LogIndex), &lp); err != nil {
 		t.Fatal(err)
 	}
-	if err := ledger.VerifyInclusion(&lp.Entry, lp.Index, lp.Size, unhex(t, lp.Proof...), unhex(t, lp.Root)[0]); err != nil || hex.EncodeToString(lp.Entry.TxHash) != res.Hash {
-		t.Fatalf("log inclusion: %v", err)
+	if r, err := verify.VerifyLogProof(&lp, trust); err != nil || lp.Entry.TxHash != res.Hash {
+		t.Fatalf("log proof: %v", err)
+	} else {
+		t.Log(r.Summary)
 	}
 	var cv api.ConsistencyView
-	if err := c.Get(ctx, fmt.Sprintf("/v1/log/consistency?from=0&to=%d", lp.Size), &cv); err != nil {
+	if err := c.Get(ctx, fmt.Sprintf("/v1/log/consistency?from=0&to=%d", lp.Anchor.LogSize), &cv); err != nil {
 		t.Fatal(err)
 	}
 	if err := ledger.VerifyConsistency(cv.From, cv.To, unhex(t, cv.Proof...), unhex(t, cv.FromRoot)[0], unhex(t, cv.ToRoot)[0]); err != nil {
