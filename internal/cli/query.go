@@ -49,6 +49,9 @@ func queryCmd(g *globals) *cobra.Command {
 		get("block HEIGHT", "A block (a height or latest)", 1, func(a []string) string { return "/v1/blocks/" + esc(a[0]) }),
 		get("roles", "Roles and the messages they allow", 0, func([]string) string { return "/v1/roles" }),
 		get("codes", "Every result code", 0, func([]string) string { return "/v1/codes" }),
+		get("receipt HASH", "A self-contained receipt of a committed tx (save it and check it with govchain verify receipt)", 1, func(a []string) string { return "/v1/txs/" + esc(a[0]) + "/receipt" }),
+		get("light HEIGHT", "A signed header and its validator set (to trust with verify --trust-header)", 1, func(a []string) string { return "/v1/light/" + esc(a[0]) }),
+		get("log-proof INDEX", "A log inclusion proof of entry INDEX at the newest signed height", 1, func(a []string) string { return "/v1/log/proof?index=" + url.QueryEscape(a[0]) }),
 	)
 	var height int64
 	var prove bool

@@ -3,9 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,6 +26,7 @@ type txFlags struct {
 	address string
 	memo    string
 	noWait  bool
+	receipt string
 }
 
 func (f *txFlags) register(cmd *cobra.Command) {
@@ -29,6 +34,7 @@ func (f *txFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.address, "address", "", "signer account address, if it differs from the key's (after a key rotation)")
 	cmd.Flags().StringVar(&f.memo, "memo", "", "memo recorded with the transaction")
 	cmd.Flags().BoolVar(&f.noWait, "no-wait", false, "return once the mempool accepts the tx instead of waiting for the commit")
+	cmd.Flags().StringVar(&f.receipt, "receipt", "", "save the tx's receipt to this file once it is signed (see govchain verify)")
 	cmd.MarkFlagRequired("from")
 }
 
@@ -54,10 +60,34 @@ func (g *globals) send(ctx context.Context, f *txFlags, msgs ...tx.Msg) error {
 	if err := g.print(r, func(w io.Writer) { printResult(w, r) }); err != nil {
 		return err
 	}
+	if f.receipt != "" && r.Committed {
+		if err := saveReceipt(ctx, c, r.Hash, f.receipt); err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "receipt saved to %s\n", f.receipt)
+	}
 	if r.Code != 0 {
 		return &exitError{ExitTxFailed, fmt.Errorf("transaction failed with code %d: %s", r.Code, r.Log)}
 	}
 	return nil
+}
+
+// saveReceipt waits for the header that signs the tx's block (the next
+// block) and writes the receipt.
+func saveReceipt(ctx context.Context, c *client.Client, hash, path string) error {
+	var raw json.RawMessage
+	var err error
+	for i := 0; i < 60; i++ {
+		if err = c.Get(ctx, "/v1/txs/"+hash+"/receipt", &raw); err == nil {
+			return os.WriteFile(path, append(raw, '\n'), 0o644)
+		}
+		var p *api.Problem
+		if !errors.As(err, &p) || p.Status != 409 {
+			return err
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	return fmt.Errorf("receipt: %w", err)
 }
 
 func printResult(w io.Writer, r *api.SubmitResult) {
