@@ -1,0 +1,353 @@
+package verify_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cmtjson "github.com/cometbft/cometbft/libs/json"
+	cmttypes "github.com/cometbft/cometbft/types"
+
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/crypto"
+	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/verify"
+	"github.com/govchain/govchain/x/identity"
+)
+
+var update = flag.Bool("update", false, "regenerate testdata from a fresh chain")
+
+// regenerate runs a dev chain, commits a block of several txs and writes a
+// receipt, state proofs (present and absent), a log proof, a trusted light
+// block and the genesis into testdata.
+func regenerate(t *testing.T) {
+	home := node.Home(filepath.Join(t.TempDir(), "home"))
+	if err := node.InitDev(home, time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Stop()
+	c := client.New(n.HTTPAddr())
+	ctx := context.Background()
+	for c.Get(ctx, "/v1/light/1", nil) != nil {
+		time.Sleep(50 * time.Millisecond)
+	}
+	admin, _, _ := crypto.ReadKeyFile(home.KeyFile(node.AdminKeyName("cab")))
+	s, err := c.NewSigner(ctx, admin, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raws [][]byte
+	var first string
+	for i := 0; i < 5; i++ {
+		k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
+		if i == 2 {
+			first = k.Address()
+		}
+		raw, _ := s.Sign("", client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Citizen: true}))
+		raws = append(raws, raw)
+	}
+	res, err := c.SubmitBatch(ctx, raws, true)
+	if err != nil || res[2].Code != 0 {
+		t.Fatal(err)
+	}
+	get := func(path, file string) {
+		var raw json.RawMessage
+		for i := 0; ; i++ {
+			err := c.Get(ctx, path, &raw)
+			if err == nil && !strings.Contains(string(raw), `"header_pending"`) {
+				break
+			}
+			if i > 100 {
+				t.Fatalf("%s: %v %s", path, err, raw)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err := os.WriteFile(filepath.Join("testdata", file), append(raw, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get("/v1/txs/"+res[2].Hash+"/receipt", "receipt.json")
+	get("/v1/log/proof?index=3", "log.json")
+	get("/v1/light/2", "light.json")
+	get("/v1/state/identity/acct/"+first+"?prove=true", "state.json")
+	get("/v1/state/identity/acct/0000000000000000000000000000000000000000?prove=true", "state_absent.json")
+	b, _ := os.ReadFile(home.GenesisFile())
+	os.WriteFile("testdata/genesis.json", b, 0o644)
+}
+
+func load(t testing.TB, file string, v any) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != nil {
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b
+}
+
+func genesisTrust(t testing.TB) *verify.Trust {
+	tr, err := verify.TrustGenesis("testdata/genesis.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+func TestVectors(t *testing.T) {
+	if *update {
+		regenerate(t)
+	}
+	tr := genesisTrust(t)
+	var r verify.Receipt
+	load(t, "receipt.json", &r)
+	res, err := verify.VerifyReceipt(&r, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Summary, "by 1 of 1 validators of govchain-dev; result OK") {
+		t.Fatalf("summary: %s", res.Summary)
+	}
+	if len(r.InclusionProof) < 2 {
+		t.Fatal("the receipt's inclusion proof should have several hashes")
+	}
+	var sp, absent verify.StateProof
+	load(t, "state.json", &sp)
+	load(t, "state_absent.json", &absent)
+	if _, err := verify.VerifyStateProof(&sp, tr); err != nil || sp.Value == nil {
+		t.Fatalf("state proof: %v", err)
+	}
+	if res, err := verify.VerifyStateProof(&absent, tr); err != nil || absent.Value != nil || !strings.Contains(res.Summary, "has no value") {
+		t.Fatalf("absence proof: %v", err)
+	}
+	var lp verify.LogProof
+	load(t, "log.json", &lp)
+	if _, err := verify.VerifyLogProof(&lp, tr); err != nil {
+		t.Fatalf("log proof: %v", err)
+	}
+	// From a trusted header instead of genesis.
+	ht, err := verify.TrustLightBlock("testdata/light.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := verify.VerifyReceipt(&r, ht); err != nil {
+		t.Fatalf("from a trusted header: %v", err)
+	}
+}
+
+// clone deep-copies a receipt through JSON.
+func clone(t *testing.T, r *verify.Receipt) *verify.Receipt {
+	b, _ := json.Marshal(r)
+	var c verify.Receipt
+	json.Unmarshal(b, &c)
+	return &c
+}
+
+func flipHex(s string) string {
+	b, _ := hex.DecodeString(s)
+	b[len(b)/2] ^= 1
+	return hex.EncodeToString(b)
+}
+
+// editHeader decodes the last light block, edits it and puts it back.
+func editHeader(t *testing.T, r *verify.Receipt, edit func(lb *cmttypes.LightBlock)) {
+	raw := r.Anchor.Headers[len(r.Anchor.Headers)-1]
+	var lb cmttypes.LightBlock
+	if err := cmtjson.Unmarshal(raw, &lb); err != nil {
+		t.Fatal(err)
+	}
+	edit(&lb)
+	out, err := cmtjson.Marshal(&lb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Anchor.Headers[len(r.Anchor.Headers)-1] = out
+}
+
+// Tampering with any part of a receipt fails with a specific error.
+func TestReceiptTamper(t *testing.T) {
+	tr := genesisTrust(t)
+	var base verify.Receipt
+	load(t, "receipt.json", &base)
+	cases := []struct {
+		name string
+		edit func(r *verify.Receipt)
+		want error
+	}{
+		{"tx byte", func(r *verify.Receipt) {
+			b, _ := base64.StdEncoding.DecodeString(r.Tx)
+			b[len(b)-5] ^= 1
+			r.Tx = base64.StdEncoding.EncodeToString(b)
+		}, verify.ErrTxHash},
+		{"entry code", func(r *verify.Receipt) { r.Entry.Code = 9 }, verify.ErrInclusion},
+		{"entry height", func(r *verify.Receipt) { r.Entry.Height++ }, verify.ErrHeight},
+		{"events", func(r *verify.Receipt) { r.Events[0].Attrs[0].Value = "x" }, verify.ErrEventsHash},
+		{"log index", func(r *verify.Receipt) { r.LogIndex++ }, verify.ErrInclusion},
+		{"inclusion proof", func(r *verify.Receipt) { r.InclusionProof[0] = flipHex(r.InclusionProof[0]) }, verify.ErrInclusion},
+		{"log root", func(r *verify.Receipt) { r.Anchor.LogRoot = flipHex(r.Anchor.LogRoot) }, verify.ErrInclusion},
+		{"log size", func(r *verify.Receipt) { r.Anchor.LogSize++ }, verify.ErrAppHash}, // the proof may fit a larger log; the app hash binds the size
+		{"state root", func(r *verify.Receipt) { r.Anchor.StateRoot = flipHex(r.Anchor.StateRoot) }, verify.ErrAppHash},
+		{"app hash", func(r *verify.Receipt) { r.Anchor.AppHash = flipHex(r.Anchor.AppHash) }, verify.ErrAppHash},
+		{"chain id", func(r *verify.Receipt) { r.ChainID = "govchain-other" }, verify.ErrChainID},
+		{"version", func(r *verify.Receipt) { r.Version = 2 }, verify.ErrVersion},
+		{"no headers", func(r *verify.Receipt) { r.Anchor.Headers = nil }, verify.ErrNoHeader},
+		{"header app hash", func(r *verify.Receipt) {
+			editHeader(t, r, func(lb *cmttypes.LightBlock) { lb.Header.AppHash[0] ^= 1 })
+		}, verify.ErrMalformed}, // the commit no longer signs this header's hash
+		{"header app hash, commit re-pointed", func(r *verify.Receipt) {
+			editHeader(t, r, func(lb *cmttypes.LightBlock) {
+				lb.Header.AppHash[0] ^= 1
+				lb.Commit.BlockID.Hash = lb.Header.Hash()
+			})
+		}, verify.ErrHeaderAppHash},
+		{"header time", func(r *verify.Receipt) {
+			editHeader(t, r, func(lb *cmttypes.LightBlock) { lb.Header.Time = lb.Header.Time.Add(time.Second) })
+		}, verify.ErrMalformed}, // the commit no longer signs this header's hash
+		{"header time, commit re-pointed", func(r *verify.Receipt) {
+			editHeader(t, r, func(lb *cmttypes.LightBlock) {
+				lb.Header.Time = lb.Header.Time.Add(time.Second)
+				lb.Commit.BlockID.Hash = lb.Header.Hash()
+			})
+		}, verify.ErrHeaderChain}, // the signatures are over the old block id
+		{"signature", func(r *verify.Receipt) {
+			editHeader(t, r, func(lb *cmttypes.LightBlock) { lb.Commit.Signatures[0].Signature[3] ^= 1 })
+		}, verify.ErrHeaderChain},
+		{"validator set", func(r *verify.Receipt) {
+			editHeader(t, r, func(lb *cmttypes.LightBlock) { lb.ValidatorSet.Validators[0].VotingPower++ })
+		}, verify.ErrMalformed},
+		{"first header dropped", func(r *verify.Receipt) { r.Anchor.Headers = r.Anchor.Headers[1:] }, verify.ErrHeaderChain},
+	}
+	for _, c := range cases {
+		r := clone(t, &base)
+		c.edit(r)
+		_, err := verify.VerifyReceipt(r, tr)
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, err, c.want)
+		}
+	}
+	// Another chain's genesis: a different chain id, or the same id with
+	// other validators.
+	other := *tr
+	other.ChainID = "govchain-other"
+	if _, err := verify.VerifyReceipt(&base, &other); !errors.Is(err, verify.ErrChainID) {
+		t.Errorf("other chain: %v", err)
+	}
+	pv := cmttypes.NewMockPV()
+	pk, _ := pv.GetPubKey()
+	impostors := &verify.Trust{ChainID: tr.ChainID, Genesis: cmttypes.NewValidatorSet([]*cmttypes.Validator{cmttypes.NewValidator(pk, 10)})}
+	if _, err := verify.VerifyReceipt(&base, impostors); !errors.Is(err, verify.ErrHeaderChain) {
+		t.Errorf("other validators: %v", err)
+	}
+}
+
+// Every byte of every hash, signature and the tx in a receipt matters.
+func TestReceiptEveryByte(t *testing.T) {
+	tr := genesisTrust(t)
+	var base verify.Receipt
+	load(t, "receipt.json", &base)
+	n := 0
+	flipAll := func(name, s string, set func(r *verify.Receipt, v string), enc func([]byte) string, dec func(string) ([]byte, error)) {
+		b, _ := dec(s)
+		for i := range b {
+			c := append([]byte{}, b...)
+			c[i] ^= 0x40
+			r := clone(t, &base)
+			set(r, enc(c))
+			if _, err := verify.VerifyReceipt(r, tr); err == nil {
+				t.Fatalf("%s: flipping byte %d was not detected", name, i)
+			}
+			n++
+		}
+	}
+	b64 := base64.StdEncoding
+	flipAll("tx", base.Tx, func(r *verify.Receipt, v string) { r.Tx = v }, b64.EncodeToString, b64.DecodeString)
+	flipAll("app hash", base.Anchor.AppHash, func(r *verify.Receipt, v string) { r.Anchor.AppHash = v }, hex.EncodeToString, hex.DecodeString)
+	flipAll("state root", base.Anchor.StateRoot, func(r *verify.Receipt, v string) { r.Anchor.StateRoot = v }, hex.EncodeToString, hex.DecodeString)
+	flipAll("log root", base.Anchor.LogRoot, func(r *verify.Receipt, v string) { r.Anchor.LogRoot = v }, hex.EncodeToString, hex.DecodeString)
+	for k := range base.InclusionProof {
+		flipAll("inclusion proof", base.InclusionProof[k], func(r *verify.Receipt, v string) { r.InclusionProof[k] = v }, hex.EncodeToString, hex.DecodeString)
+	}
+	var lb cmttypes.LightBlock
+	cmtjson.Unmarshal(base.Anchor.Headers[len(base.Anchor.Headers)-1], &lb)
+	for i := range lb.Commit.Signatures[0].Signature {
+		r := clone(t, &base)
+		editHeader(t, r, func(l *cmttypes.LightBlock) { l.Commit.Signatures[0].Signature[i] ^= 0x40 })
+		if _, err := verify.VerifyReceipt(r, tr); err == nil {
+			t.Fatalf("signature byte %d", i)
+		}
+		n++
+	}
+	t.Logf("%d single-byte changes, all detected", n)
+}
+
+func FuzzVerifyReceipt(f *testing.F) {
+	f.Add(load(f, "receipt.json", nil))
+	f.Add([]byte(`{"version":1,"anchor":{"headers":[{}]}}`))
+	tr := genesisTrust(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r verify.Receipt
+		if json.Unmarshal(b, &r) != nil {
+			return
+		}
+		verify.VerifyReceipt(&r, tr)
+	})
+}
+
+func FuzzVerifyStateProof(f *testing.F) {
+	f.Add(load(f, "state.json", nil))
+	f.Add(load(f, "state_absent.json", nil))
+	tr := genesisTrust(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p verify.StateProof
+		if json.Unmarshal(b, &p) != nil {
+			return
+		}
+		verify.VerifyStateProof(&p, tr)
+	})
+}
+
+func FuzzDecodeLightBlock(f *testing.F) {
+	f.Add(load(f, "light.json", nil))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		verify.DecodeLightBlock(b)
+	})
+}
+
+func BenchmarkVerifyReceipt(b *testing.B) {
+	tr := genesisTrust(b)
+	var r verify.Receipt
+	raw := load(b, "receipt.json", &r)
+	b.ReportMetric(float64(len(raw)), "receipt-bytes")
+	for i := 0; i < b.N; i++ {
+		if _, err := verify.VerifyReceipt(&r, tr); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyStateProof(b *testing.B) {
+	tr := genesisTrust(b)
+	var p verify.StateProof
+	load(b, "state.json", &p)
+	for i := 0; i < b.N; i++ {
+		if _, err := verify.VerifyStateProof(&p, tr); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
