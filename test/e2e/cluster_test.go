@@ -22,6 +22,7 @@ import (
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/identity"
 )
 
@@ -625,6 +626,42 @@ func TestClusterValidatorChange(t *testing.T) {
 	}
 	if !signedByAdded {
 		t.Fatal("the new department's validator signs no recent block")
+	}
+	// Receipts from before and after the changes verify offline from
+	// genesis, following the validator-set changes.
+	trust, err := verify.TrustGenesis(node.Home(c.net.Nodes[0].Home).GenesisFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.waitFor(l.count()+20, 60*time.Second)
+	l.mu.Lock()
+	var early, late api.SubmitResult
+	for _, r := range l.done {
+		if early.Hash == "" || r.Height < early.Height {
+			early = r
+		}
+		if r.Height > late.Height {
+			late = r
+		}
+	}
+	l.mu.Unlock()
+	for _, r := range []api.SubmitResult{early, late} {
+		var rc verify.Receipt
+		for i := 0; ; i++ {
+			err := c.client(4).Get(ctx, "/v1/txs/"+r.Hash+"/receipt", &rc)
+			if err == nil {
+				break
+			}
+			if i > 50 {
+				t.Fatal(err)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		res, err := verify.VerifyReceipt(&rc, trust)
+		if err != nil {
+			t.Fatalf("receipt at height %d (%d headers): %v", r.Height, len(rc.Anchor.Headers), err)
+		}
+		t.Logf("%s (%d headers)", res.Summary, len(rc.Anchor.Headers))
 	}
 	l.waitFor(l.count()+50, 60*time.Second)
 	l.stopNow()
