@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -195,5 +196,36 @@ func TestRefusesDamagedDataDir(t *testing.T) {
 	_, err := Start(home, Options{HTTP: "127.0.0.1:0", Log: io.Discard})
 	if err == nil || !strings.Contains(err.Error(), "re-sync from peers") {
 		t.Fatalf("start with a missing database: %v", err)
+	}
+}
+
+// A proof at a height pruned away gets a clear 410, not a wrong answer.
+func TestPrunedHeightProof(t *testing.T) {
+	home := Home(filepath.Join(t.TempDir(), "home"))
+	if err := InitDev(home, time.Now(), DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultAppConfig()
+	cfg.KeepRecent = 2
+	if err := WriteAppConfig(home, cfg); err != nil {
+		t.Fatal(err)
+	}
+	_, c := startDev(t, home)
+	ctx := context.Background()
+	admin, _, _ := crypto.ReadKeyFile(home.KeyFile(AdminKeyName("cab")))
+	s, _ := c.NewSigner(ctx, admin, "")
+	for i := 0; i < 5; i++ {
+		k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
+		if _, err := c.Exec(ctx, s, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Citizen: true})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := c.State(ctx, "identity/params", 1, true)
+	var p *api.Problem
+	if !errors.As(err, &p) || p.Status != http.StatusGone || !strings.Contains(p.Detail, "pruned") {
+		t.Fatalf("proof at a pruned height: %v", err)
+	}
+	if _, err := c.State(ctx, "identity/params", -1, true); err != nil {
+		t.Fatalf("proof at a kept height: %v", err)
 	}
 }
