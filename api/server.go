@@ -107,6 +107,7 @@ func New(a *app.App, c Chain, m *Metrics, logf func(string, ...any), web http.Ha
 	s.handle("GET /v1/proposals/{id}", s.proposal)
 	s.handle("GET /v1/state/{key...}", s.state)
 	s.handle("GET /v1/commitments/{height}", s.commitments)
+	s.handle("GET /v1/anchor/{height}", s.anchorOf)
 	s.handle("GET /v1/log/proof", s.logProof)
 	s.handle("GET /v1/log/consistency", s.logConsistency)
 	s.handle("GET /v1/codes", s.codes)
@@ -917,6 +918,26 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, Commitments{Height: m.Height, AppHash: hex.EncodeToString(m.AppHash),
 		StateRoot: hex.EncodeToString(m.StateRoot), LogRoot: hex.EncodeToString(m.LogRoot), LogSize: m.LogSize})
+}
+
+func (s *Server) anchorOf(w http.ResponseWriter, r *http.Request) error {
+	h, err := strconv.ParseInt(r.PathValue("height"), 10, 64)
+	if err != nil || h < 0 {
+		return badRequest("height must be a non-negative integer")
+	}
+	m, err := s.app.MetaAt(h)
+	if err != nil {
+		return stateError(err)
+	}
+	a, err := s.anchor(m)
+	if errors.Is(err, errHeaderPending) {
+		w.Header().Set("Retry-After", "1")
+		return problem(http.StatusConflict, "the header signing height %d is not committed yet", h)
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, a)
 }
 
 func uintParam(r *http.Request, name string) (uint64, error) {
