@@ -32,6 +32,7 @@ import (
 
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/codec"
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/tx"
@@ -549,6 +550,9 @@ func codespace(code uint32) string {
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
+	if wantProof(r) {
+		return proveRecord[identity.Account](s, w, r, identity.AccountStateKey(r.PathValue("address")), "account")
+	}
 	a, err := s.app.Account(r.PathValue("address"))
 	if errors.Is(err, identity.ErrUnknownAccount) {
 		return notFound("no account %q", r.PathValue("address"))
@@ -590,6 +594,9 @@ func (s *Server) departments(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) department(w http.ResponseWriter, r *http.Request) error {
+	if wantProof(r) {
+		return proveRecord[identity.Department](s, w, r, identity.DepartmentStateKey(r.PathValue("id")), "department")
+	}
 	d, err := s.app.Department(r.PathValue("id"))
 	if errors.Is(err, identity.ErrUnknownDepartment) {
 		return notFound("no department %q", r.PathValue("id"))
@@ -670,6 +677,9 @@ func (s *Server) proposal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return badRequest("id must be a number")
 	}
+	if wantProof(r) {
+		return proveRecord[identity.Proposal](s, w, r, identity.ProposalStateKey(id), "proposal")
+	}
 	p, err := s.app.Proposal(id)
 	if errors.Is(err, identity.ErrUnknownProposal) {
 		return notFound("no proposal %d", id)
@@ -725,20 +735,26 @@ func NewProofView(p *store.Proof) *ProofView {
 }
 
 func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
-	key := r.PathValue("key")
-	if err := store.CheckKey([]byte(key)); err != nil {
-		return badRequest("%v", err)
-	}
-	prove := r.URL.Query().Get("prove") == "true"
-	height, err := s.heightParam(r, prove)
+	v, err := s.stateView(r, r.PathValue("key"), r.URL.Query().Get("prove") == "true")
 	if err != nil {
 		return err
 	}
-	v := StateView{ChainID: s.app.ChainID(), Key: key}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) stateView(r *http.Request, key string, prove bool) (*StateView, error) {
+	if err := store.CheckKey([]byte(key)); err != nil {
+		return nil, badRequest("%v", err)
+	}
+	height, err := s.heightParam(r, prove)
+	if err != nil {
+		return nil, err
+	}
+	v := &StateView{ChainID: s.app.ChainID(), Key: key}
 	if !prove {
 		val, ok, err := s.app.Get([]byte(key), height)
 		if err != nil {
-			return stateError(err)
+			return nil, stateError(err)
 		}
 		v.Height = height
 		if height < 0 {
@@ -749,11 +765,11 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 			b := base64.StdEncoding.EncodeToString(val)
 			v.Value = &b
 		}
-		return writeJSON(w, http.StatusOK, v)
+		return v, nil
 	}
 	val, p, m, err := s.app.Prove([]byte(key), height)
 	if err != nil {
-		return stateError(err)
+		return nil, stateError(err)
 	}
 	v.Version, v.Height, v.Found, v.Proof = verify.Version, m.Height, val != nil, NewProofView(p)
 	if val != nil {
@@ -764,10 +780,36 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 	if v.Anchor, err = s.anchor(m); errors.Is(err, errHeaderPending) {
 		v.HeaderPending = true
 	} else if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// ProvenRecord answers a record endpoint with ?prove=true: the record as
+// decoded from the proven value, and the state proof (docs/proofs.md).
+type ProvenRecord struct {
+	Record any        `json:"record"`
+	Proof  *StateView `json:"proof"`
+}
+
+// proveRecord serves a record of a module with its proof.
+func proveRecord[T any](s *Server, w http.ResponseWriter, r *http.Request, key, what string) error {
+	v, err := s.stateView(r, key, true)
+	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, v)
+	if !v.Found {
+		return notFound("no %s at height %d (GET /v1/state/%s?prove=true proves the absence)", what, v.Height, key)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(*v.Value)
+	var rec T
+	if err := codec.Unmarshal(raw, &rec); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, ProvenRecord{Record: &rec, Proof: v})
 }
+
+func wantProof(r *http.Request) bool { return r.URL.Query().Get("prove") == "true" }
 
 // heightParam reads ?height=; without it, proofs default to the newest
 // height whose app hash is already signed (the one below the latest), other

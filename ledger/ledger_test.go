@@ -169,3 +169,20 @@ func BenchmarkInclusionProof(b *testing.B) {
 		}
 	})
 }
+
+func FuzzVerifyInclusion(f *testing.F) {
+	f.Add(uint64(3), uint64(7), []byte{1, 2, 3}, uint8(3))
+	f.Fuzz(func(t *testing.T, index, size uint64, seed []byte, n uint8) {
+		var p [][]byte
+		for i := 0; i < int(n)%70; i++ {
+			h := sha256.Sum256(append(seed, byte(i)))
+			p = append(p, h[:])
+		}
+		e := entry(int(index % 100))
+		root := sha256.Sum256(seed)
+		if VerifyInclusion(&e.Entry, index, size, p, root[:]) == nil {
+			t.Fatal("a random root was accepted")
+		}
+		VerifyConsistency(index, size, p, root[:], root[:])
+	})
+}

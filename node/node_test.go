@@ -131,6 +131,23 @@ func TestDevNodeEndToEnd(t *testing.T) {
 		t.Log(r.Summary)
 	}
 
+	// Module queries prove their records too.
+	var pr struct {
+		Record identity.Account `json:"record"`
+		Proof  json.RawMessage  `json:"proof"`
+	}
+	if err := c.Get(ctx, "/v1/accounts/"+citizen.Address()+"?prove=true", &pr); err != nil {
+		t.Fatal(err)
+	}
+	var asp verify.StateProof
+	json.Unmarshal(pr.Proof, &asp)
+	if _, err := verify.VerifyStateProof(&asp, trust); err != nil || pr.Record.Address != citizen.Address() {
+		t.Fatalf("proven account: %v %+v", err, pr.Record)
+	}
+	if err := c.Get(ctx, "/v1/departments/nope?prove=true", nil); err == nil {
+		t.Fatal("proof of a missing department")
+	}
+
 	// The log proves the tx's entry, and that it only grew.
 	var lp verify.LogProof
 	if err := c.Get(ctx, fmt.Sprintf("/v1/log/proof?index=%d", res.LogIndex), &lp); err != nil {

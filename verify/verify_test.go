@@ -351,3 +351,15 @@ func BenchmarkVerifyStateProof(b *testing.B) {
 		}
 	}
 }
+
+func FuzzVerifyLogProof(f *testing.F) {
+	f.Add(load(f, "log.json", nil))
+	tr := genesisTrust(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p verify.LogProof
+		if json.Unmarshal(b, &p) != nil {
+			return
+		}
+		verify.VerifyLogProof(&p, tr)
+	})
+}

@@ -584,6 +584,11 @@ func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
 	return nil
 }
 
+// State keys of records, as GET /v1/state and proofs name them.
+func AccountStateKey(addr string) string  { return Name + "/" + accountKey(addr) }
+func DepartmentStateKey(id string) string { return Name + "/" + deptKey(id) }
+func ProposalStateKey(id uint64) string   { return Name + "/" + proposalKey(id) }
+
 // MemberPrefix is the state prefix (under "identity/") listing a
 // department's accounts, for queries.
 func MemberPrefix(dept string) string { return fmt.Sprintf("member/%s/", dept) }
