@@ -690,48 +690,24 @@ func (s *Server) proposal(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, p)
 }
 
-// ProofView is a state proof in JSON (hashes in hex); docs/proofs.md.
-type ProofView struct {
-	Siblings []string       `json:"siblings"`
-	Leaf     *ProofLeafView `json:"leaf,omitempty"`
-}
-
-// ProofLeafView is the leaf ending a proof path.
-type ProofLeafView struct {
-	KeyHash   string `json:"key_hash"`
-	ValueHash string `json:"value_hash"`
-}
-
 // StateView answers GET /v1/state/{key}. With prove=true it is a complete
 // state proof (docs/proofs.md; `govchain verify state` reads it).
 type StateView struct {
-	Version   int            `json:"version,omitempty"`
-	ChainID   string         `json:"chain_id"`
-	Key       string         `json:"key"`
-	Height    int64          `json:"height"`
-	Found     bool           `json:"found"`
-	Value     *string        `json:"value"` // base64; null when absent
-	Proof     *ProofView     `json:"proof,omitempty"`
-	StateRoot string         `json:"state_root,omitempty"`
-	LogRoot   string         `json:"log_root,omitempty"`
-	LogSize   uint64         `json:"log_size,omitempty"`
-	AppHash   string         `json:"app_hash,omitempty"`
-	Anchor    *verify.Anchor `json:"anchor,omitempty"`
+	Version   int                `json:"version,omitempty"`
+	ChainID   string             `json:"chain_id"`
+	Key       string             `json:"key"`
+	Height    int64              `json:"height"`
+	Found     bool               `json:"found"`
+	Value     *string            `json:"value"` // base64; null when absent
+	Proof     *verify.StoreProof `json:"proof,omitempty"`
+	StateRoot string             `json:"state_root,omitempty"`
+	LogRoot   string             `json:"log_root,omitempty"`
+	LogSize   uint64             `json:"log_size,omitempty"`
+	AppHash   string             `json:"app_hash,omitempty"`
+	Anchor    *verify.Anchor     `json:"anchor,omitempty"`
 	// HeaderPending is set when the header that signs this height's app
 	// hash (height+1) is not committed yet, so there is no anchor.
 	HeaderPending bool `json:"header_pending,omitempty"`
-}
-
-// NewProofView renders a store proof.
-func NewProofView(p *store.Proof) *ProofView {
-	v := &ProofView{Siblings: make([]string, len(p.Siblings))}
-	for i, s := range p.Siblings {
-		v.Siblings[i] = hex.EncodeToString(s[:])
-	}
-	if p.Leaf != nil {
-		v.Leaf = &ProofLeafView{KeyHash: hex.EncodeToString(p.Leaf.KeyHash[:]), ValueHash: hex.EncodeToString(p.Leaf.ValueHash[:])}
-	}
-	return v
 }
 
 func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
@@ -771,7 +747,8 @@ func (s *Server) stateView(r *http.Request, key string, prove bool) (*StateView,
 	if err != nil {
 		return nil, stateError(err)
 	}
-	v.Version, v.Height, v.Found, v.Proof = verify.Version, m.Height, val != nil, NewProofView(p)
+	sp := verify.NewStoreProof(p)
+	v.Version, v.Height, v.Found, v.Proof = verify.Version, m.Height, val != nil, &sp
 	if val != nil {
 		b := base64.StdEncoding.EncodeToString(val)
 		v.Value = &b
@@ -832,6 +809,13 @@ func (s *Server) heightParam(r *http.Request, prove bool) (int64, error) {
 
 var errHeaderPending = errors.New("api: the signing header is not committed yet")
 
+// headerPending answers a proof request whose signing header (height h+1)
+// is not committed yet.
+func headerPending(w http.ResponseWriter, h int64) error {
+	w.Header().Set("Retry-After", "1")
+	return problem(http.StatusConflict, "the header signing height %d is not committed yet; retry in a second", h)
+}
+
 // anchor binds height m to the signed header m+1, with the light blocks
 // from height 1 through every validator-set change (docs/proofs.md).
 func (s *Server) anchor(m app.Meta) (*verify.Anchor, error) {
@@ -890,8 +874,7 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) error {
 	}
 	a, err := s.anchor(m)
 	if errors.Is(err, errHeaderPending) {
-		w.Header().Set("Retry-After", "1")
-		return problem(http.StatusConflict, "the header signing height %d is not committed yet; retry in a second", e.Height)
+		return headerPending(w, int64(e.Height))
 	}
 	if err != nil {
 		return err
@@ -973,8 +956,7 @@ func (s *Server) anchorOf(w http.ResponseWriter, r *http.Request) error {
 	}
 	a, err := s.anchor(m)
 	if errors.Is(err, errHeaderPending) {
-		w.Header().Set("Retry-After", "1")
-		return problem(http.StatusConflict, "the header signing height %d is not committed yet", h)
+		return headerPending(w, int64(h))
 	}
 	if err != nil {
 		return err
@@ -1020,8 +1002,7 @@ func (s *Server) logProof(w http.ResponseWriter, r *http.Request) error {
 	lp := verify.LogProof{Version: verify.Version, ChainID: s.app.ChainID(), Index: idx, Entry: verify.NewEntry(e), InclusionProof: hexList(p)}
 	a, err := s.anchor(m)
 	if errors.Is(err, errHeaderPending) {
-		w.Header().Set("Retry-After", "1")
-		return problem(http.StatusConflict, "the header signing height %d is not committed yet; retry in a second", height)
+		return headerPending(w, int64(height))
 	}
 	if err != nil {
 		return err
