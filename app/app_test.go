@@ -10,6 +10,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/govchain/govchain/codec"
+	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
@@ -344,4 +345,33 @@ func TestStateProofOfAccount(t *testing.T) {
 	if err := store.VerifyNonMembership(root, key, p0); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// SM2 and Ed25519 accounts coexist on one chain.
+func TestSM2Accounts(t *testing.T) {
+	h := newHarness(t)
+	k, err := crypto.GenerateKey(crypto.AlgSM2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.keys["sm2-official"] = k
+	h.mustOK("mof", msg(t, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Roles: []string{identity.RoleRegistrar}}))
+	// The SM2 official registers a citizen with an Ed25519 key.
+	c := h.key("ed-citizen")
+	h.mustOK("sm2-official", msg(t, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: c.Algorithm, PublicKey: c.PublicKey(), Citizen: true}))
+	a, _ := h.app.Account(k.Address())
+	if a.Algorithm != crypto.AlgSM2 || a.Sequence != 1 {
+		t.Fatalf("sm2 account: %+v", a)
+	}
+	// A tx whose algorithm does not match its key is refused.
+	raw := h.sign("sm2-official", msg(t, identity.TypeRotateKey, identity.MsgRotateKey{Algorithm: "ed25519", PublicKey: c.PublicKey()}))
+	var tt tx.Tx
+	codec.Unmarshal(raw, &tt)
+	tt.Signature.Algorithm = crypto.AlgEd25519
+	bad, _ := codec.Marshal(&tt)
+	if r := h.checkTx(bad); r.Code != ErrBadSignature.Code {
+		t.Fatalf("algorithm/key mismatch: %d %s", r.Code, r.Log)
+	}
+	// An account created with an sm2 label on an ed25519 key is refused.
+	h.expect(identity.ErrBadKey.Code, "mof", msg(t, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: crypto.AlgSM2, PublicKey: c.PublicKey()}))
 }

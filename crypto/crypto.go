@@ -57,6 +57,9 @@ func CheckPublicKey(alg string, pub []byte) error {
 			return fmt.Errorf("%w: ed25519 key must be %d bytes, got %d", ErrBadPublicKey, ed25519.PublicKeySize, len(pub))
 		}
 		return nil
+	case AlgSM2:
+		_, err := parseSM2PublicKey(pub)
+		return err
 	default:
 		return fmt.Errorf("%w %q", ErrUnknownAlgorithm, alg)
 	}
@@ -73,6 +76,8 @@ func Verify(alg string, pub, msg, sig []byte) error {
 			return ErrBadSignature
 		}
 		return nil
+	case AlgSM2:
+		return sm2Verify(pub, msg, sig)
 	}
 	return ErrUnknownAlgorithm
 }
@@ -84,6 +89,7 @@ type BatchVerifier struct {
 	bv    *cmted.BatchVerifier
 	early []error // per Add: a malformed key or signature, found before the batch
 	n     int
+	done  []bool // per Add: settled without the batch (non-Ed25519 algorithms)
 }
 
 // NewBatchVerifier returns an empty batch.
@@ -91,8 +97,15 @@ func NewBatchVerifier() *BatchVerifier {
 	return &BatchVerifier{bv: cmted.NewBatchVerifier().(*cmted.BatchVerifier)}
 }
 
-// Add queues a signature.
+// Add queues a signature. Algorithms without batch verification (SM2) are
+// verified at once.
 func (b *BatchVerifier) Add(alg string, pub, msg, sig []byte) {
+	if alg != AlgEd25519 {
+		b.early = append(b.early, Verify(alg, pub, msg, sig))
+		b.done = append(b.done, true)
+		return
+	}
+	b.done = append(b.done, false)
 	err := CheckPublicKey(alg, pub)
 	if err == nil && len(sig) != ed25519.SignatureSize {
 		err = ErrBadSignature
@@ -116,7 +129,7 @@ func (b *BatchVerifier) Verify() []error {
 	}
 	k := 0
 	for i, e := range b.early {
-		if e != nil {
+		if e != nil || b.done[i] {
 			out[i] = e
 			continue
 		}

@@ -70,7 +70,7 @@ func keysCmd(g *globals) *cobra.Command {
 			return g.printKey(f)
 		},
 	}
-	newC.Flags().StringVar(&algo, "algo", crypto.AlgEd25519, "signature algorithm")
+	newC.Flags().StringVar(&algo, "algo", crypto.AlgEd25519, "signature algorithm: ed25519 or sm2")
 	list := &cobra.Command{
 		Use: "list", Short: "List keys", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -105,26 +105,47 @@ func keysCmd(g *globals) *cobra.Command {
 			return g.printKey(f)
 		},
 	}
+	var format string
 	export := &cobra.Command{
-		Use: "export NAME", Short: "Print the key file, private key included, to stdout", Args: cobra.ExactArgs(1),
+		Use: "export NAME", Short: "Print the private key to stdout (--format json or pem)", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			k, err := g.loadKey(args[0])
 			if err != nil {
 				return err
 			}
 			fmt.Fprintln(g.stderr, "warning: this prints a private key; store it as you would a password")
-			b, _ := json.MarshalIndent(k.ToFile(args[0]), "", "  ")
-			_, err = fmt.Fprintln(g.stdout, string(b))
+			switch format {
+			case "json":
+				b, _ := json.MarshalIndent(k.ToFile(args[0]), "", "  ")
+				_, err = fmt.Fprintln(g.stdout, string(b))
+			case "pem":
+				var b []byte
+				if b, err = k.MarshalPEM(); err == nil {
+					_, err = g.stdout.Write(b)
+				}
+			default:
+				return usageErr("--format must be json or pem")
+			}
 			return err
 		},
 	}
+	export.Flags().StringVar(&format, "format", "json", "json (govchain key file) or pem (PKCS#8, as OpenSSL/Tongsuo/gmssl write it)")
 	imp := &cobra.Command{
-		Use: "import NAME FILE", Short: "Import a key file written by export", Args: cobra.ExactArgs(2),
+		Use: "import NAME FILE", Short: "Import a key: a govchain key file, or a PKCS#8 PEM private key (Ed25519 or SM2)", Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := validKeyName(args[0]); err != nil {
 				return err
 			}
-			k, _, err := crypto.ReadKeyFile(args[1])
+			b, err := os.ReadFile(args[1])
+			if err != nil {
+				return err
+			}
+			var k *crypto.PrivateKey
+			if strings.HasPrefix(strings.TrimSpace(string(b)), "-----BEGIN") {
+				k, err = crypto.ParsePEMPrivateKey(b)
+			} else {
+				k, _, err = crypto.ReadKeyFile(args[1])
+			}
 			if err != nil {
 				return err
 			}
