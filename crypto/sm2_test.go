@@ -3,6 +3,7 @@ package crypto
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"math/big"
@@ -193,4 +194,20 @@ func TestPEMRoundTrip(t *testing.T) {
 			t.Errorf("accepted %q", bad)
 		}
 	}
+}
+
+func BenchmarkHash(b *testing.B) {
+	data := bytes.Repeat([]byte("x"), 256)
+	b.Run("sha256", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for i := 0; i < b.N; i++ {
+			sha256.Sum256(data)
+		}
+	})
+	b.Run("sm3", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for i := 0; i < b.N; i++ {
+			sm3.Sum(data)
+		}
+	})
 }
