@@ -977,8 +977,16 @@ func (s *Server) logProof(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	height, err := s.heightParam(r, true)
-	if err != nil {
+	var height int64
+	if r.URL.Query().Get("size") != "" {
+		size, err := uintParam(r, "size")
+		if err != nil {
+			return err
+		}
+		if height, err = s.heightOfLogSize(size); err != nil {
+			return err
+		}
+	} else if height, err = s.heightParam(r, true); err != nil {
 		return err
 	}
 	if height < 0 {
@@ -1009,6 +1017,32 @@ func (s *Server) logProof(w http.ResponseWriter, r *http.Request) error {
 	}
 	lp.Anchor = *a
 	return writeJSON(w, http.StatusOK, lp)
+}
+
+// heightOfLogSize finds the height after which the log had exactly size
+// entries: only such sizes have a root the validators signed.
+func (s *Server) heightOfLogSize(size uint64) (int64, error) {
+	lo, hi := int64(0), s.app.LastCommitted().Height
+	for lo < hi { // first height whose log size is >= size
+		mid := lo + (hi-lo)/2
+		m, err := s.app.MetaAt(mid)
+		if err != nil {
+			return 0, stateError(err)
+		}
+		if m.LogSize < size {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	m, err := s.app.MetaAt(lo)
+	if err != nil {
+		return 0, stateError(err)
+	}
+	if m.LogSize != size {
+		return 0, notFound("no height ends with a log of %d entries (the next is height %d with %d); ask by height", size, lo, m.LogSize)
+	}
+	return lo, nil
 }
 
 func hexList(bs [][]byte) []string {

@@ -158,6 +158,14 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	} else {
 		t.Log(r.Summary)
 	}
+	// The same proof asked by log size.
+	var bySize verify.LogProof
+	if err := c.Get(ctx, fmt.Sprintf("/v1/log/proof?index=%d&size=%d", res.LogIndex, lp.Anchor.LogSize), &bySize); err != nil || bySize.Anchor.Height != lp.Anchor.Height {
+		t.Fatalf("log proof by size: %v", err)
+	}
+	if err := c.Get(ctx, fmt.Sprintf("/v1/log/proof?index=0&size=%d", lp.Anchor.LogSize+1000), nil); err == nil {
+		t.Fatal("a log size no height ended with was accepted")
+	}
 	var cv api.ConsistencyView
 	if err := c.Get(ctx, fmt.Sprintf("/v1/log/consistency?from=0&to=%d", lp.Anchor.LogSize), &cv); err != nil {
 		t.Fatal(err)
@@ -207,10 +215,22 @@ func TestRefusesDamagedDataDir(t *testing.T) {
 	}
 	n, _ := startDev(t, home)
 	n.Stop()
+	// A corrupted database (its manifest overwritten) refuses too, naming it.
+	manifests, _ := filepath.Glob(filepath.Join(home.DBDir(), "MANIFEST-*"))
+	if len(manifests) == 0 {
+		t.Fatal("no manifest")
+	}
+	for _, m := range manifests {
+		os.WriteFile(m, []byte("garbage"), 0o600)
+	}
+	_, err := Start(home, Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	if err == nil || !strings.Contains(err.Error(), home.DBDir()) {
+		t.Fatalf("start with a corrupted database: %v", err)
+	}
 	if err := os.RemoveAll(home.DBDir()); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Start(home, Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	_, err = Start(home, Options{HTTP: "127.0.0.1:0", Log: io.Discard})
 	if err == nil || !strings.Contains(err.Error(), "re-sync from peers") {
 		t.Fatalf("start with a missing database: %v", err)
 	}
