@@ -41,35 +41,46 @@ func (e *RootMismatchError) Error() string {
 	return fmt.Sprintf("store: proof computes root %x, expected %x", e.Computed, e.Expected)
 }
 
-// VerifyMembership checks that key has value in the tree with root.
+// VerifyMembership checks that key has value in the SHA-256 tree with root.
 func VerifyMembership(root Hash, key, value []byte, p *Proof) error {
+	return SHA256.VerifyMembership(root, key, value, p)
+}
+
+// VerifyNonMembership checks that key has no value in the SHA-256 tree
+// with root.
+func VerifyNonMembership(root Hash, key []byte, p *Proof) error {
+	return SHA256.VerifyNonMembership(root, key, p)
+}
+
+// VerifyMembership checks that key has value in the tree with root.
+func (h Hasher) VerifyMembership(root Hash, key, value []byte, p *Proof) error {
 	if value == nil {
 		value = []byte{}
 	}
-	return verify(root, key, value, p)
+	return h.verify(root, key, value, p)
 }
 
 // VerifyNonMembership checks that key has no value in the tree with root.
-func VerifyNonMembership(root Hash, key []byte, p *Proof) error {
-	return verify(root, key, nil, p)
+func (h Hasher) VerifyNonMembership(root Hash, key []byte, p *Proof) error {
+	return h.verify(root, key, nil, p)
 }
 
-func verify(root Hash, key, value []byte, p *Proof) error {
+func (hs Hasher) verify(root Hash, key, value []byte, p *Proof) error {
 	d := len(p.Siblings)
 	if d > 256 {
 		return ErrProofTooDeep
 	}
-	kh := KeyHash(key)
+	kh := hs.KeyHash(key)
 	var h Hash
 	switch {
 	case value != nil:
 		if p.Leaf == nil || p.Leaf.KeyHash != kh {
 			return ErrProofNoLeaf
 		}
-		if p.Leaf.ValueHash != ValueHash(value) {
+		if p.Leaf.ValueHash != hs.ValueHash(value) {
 			return ErrProofWrongValue
 		}
-		h = LeafHash(p.Leaf.KeyHash, p.Leaf.ValueHash)
+		h = hs.LeafHash(p.Leaf.KeyHash, p.Leaf.ValueHash)
 	case p.Leaf != nil:
 		if p.Leaf.KeyHash == kh {
 			return ErrProofKeyPresent
@@ -77,13 +88,13 @@ func verify(root Hash, key, value []byte, p *Proof) error {
 		if !samePrefix(&p.Leaf.KeyHash, &kh, d) {
 			return ErrProofWrongPrefix
 		}
-		h = LeafHash(p.Leaf.KeyHash, p.Leaf.ValueHash)
+		h = hs.LeafHash(p.Leaf.KeyHash, p.Leaf.ValueHash)
 	}
 	for i := d - 1; i >= 0; i-- {
 		if bit(&kh, i) == 0 {
-			h = InternalHash(h, p.Siblings[i])
+			h = hs.InternalHash(h, p.Siblings[i])
 		} else {
-			h = InternalHash(p.Siblings[i], h)
+			h = hs.InternalHash(p.Siblings[i], h)
 		}
 	}
 	if h != root {

@@ -67,12 +67,12 @@ type node struct {
 
 func (n *node) asChild() child { return child{n.kind, n.hash} }
 
-func newLeaf(key, val Hash) node {
-	return node{kind: kindLeaf, key: key, val: val, hash: LeafHash(key, val)}
+func (h Hasher) newLeaf(key, val Hash) node {
+	return node{kind: kindLeaf, key: key, val: val, hash: h.LeafHash(key, val)}
 }
 
-func newInternal(l, r child) node {
-	return node{kind: kindInternal, l: l, r: r, hash: InternalHash(l.hash, r.hash)}
+func (h Hasher) newInternal(l, r child) node {
+	return node{kind: kindInternal, l: l, r: r, hash: h.InternalHash(l.hash, r.hash)}
 }
 
 func encodeNode(n *node) []byte {
@@ -95,19 +95,19 @@ func encodeNode(n *node) []byte {
 	panic("store: encoding an empty node")
 }
 
-func decodeNode(b []byte) (node, error) {
+func (h Hasher) decodeNode(b []byte) (node, error) {
 	switch {
 	case len(b) == 65 && kind(b[0]) == kindLeaf:
 		var k, v Hash
 		copy(k[:], b[1:33])
 		copy(v[:], b[33:65])
-		return newLeaf(k, v), nil
+		return h.newLeaf(k, v), nil
 	case len(b) == 67 && kind(b[0]) == kindInternal && b[1] <= 2 && b[34] <= 2:
 		var l, r child
 		l.kind, r.kind = kind(b[1]), kind(b[34])
 		copy(l.hash[:], b[2:34])
 		copy(r.hash[:], b[35:67])
-		return newInternal(l, r), nil
+		return h.newInternal(l, r), nil
 	}
 	return node{}, errCorruption
 }
@@ -156,6 +156,7 @@ func CheckKey(key []byte) error {
 // use; Apply and Committed are called by one writer at a time.
 type Tree struct {
 	db *pebble.DB
+	h  Hasher
 
 	// cache holds the newest node at each position down to cacheDepth, as
 	// of version cacheVer, so that updates skip the seeks of the upper
@@ -172,7 +173,15 @@ type Tree struct {
 var cacheDepth = 16
 
 // NewTree opens the tree stored in db.
-func NewTree(db *pebble.DB) *Tree { return &Tree{db: db, cache: map[string]node{}, cacheVer: -1} }
+func NewTree(db *pebble.DB) *Tree { return NewTreeWithHasher(db, SHA256) }
+
+// NewTreeWithHasher opens the tree stored in db, hashed with h.
+func NewTreeWithHasher(db *pebble.DB, h Hasher) *Tree {
+	return &Tree{db: db, h: h, cache: map[string]node{}, cacheVer: -1}
+}
+
+// Hasher is the tree's hash function.
+func (t *Tree) Hasher() Hasher { return t.h }
 
 // Committed tells the tree that the batch of the last Apply, for version,
 // is durably written; the node cache then describes that version.
@@ -324,7 +333,7 @@ func (t *Tree) rootAt(r pebble.Reader, version uint64) (child, error) {
 }
 
 // loadNode reads the node of kind c at depth along path at version.
-func loadNode(r *pebble.Iterator, c child, depth int, path *Hash, version uint64) (node, error) {
+func (h Hasher) loadNode(r *pebble.Iterator, c child, depth int, path *Hash, version uint64) (node, error) {
 	if c.kind == kindEmpty {
 		return node{}, nil
 	}
@@ -335,7 +344,7 @@ func loadNode(r *pebble.Iterator, c child, depth int, path *Hash, version uint64
 	if !ok {
 		return node{}, fmt.Errorf("%w: missing node at depth %d", errCorruption, depth)
 	}
-	n, err := decodeNode(b)
+	n, err := h.decodeNode(b)
 	if err != nil {
 		return node{}, err
 	}
@@ -366,10 +375,10 @@ func (t *Tree) Prove(key []byte, version uint64) (*Proof, []byte, error) {
 		return nil, nil, err
 	}
 	defer it.Close()
-	kh := KeyHash(key)
+	kh := t.h.KeyHash(key)
 	p := &Proof{}
 	for depth := 0; ; depth++ {
-		n, err := loadNode(it, c, depth, &kh, version)
+		n, err := t.h.loadNode(it, c, depth, &kh, version)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -385,7 +394,7 @@ func (t *Tree) Prove(key []byte, version uint64) (*Proof, []byte, error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			if !ok || ValueHash(v) != n.val {
+			if !ok || t.h.ValueHash(v) != n.val {
 				return nil, nil, fmt.Errorf("%w: value index disagrees with the tree", errCorruption)
 			}
 			return p, v, nil
@@ -415,6 +424,7 @@ type hchange struct {
 
 // updater builds version `ver` from version `prev` into a batch.
 type updater struct {
+	h      Hasher
 	r      *pebble.Iterator
 	b      *pebble.Batch
 	prev   uint64
@@ -429,13 +439,13 @@ func (u *updater) load(c child, depth int, path *Hash) (node, error) {
 		return node{}, nil
 	}
 	if depth > cacheDepth {
-		return loadNode(u.r, c, depth, path, u.prev)
+		return u.h.loadNode(u.r, c, depth, path, u.prev)
 	}
 	pk := string(posKey(depth, path))
 	if n, ok := u.cache[pk]; ok && n.kind == c.kind && n.hash == c.hash {
 		return n, nil
 	}
-	n, err := loadNode(u.r, c, depth, path, u.prev)
+	n, err := u.h.loadNode(u.r, c, depth, path, u.prev)
 	if err == nil {
 		u.staged[pk] = n
 	}
@@ -463,7 +473,7 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []Change) (Hash, e
 		if err := CheckKey(c.Key); err != nil {
 			return Hash{}, err
 		}
-		hs[i] = hchange{key: KeyHash(c.Key), del: c.Delete}
+		hs[i] = hchange{key: t.h.KeyHash(c.Key), del: c.Delete}
 		vk := valueKey(c.Key)
 		_, oldVer, had, err := seekVersion(it, vk, version)
 		if err != nil {
@@ -480,7 +490,7 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []Change) (Hash, e
 			b.Set(staleKey(version, append(vk, invVersion(version)...)), nil, nil)
 			continue
 		}
-		hs[i].val = ValueHash(c.Value)
+		hs[i].val = t.h.ValueHash(c.Value)
 		b.Set(append(vk, invVersion(version)...), append([]byte{1}, c.Value...), nil)
 	}
 	sort.Slice(hs, func(i, j int) bool { return bytes.Compare(hs[i].key[:], hs[j].key[:]) < 0 })
@@ -495,7 +505,7 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []Change) (Hash, e
 		t.cacheVer = int64(version) - 1
 	}
 	t.staged, t.stagedAt = map[string]node{}, version
-	u := &updater{r: it, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
+	u := &updater{h: t.h, r: it, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
 	defer t.mu.Unlock()
 	var zero Hash
 	var path Hash
@@ -631,7 +641,7 @@ func (u *updater) build(depth int, path *Hash, chs []hchange) (node, error) {
 	case 0:
 		return node{}, nil
 	case 1:
-		return newLeaf(live[0].key, live[0].val), nil
+		return u.h.newLeaf(live[0].key, live[0].val), nil
 	}
 	if depth >= 256 {
 		return node{}, errors.New("store: two keys with one hash")
@@ -679,7 +689,7 @@ func (u *updater) combine(depth int, lp, rp *Hash, l, r node) (node, error) {
 			u.write(depth+1, c.p, c.n)
 		}
 	}
-	return newInternal(l.asChild(), r.asChild()), nil
+	return u.h.newInternal(l.asChild(), r.asChild()), nil
 }
 
 // childPath is path with bit depth set to b and later bits cleared.

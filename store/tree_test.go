@@ -10,6 +10,7 @@ import (
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/vfs"
+	"github.com/emmansun/gmsm/sm3"
 )
 
 // refTree is the naive reference: a map, hashed recursively from the
@@ -26,21 +27,21 @@ func (r refTree) clone() refTree {
 
 type refLeaf struct{ k, v Hash }
 
-func (r refTree) leaves() []refLeaf {
+func (r refTree) leaves(h Hasher) []refLeaf {
 	var ls []refLeaf
 	for k, v := range r {
-		ls = append(ls, refLeaf{KeyHash([]byte(k)), ValueHash(v)})
+		ls = append(ls, refLeaf{h.KeyHash([]byte(k)), h.ValueHash(v)})
 	}
 	sort.Slice(ls, func(i, j int) bool { return bytes.Compare(ls[i].k[:], ls[j].k[:]) < 0 })
 	return ls
 }
 
-func refRoot(ls []refLeaf, depth int) Hash {
+func refRoot(h Hasher, ls []refLeaf, depth int) Hash {
 	switch len(ls) {
 	case 0:
 		return Hash{}
 	case 1:
-		return LeafHash(ls[0].k, ls[0].v)
+		return h.LeafHash(ls[0].k, ls[0].v)
 	}
 	var l, r []refLeaf
 	for _, x := range ls {
@@ -50,7 +51,7 @@ func refRoot(ls []refLeaf, depth int) Hash {
 			r = append(r, x)
 		}
 	}
-	return InternalHash(refRoot(l, depth+1), refRoot(r, depth+1))
+	return h.InternalHash(refRoot(h, l, depth+1), refRoot(h, r, depth+1))
 }
 
 func openDB(t testing.TB) *pebble.DB {
@@ -78,8 +79,12 @@ func applyVersion(t testing.TB, db *pebble.DB, tr *Tree, v uint64, chs []Change)
 // runOps drives the tree and the reference with ops derived from seed bytes
 // and checks roots, values and proofs at every version.
 func runOps(t *testing.T, rng *rand.Rand, versions, perVersion, keySpace int, prune bool) {
+	runOpsWith(t, SHA256, rng, versions, perVersion, keySpace, prune)
+}
+
+func runOpsWith(t *testing.T, h Hasher, rng *rand.Rand, versions, perVersion, keySpace int, prune bool) {
 	db := openDB(t)
-	tr := NewTree(db)
+	tr := NewTreeWithHasher(db, h)
 	ref := refTree{}
 	var history []refTree
 	var roots []Hash
@@ -103,7 +108,7 @@ func runOps(t *testing.T, rng *rand.Rand, versions, perVersion, keySpace int, pr
 			}
 		}
 		got := applyVersion(t, db, tr, uint64(v), chs)
-		want := refRoot(ref.leaves(), 0)
+		want := refRoot(h, ref.leaves(h), 0)
 		if got != want {
 			t.Fatalf("version %d: root %x, reference %x", v, got, want)
 		}
@@ -142,23 +147,23 @@ func runOps(t *testing.T, rng *rand.Rand, versions, perVersion, keySpace int, pr
 				if !bytes.Equal(val, want) {
 					t.Fatalf("v%d prove %s: value %q want %q", v, k, val, want)
 				}
-				if err := VerifyMembership(roots[v], []byte(k), want, p); err != nil {
+				if err := h.VerifyMembership(roots[v], []byte(k), want, p); err != nil {
 					t.Fatalf("v%d verify %s: %v", v, k, err)
 				}
-				if err := VerifyNonMembership(roots[v], []byte(k), p); err == nil {
+				if err := h.VerifyNonMembership(roots[v], []byte(k), p); err == nil {
 					t.Fatalf("v%d: absence proof accepted for present key %s", v, k)
 				}
-				if err := VerifyMembership(roots[v], []byte(k), append(want, 'x'), p); err == nil {
+				if err := h.VerifyMembership(roots[v], []byte(k), append(want, 'x'), p); err == nil {
 					t.Fatalf("v%d: wrong value accepted for %s", v, k)
 				}
 			} else {
 				if val != nil {
 					t.Fatalf("v%d: value for absent key", v)
 				}
-				if err := VerifyNonMembership(roots[v], []byte(k), p); err != nil {
+				if err := h.VerifyNonMembership(roots[v], []byte(k), p); err != nil {
 					t.Fatalf("v%d verify absent %s: %v", v, k, err)
 				}
-				if err := VerifyMembership(roots[v], []byte(k), []byte("v1"), p); err == nil {
+				if err := h.VerifyMembership(roots[v], []byte(k), []byte("v1"), p); err == nil {
 					t.Fatalf("v%d: membership accepted for absent %s", v, k)
 				}
 			}
@@ -205,6 +210,25 @@ func testTreeAgainstReference(t *testing.T) {
 				runOps(t, rand.New(rand.NewSource(seed)), tc.versions, tc.per, tc.space, tc.prune)
 			})
 		}
+	}
+}
+
+// The same tree with SM3: another hash function, the same structure; a
+// proof from one hash function does not verify under the other.
+func TestTreeSM3(t *testing.T) {
+	sm3h := NewHasher("sm3", sm3.Sum)
+	for seed := int64(0); seed < 3; seed++ {
+		runOpsWith(t, sm3h, rand.New(rand.NewSource(seed)), 15, 20, 40, seed == 1)
+	}
+	db := openDB(t)
+	tr := NewTreeWithHasher(db, sm3h)
+	root := applyVersion(t, db, tr, 0, []Change{{Key: []byte("a"), Value: []byte("1")}, {Key: []byte("b"), Value: []byte("2")}})
+	p, v, _ := tr.Prove([]byte("a"), 0)
+	if err := sm3h.VerifyMembership(root, []byte("a"), v, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := SHA256.VerifyMembership(root, []byte("a"), v, p); err == nil {
+		t.Fatal("an SM3 proof verified under SHA-256")
 	}
 }
 

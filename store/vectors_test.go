@@ -98,7 +98,7 @@ func TestVectors(t *testing.T) {
 	for k, v := range vf.Entries {
 		ref[k] = []byte(v)
 	}
-	if hx(refRoot(ref.leaves(), 0)) != vf.Root {
+	if hx(refRoot(SHA256, ref.leaves(SHA256), 0)) != vf.Root {
 		t.Fatal("root does not match the entries")
 	}
 	var root Hash
