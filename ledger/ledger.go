@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/cockroachdb/pebble"
+	"github.com/transparency-dev/merkle"
 	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
@@ -44,9 +45,45 @@ var (
 	errCorruption = errors.New("ledger: corrupt log")
 )
 
-// Hasher is the RFC 6962 SHA-256 hasher: leaf = SHA-256(0x00 || leaf bytes),
-// node = SHA-256(0x01 || left || right), empty root = SHA-256("").
-var Hasher = rfc6962.DefaultHasher
+// Hasher is the log's hash function in the RFC 6962 structure:
+// leaf = H(0x00 || leaf bytes), node = H(0x01 || left || right), empty root
+// = H(""). It implements merkle.LogHasher for any 256-bit hash (SHA-256 by
+// default, SM3 on chains whose genesis names it): the library's rfc6962
+// hasher takes only hashes registered in Go's crypto package, which SM3 is
+// not. The same H makes the events hash and the app hash.
+type Hasher struct {
+	Name string
+	sum  func([]byte) [32]byte
+}
+
+// SHA256 is the default Hasher; it equals the library's rfc6962.DefaultHasher.
+var SHA256 = Hasher{Name: "sha256", sum: sha256.Sum256}
+
+// NewHasher makes a Hasher from a 256-bit hash function.
+func NewHasher(name string, sum func([]byte) [32]byte) Hasher { return Hasher{Name: name, sum: sum} }
+
+var _ merkle.LogHasher = Hasher{}
+
+// EmptyRoot is H("").
+func (h Hasher) EmptyRoot() []byte { s := h.sum(nil); return s[:] }
+
+// HashLeaf is H(0x00 || leaf).
+func (h Hasher) HashLeaf(leaf []byte) []byte {
+	s := h.sum(append([]byte{rfc6962.RFC6962LeafHashPrefix}, leaf...))
+	return s[:]
+}
+
+// HashChildren is H(0x01 || l || r).
+func (h Hasher) HashChildren(l, r []byte) []byte {
+	b := make([]byte, 0, 1+len(l)+len(r))
+	b = append(b, rfc6962.RFC6962NodeHashPrefix)
+	b = append(append(b, l...), r...)
+	s := h.sum(b)
+	return s[:]
+}
+
+// Size is 32.
+func (h Hasher) Size() int { return 32 }
 
 // Entry is one leaf of the log.
 type Entry struct {
@@ -79,23 +116,31 @@ type Attribute struct {
 
 // EventsHash commits to a list of events: SHA-256 of their canonical CBOR
 // encoding (an empty list encodes as 0x80).
-func EventsHash(evs []Event) []byte {
+func EventsHash(evs []Event) []byte { return SHA256.EventsHash(evs) }
+
+// EventsHash commits to a list of events: H of their canonical CBOR
+// encoding.
+func (h Hasher) EventsHash(evs []Event) []byte {
 	if evs == nil {
 		evs = []Event{}
 	}
-	sum := sha256.Sum256(codec.MustMarshal(evs))
+	sum := h.sum(codec.MustMarshal(evs))
 	return sum[:]
 }
 
 // LeafBytes is the canonical encoding of an entry: what the leaf hash covers.
 func LeafBytes(e *Entry) []byte { return codec.MustMarshal(e) }
 
+// LeafHash is the RFC 6962 leaf hash of an entry (SHA-256).
+func LeafHash(e *Entry) []byte { return SHA256.LeafHash(e) }
+
 // LeafHash is the RFC 6962 leaf hash of an entry.
-func LeafHash(e *Entry) []byte { return Hasher.HashLeaf(LeafBytes(e)) }
+func (h Hasher) LeafHash(e *Entry) []byte { return h.HashLeaf(LeafBytes(e)) }
 
 // Log is the record log. Readers may run concurrently with one writer.
 type Log struct {
 	db *pebble.DB
+	h  Hasher
 	rf *compact.RangeFactory
 
 	mu   sync.RWMutex
@@ -108,9 +153,12 @@ type rangeState struct {
 	Hashes [][]byte `cbor:"2,keyasint,omitempty"`
 }
 
-// Open loads the log from db.
-func Open(db *pebble.DB) (*Log, error) {
-	l := &Log{db: db, rf: &compact.RangeFactory{Hash: Hasher.HashChildren}}
+// Open loads the SHA-256 log from db.
+func Open(db *pebble.DB) (*Log, error) { return OpenWithHasher(db, SHA256) }
+
+// OpenWithHasher loads the log from db, hashed with h.
+func OpenWithHasher(db *pebble.DB, h Hasher) (*Log, error) {
+	l := &Log{db: db, h: h, rf: &compact.RangeFactory{Hash: h.HashChildren}}
 	b, closer, err := db.Get([]byte(keyRange))
 	if errors.Is(err, pebble.ErrNotFound) {
 		l.rng = l.rf.NewEmptyRange(0)
@@ -141,13 +189,13 @@ func (l *Log) Size() uint64 {
 func (l *Log) Root() (uint64, []byte, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	r, err := rootOf(l.rng)
+	r, err := l.rootOf(l.rng)
 	return l.rng.End(), r, err
 }
 
-func rootOf(r *compact.Range) ([]byte, error) {
+func (l *Log) rootOf(r *compact.Range) ([]byte, error) {
 	if r.End() == 0 {
-		return Hasher.EmptyRoot(), nil
+		return l.h.EmptyRoot(), nil
 	}
 	return r.GetRootHash(nil)
 }
@@ -197,12 +245,12 @@ func (l *Log) Append(b *pebble.Batch, recs []Record) (uint64, []byte, error) {
 			}
 			seen[string(tk)] = true
 		}
-		if err := next.Append(Hasher.HashLeaf(leaf), visit); err != nil {
+		if err := next.Append(l.h.HashLeaf(leaf), visit); err != nil {
 			return 0, nil, err
 		}
 	}
 	b.Set([]byte(keyRange), codec.MustMarshal(&rangeState{Size: next.End(), Hashes: next.Hashes()}), nil)
-	root, err := rootOf(next)
+	root, err := l.rootOf(next)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -292,7 +340,7 @@ func (l *Log) RootAt(size uint64) ([]byte, error) {
 		return nil, ErrBadRange
 	}
 	if size == 0 {
-		return Hasher.EmptyRoot(), nil
+		return l.h.EmptyRoot(), nil
 	}
 	hs, err := l.hashes(compact.RangeNodes(0, size, nil))
 	if err != nil {
@@ -318,7 +366,7 @@ func (l *Log) InclusionProof(index, size uint64) ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return n.Rehash(hs, Hasher.HashChildren)
+	return n.Rehash(hs, l.h.HashChildren)
 }
 
 // ConsistencyProof proves the log of size2 extends the log of size1.
@@ -334,28 +382,46 @@ func (l *Log) ConsistencyProof(size1, size2 uint64) ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return n.Rehash(hs, Hasher.HashChildren)
+	return n.Rehash(hs, l.h.HashChildren)
+}
+
+// VerifyInclusion checks an inclusion proof of entry e at index in a
+// SHA-256 log of size with root.
+func VerifyInclusion(e *Entry, index, size uint64, p [][]byte, root []byte) error {
+	return SHA256.VerifyInclusion(e, index, size, p, root)
+}
+
+// VerifyConsistency checks that root2 (size2) extends root1 (size1) in a
+// SHA-256 log.
+func VerifyConsistency(size1, size2 uint64, p [][]byte, root1, root2 []byte) error {
+	return SHA256.VerifyConsistency(size1, size2, p, root1, root2)
 }
 
 // VerifyInclusion checks an inclusion proof of entry e at index in a log of
 // size with root.
-func VerifyInclusion(e *Entry, index, size uint64, p [][]byte, root []byte) error {
-	return proof.VerifyInclusion(Hasher, index, size, LeafHash(e), p, root)
+func (h Hasher) VerifyInclusion(e *Entry, index, size uint64, p [][]byte, root []byte) error {
+	return proof.VerifyInclusion(h, index, size, h.LeafHash(e), p, root)
 }
 
 // VerifyConsistency checks that root2 (size2) extends root1 (size1).
-func VerifyConsistency(size1, size2 uint64, p [][]byte, root1, root2 []byte) error {
-	return proof.VerifyConsistency(Hasher, size1, size2, p, root1, root2)
+func (h Hasher) VerifyConsistency(size1, size2 uint64, p [][]byte, root1, root2 []byte) error {
+	return proof.VerifyConsistency(h, size1, size2, p, root1, root2)
 }
 
 // AppHash is what the validators sign (in the next block's header):
 // SHA-256("govchain/apphash/v1" || state root || log root || log size as
 // 8 bytes big-endian).
 func AppHash(stateRoot, logRoot []byte, logSize uint64) []byte {
-	h := sha256.New()
-	h.Write([]byte("govchain/apphash/v1"))
-	h.Write(stateRoot)
-	h.Write(logRoot)
-	h.Write(binary.BigEndian.AppendUint64(nil, logSize))
-	return h.Sum(nil)
+	return SHA256.AppHash(stateRoot, logRoot, logSize)
+}
+
+// AppHash is H("govchain/apphash/v1" || state root || log root || log size
+// as 8 bytes big-endian).
+func (h Hasher) AppHash(stateRoot, logRoot []byte, logSize uint64) []byte {
+	b := make([]byte, 0, 19+len(stateRoot)+len(logRoot)+8)
+	b = append(b, "govchain/apphash/v1"...)
+	b = append(append(b, stateRoot...), logRoot...)
+	b = binary.BigEndian.AppendUint64(b, logSize)
+	s := h.sum(b)
+	return s[:]
 }

@@ -9,26 +9,71 @@ import (
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/vfs"
+	"github.com/emmansun/gmsm/sm3"
 	"github.com/transparency-dev/merkle/proof"
+	"github.com/transparency-dev/merkle/rfc6962"
 )
 
-// refRoot is RFC 6962 section 2.1 computed naively.
-func refRoot(leaves [][]byte) []byte {
+// refRoot is RFC 6962 section 2.1 computed naively with SHA-256.
+func refRoot(leaves [][]byte) []byte { return refRootWith(sha256.Sum256, leaves) }
+
+func refRootWith(sum func([]byte) [32]byte, leaves [][]byte) []byte {
 	n := len(leaves)
 	if n == 0 {
-		s := sha256.Sum256(nil)
+		s := sum(nil)
 		return s[:]
 	}
 	if n == 1 {
-		s := sha256.Sum256(append([]byte{0}, leaves[0]...))
+		s := sum(append([]byte{0}, leaves[0]...))
 		return s[:]
 	}
 	k := 1
 	for k*2 < n {
 		k *= 2
 	}
-	s := sha256.Sum256(append(append([]byte{1}, refRoot(leaves[:k])...), refRoot(leaves[k:])...))
+	s := sum(append(append([]byte{1}, refRootWith(sum, leaves[:k])...), refRootWith(sum, leaves[k:])...))
 	return s[:]
+}
+
+// The SHA-256 hasher is RFC 6962's; an SM3 log has the same structure.
+func TestHashers(t *testing.T) {
+	for i := 0; i < 50; i++ {
+		a, b := bytes.Repeat([]byte{byte(i)}, i), bytes.Repeat([]byte{byte(i + 1)}, 32)
+		if !bytes.Equal(SHA256.HashLeaf(a), rfc6962.DefaultHasher.HashLeaf(a)) ||
+			!bytes.Equal(SHA256.HashChildren(a, b), rfc6962.DefaultHasher.HashChildren(a, b)) {
+			t.Fatal("SHA256 differs from rfc6962.DefaultHasher")
+		}
+	}
+	if !bytes.Equal(SHA256.EmptyRoot(), rfc6962.DefaultHasher.EmptyRoot()) {
+		t.Fatal("empty root")
+	}
+	sm3h := NewHasher("sm3", sm3.Sum)
+	db, _ := pebble.Open("", &pebble.Options{FS: vfs.NewMem()})
+	defer db.Close()
+	l, _ := OpenWithHasher(db, sm3h)
+	var recs []Record
+	var leaves [][]byte
+	for i := 0; i < 11; i++ {
+		recs = append(recs, entry(i))
+		leaves = append(leaves, LeafBytes(&recs[i].Entry))
+	}
+	b := db.NewBatch()
+	size, root, _ := l.Append(b, recs)
+	b.Commit(nil)
+	l.Commit()
+	if !bytes.Equal(root, refRootWith(sm3.Sum, leaves)) {
+		t.Fatal("SM3 log root differs from the reference")
+	}
+	p, _ := l.InclusionProof(4, size)
+	if err := sm3h.VerifyInclusion(&recs[4].Entry, 4, size, p, root); err != nil {
+		t.Fatal(err)
+	}
+	if err := SHA256.VerifyInclusion(&recs[4].Entry, 4, size, p, root); err == nil {
+		t.Fatal("an SM3 proof verified under SHA-256")
+	}
+	if bytes.Equal(sm3h.AppHash(root, root, 1), SHA256.AppHash(root, root, 1)) {
+		t.Fatal("app hash does not depend on the suite")
+	}
 }
 
 func entry(i int) Record {
