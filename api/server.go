@@ -144,6 +144,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 // Status is the answer of /v1/status.
 type Status struct {
 	ChainID      string   `json:"chain_id"`
+	HashSuite    string   `json:"hash_suite"`
 	LatestHeight int64    `json:"latest_height"`
 	LatestTime   string   `json:"latest_time"`
 	AppHash      string   `json:"app_hash"`
@@ -157,7 +158,7 @@ type Status struct {
 func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
 	m := s.app.LastCommitted()
 	return writeJSON(w, http.StatusOK, Status{
-		ChainID: s.app.ChainID(), LatestHeight: m.Height, LatestTime: time.Unix(0, m.Time).UTC().Format(time.RFC3339Nano),
+		ChainID: s.app.ChainID(), HashSuite: s.app.HashSuite().Name, LatestHeight: m.Height, LatestTime: time.Unix(0, m.Time).UTC().Format(time.RFC3339Nano),
 		AppHash: hex.EncodeToString(m.AppHash), StateRoot: hex.EncodeToString(m.StateRoot),
 		LogRoot: hex.EncodeToString(m.LogRoot), LogSize: m.LogSize,
 		MempoolSize: s.chain.MempoolSize(), Node: s.chain.Info(),
@@ -210,7 +211,8 @@ func (s *Server) block(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	for _, t := range b.Txs {
-		v.Txs = append(v.Txs, hex.EncodeToString(t.Hash()))
+		h := s.app.TxHash(t)
+		v.Txs = append(v.Txs, hex.EncodeToString(h[:]))
 	}
 	return writeJSON(w, http.StatusOK, v)
 }
@@ -480,7 +482,7 @@ func (s *Server) submit(ctx context.Context, raws [][]byte, wait bool) []submitO
 	}
 	wg.Wait()
 	for i, raw := range raws {
-		h := tx.Hash(raw)
+		h := s.app.TxHash(raw)
 		out[i].Hash = hex.EncodeToString(h[:])
 		if len(raw) > tx.MaxTxBytes {
 			out[i].Code, out[i].Codespace, out[i].Log = app.ErrTxTooLarge.Code, "app", app.ErrTxTooLarge.Msg
@@ -836,7 +838,7 @@ func (s *Server) anchor(m app.Meta) (*verify.Anchor, error) {
 	if top > 1 {
 		heights = append(heights, top)
 	}
-	a := &verify.Anchor{Height: m.Height, AppHash: hex.EncodeToString(m.AppHash), StateRoot: hex.EncodeToString(m.StateRoot),
+	a := &verify.Anchor{HashSuite: s.app.HashSuite().Name, Height: m.Height, AppHash: hex.EncodeToString(m.AppHash), StateRoot: hex.EncodeToString(m.StateRoot),
 		LogRoot: hex.EncodeToString(m.LogRoot), LogSize: m.LogSize}
 	for _, h := range heights {
 		lb, err := s.chain.LightBlock(h)

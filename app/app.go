@@ -43,6 +43,9 @@ type Options struct {
 	OnCommit func(CommittedBlock)
 	// Logf logs what operators should see; nil discards.
 	Logf func(format string, args ...any)
+	// HashSuite names the chain's hash suite (genesis app_state.hash_suite;
+	// "" is sha256). The database remembers it and refuses another.
+	HashSuite string
 	// Noop accepts every transaction and executes nothing: no decoding,
 	// signatures, state or log. Only `govchain bench --noop` uses it, to
 	// measure the consensus engine's own cost with the same configuration.
@@ -80,6 +83,7 @@ const (
 	keyMeta    = "a/meta"
 	pfxHeight  = "a/h/"
 	keyChainID = "a/chain"
+	keySuite   = "a/suite"
 	// pfxValChange lists the heights from which a new validator set signs
 	// (local bookkeeping for proofs, not part of the state).
 	pfxValChange = "a/vc/"
@@ -92,6 +96,8 @@ type App struct {
 	abci.BaseApplication
 
 	db      *pebble.DB
+	suite   crypto.Suite
+	hasher  ledger.Hasher // the suite in the log's RFC 6962 structure; also events and app hash
 	tree    *store.Tree
 	log     *ledger.Log
 	opts    Options
@@ -124,11 +130,24 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
 	}
-	l, err := ledger.Open(db)
+	suite, err := crypto.SuiteByName(opts.HashSuite)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{db: db, tree: store.NewTree(db), log: l, opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]struct{}{}}
+	if b, closer, err := db.Get([]byte(keySuite)); err == nil {
+		stored := string(b)
+		closer.Close()
+		if stored != suite.Name {
+			return nil, fmt.Errorf("app: the database was built with hash suite %s, genesis says %s", stored, suite.Name)
+		}
+	}
+	hasher := ledger.NewHasher(suite.Name, suite.Sum)
+	l, err := ledger.OpenWithHasher(db, hasher)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{db: db, suite: suite, hasher: hasher, tree: store.NewTreeWithHasher(db, store.NewHasher(suite.Name, suite.Sum)), log: l,
+		opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]struct{}{}}
 	// The module list: identity first, then the domain modules. Identity
 	// must know every role the others define, so that they can be granted.
 	domain := []module.Module{}
@@ -210,8 +229,19 @@ func (a *App) Info(_ context.Context, _ *abci.RequestInfo) (*abci.ResponseInfo, 
 	return resp, nil
 }
 
-// AppState is the app_state section of genesis.json.
+// AppState is the app_state section of genesis.json: one section per
+// module, and the chain's hash suite.
 type AppState map[string]json.RawMessage
+
+// GenesisHashSuite is the app_state key naming the hash suite ("sha256",
+// the default, or "sm3").
+const GenesisHashSuite = "hash_suite"
+
+// TxHash is a transaction's id under the chain's hash suite.
+func (a *App) TxHash(raw []byte) [32]byte { return a.suite.Sum(raw) }
+
+// HashSuite is the chain's hash suite.
+func (a *App) HashSuite() crypto.Suite { return a.suite }
 
 // InitChain writes the genesis state as version 0 and commits it at once
 // (running it again after a crash writes the same bytes).
@@ -219,6 +249,15 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	var st AppState
 	if err := json.Unmarshal(req.AppStateBytes, &st); err != nil {
 		return nil, fmt.Errorf("app: genesis app_state: %w", err)
+	}
+	var suiteName string
+	if raw, ok := st[GenesisHashSuite]; ok {
+		if err := json.Unmarshal(raw, &suiteName); err != nil {
+			return nil, fmt.Errorf("app: genesis %s: %w", GenesisHashSuite, err)
+		}
+	}
+	if gs, err := crypto.SuiteByName(suiteName); err != nil || gs.Name != a.suite.Name {
+		return nil, fmt.Errorf("app: genesis names hash suite %q, the node runs %s (%v)", suiteName, a.suite.Name, err)
 	}
 	c := newCache(func([]byte) ([]byte, bool) { return nil, false })
 	ctx := module.NewContext(req.ChainId, 0, req.Time, module.Signer{}, c)
@@ -239,9 +278,10 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		return nil, err
 	}
 	_, logRoot, _ := a.log.Root()
-	m := Meta{Height: 0, StateRoot: root[:], LogRoot: logRoot, AppHash: ledger.AppHash(root[:], logRoot, 0), Time: req.Time.UnixNano()}
+	m := Meta{Height: 0, StateRoot: root[:], LogRoot: logRoot, AppHash: a.hasher.AppHash(root[:], logRoot, 0), Time: req.Time.UnixNano()}
 	a.writeMeta(b, m)
 	b.Set([]byte(keyChainID), []byte(req.ChainId), nil)
+	b.Set([]byte(keySuite), []byte(a.suite.Name), nil)
 	if err := b.Commit(pebble.Sync); err != nil {
 		return nil, err
 	}
@@ -312,7 +352,7 @@ func readerGetter(r *store.Reader) getter {
 // decodeVerify decodes and checks a tx, remembering good signatures by tx
 // hash so that rechecks and block execution verify each signature once.
 func (a *App) decodeVerify(raw []byte, chainID string) (*tx.Tx, [32]byte, error) {
-	h := tx.Hash(raw)
+	h := a.TxHash(raw)
 	t, err := tx.Decode(raw)
 	if err != nil {
 		return nil, h, err
@@ -348,7 +388,7 @@ func (a *App) PreVerify(raws [][]byte) {
 	bv := crypto.NewBatchVerifier()
 	var hashes [][32]byte
 	for _, raw := range raws {
-		h := tx.Hash(raw)
+		h := a.TxHash(raw)
 		a.sigMu.Lock()
 		_, done := a.sigCache[h]
 		a.sigMu.Unlock()
@@ -549,7 +589,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		res.Events = abciEvents(events)
 		resp.TxResults[i] = res
 		recs[i] = ledger.Record{
-			Entry:  ledger.Entry{TxHash: d.hash[:], Height: uint64(req.Height), Code: res.Code, EventsHash: ledger.EventsHash(events)},
+			Entry:  ledger.Entry{TxHash: d.hash[:], Height: uint64(req.Height), Code: res.Code, EventsHash: a.hasher.EventsHash(events)},
 			Detail: ledger.Detail{Tx: req.Txs[i], TxIndex: uint32(i), Log: res.Log, Events: events},
 		}
 		outs[i] = TxOutcome{Hash: d.hash, Height: req.Height, Code: res.Code, Log: res.Log, LogIndex: prev.LogSize + uint64(i)}
@@ -566,7 +606,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		return nil, fmt.Errorf("app: log at height %d: %w", req.Height, err)
 	}
 	m := Meta{Height: req.Height, StateRoot: root[:], LogRoot: logRoot, LogSize: size,
-		AppHash: ledger.AppHash(root[:], logRoot, size), Time: req.Time.UnixNano()}
+		AppHash: a.hasher.AppHash(root[:], logRoot, size), Time: req.Time.UnixNano()}
 	a.writeMeta(b, m)
 	if len(resp.ValidatorUpdates) > 0 {
 		// CometBFT applies updates returned at height h from height h+2.
@@ -584,7 +624,7 @@ func (a *App) finalizeNoop(req *abci.RequestFinalizeBlock, prev Meta) *abci.Resp
 	outs := make([]TxOutcome, len(req.Txs))
 	for i, raw := range req.Txs {
 		resp.TxResults[i] = &abci.ExecTxResult{}
-		outs[i] = TxOutcome{Hash: tx.Hash(raw), Height: req.Height}
+		outs[i] = TxOutcome{Hash: a.TxHash(raw), Height: req.Height}
 	}
 	m := prev
 	m.Height, m.Time = req.Height, req.Time.UnixNano()

@@ -13,6 +13,7 @@ import (
 	"github.com/cometbft/cometbft/privval"
 	cmttypes "github.com/cometbft/cometbft/types"
 
+	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/x/identity"
 )
@@ -65,8 +66,40 @@ var DemoDepartments = []DemoDepartment{
 // AdminKeyName is the key file name of a department's admin.
 func AdminKeyName(dept string) string { return dept + "-admin" }
 
+// GenesisHashSuite reads the hash suite named in the home's genesis.
+func GenesisHashSuite(home Home) (string, error) {
+	doc, err := cmttypes.GenesisDocFromFile(home.GenesisFile())
+	if err != nil {
+		return "", fmt.Errorf("node: %w", err)
+	}
+	var st map[string]json.RawMessage
+	if err := json.Unmarshal(doc.AppState, &st); err != nil {
+		return "", fmt.Errorf("node: genesis app_state: %w", err)
+	}
+	var name string
+	if raw, ok := st[app.GenesisHashSuite]; ok {
+		if err := json.Unmarshal(raw, &name); err != nil {
+			return "", fmt.Errorf("node: genesis %s: %w", app.GenesisHashSuite, err)
+		}
+	}
+	if _, err := crypto.SuiteByName(name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// ChainOptions are the cryptographic choices of a new chain.
+type ChainOptions struct {
+	// HashSuite is "sha256" (default) or "sm3" (docs/crypto.md).
+	HashSuite string
+	// AdminAlgo is the algorithm of the founding admins' keys: "ed25519"
+	// (default) or "sm2".
+	AdminAlgo string
+}
+
 // DevOptions adjust a development home.
 type DevOptions struct {
+	ChainOptions
 	// P2P and RPC are CometBFT's listen addresses ("" = the defaults
 	// tcp://127.0.0.1:26656 and :26657; port 0 picks a free port).
 	P2P, RPC string
@@ -99,7 +132,7 @@ func InitDev(home Home, now time.Time, o DevOptions) error {
 	}
 	var depts []genesisDept
 	for i, d := range DemoDepartments {
-		admin, err := newAdminKey(home, d.ID)
+		admin, err := newAdminKey(home, d.ID, o.AdminAlgo)
 		if err != nil {
 			return err
 		}
@@ -109,7 +142,7 @@ func InitDev(home Home, now time.Time, o DevOptions) error {
 		}
 		depts = append(depts, gd)
 	}
-	doc, err := buildGenesis(DevChainID, now, depts)
+	doc, err := buildGenesis(DevChainID, now, depts, o.ChainOptions)
 	if err != nil {
 		return err
 	}
@@ -138,8 +171,11 @@ func prepareHome(home Home, cfg *cmtcfg.Config, acfg AppConfig) (p2p.ID, *privva
 }
 
 // newAdminKey generates a department admin key into home's keys.
-func newAdminKey(home Home, dept string) (*crypto.PrivateKey, error) {
-	k, err := crypto.GenerateKey(crypto.AlgEd25519, nil)
+func newAdminKey(home Home, dept, algo string) (*crypto.PrivateKey, error) {
+	if algo == "" {
+		algo = crypto.AlgEd25519
+	}
+	k, err := crypto.GenerateKey(algo, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +193,11 @@ type genesisDept struct {
 
 // buildGenesis makes the genesis of a consortium; the threshold is more
 // than two thirds of the departments.
-func buildGenesis(chainID string, now time.Time, depts []genesisDept) (*cmttypes.GenesisDoc, error) {
+func buildGenesis(chainID string, now time.Time, depts []genesisDept, co ChainOptions) (*cmttypes.GenesisDoc, error) {
+	suite, err := crypto.SuiteByName(co.HashSuite)
+	if err != nil {
+		return nil, err
+	}
 	g := identity.Genesis{Threshold: uint32(len(depts))*2/3 + 1}
 	var vals []cmttypes.GenesisValidator
 	for _, d := range depts {
@@ -169,7 +209,7 @@ func buildGenesis(chainID string, now time.Time, depts []genesisDept) (*cmttypes
 		}
 		g.Departments = append(g.Departments, gd)
 	}
-	appState, err := json.MarshalIndent(map[string]any{identity.Name: g}, "", "  ")
+	appState, err := json.MarshalIndent(map[string]any{app.GenesisHashSuite: suite.Name, identity.Name: g}, "", "  ")
 	if err != nil {
 		return nil, err
 	}

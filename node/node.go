@@ -129,7 +129,11 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("node: opening %s: %w", home.DBDir(), err)
 	}
-	n.App, err = app.New(n.db, app.Options{KeepRecent: acfg.KeepRecent, OnCommit: n.onCommit, Logf: n.logf, Noop: opts.Noop})
+	suite, err := GenesisHashSuite(home)
+	if err != nil {
+		return nil, err
+	}
+	n.App, err = app.New(n.db, app.Options{KeepRecent: acfg.KeepRecent, OnCommit: n.onCommit, Logf: n.logf, Noop: opts.Noop, HashSuite: suite})
 	if err != nil {
 		return nil, err
 	}

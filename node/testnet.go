@@ -15,6 +15,7 @@ import (
 
 // TestnetOptions describe a local multi-department network.
 type TestnetOptions struct {
+	ChainOptions
 	Validators int
 	FullNodes  int
 	ChainID    string
@@ -103,13 +104,13 @@ func InitTestnet(dir string, o TestnetOptions) (*Testnet, error) {
 	var depts []genesisDept
 	for i := 0; i < o.Validators; i++ {
 		home := Home(tn.Nodes[i].Home)
-		admin, err := newAdminKey(home, tn.Nodes[i].Department)
+		admin, err := newAdminKey(home, tn.Nodes[i].Department, o.AdminAlgo)
 		if err != nil {
 			return nil, err
 		}
 		depts = append(depts, genesisDept{DemoDepartment: TestnetDepartment(i), admin: admin, validator: pvs[i], power: 10})
 	}
-	doc, err := buildGenesis(o.ChainID, o.Now, depts)
+	doc, err := buildGenesis(o.ChainID, o.Now, depts, o.ChainOptions)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/cometbft/cometbft/light"
 	cmttypes "github.com/cometbft/cometbft/types"
 
+	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/tx"
@@ -55,6 +56,7 @@ var (
 	ErrStateProof      = errors.New("verify: state proof does not lead to the state root")
 	ErrNoHeader        = errors.New("verify: proof has no signed header")
 	ErrTrustedMismatch = errors.New("verify: header at the trusted height differs from the trusted header")
+	ErrSuite           = errors.New("verify: proof uses another hash suite than the trusted chain")
 )
 
 // Anchor binds a proof to validator signatures: the commitments of state
@@ -62,6 +64,7 @@ var (
 // and validator set) from height 1 through every validator-set change to
 // Height+1, whose header carries AppHash.
 type Anchor struct {
+	HashSuite string            `json:"hash_suite,omitempty"` // sha256 when absent
 	Height    int64             `json:"height"`
 	AppHash   string            `json:"app_hash"`
 	StateRoot string            `json:"state_root"`
@@ -173,11 +176,29 @@ type LogProof struct {
 }
 
 // Trust is where header verification starts: the genesis validator set, or
-// a trusted light block.
+// a trusted light block; and the chain's hash suite.
 type Trust struct {
 	ChainID string
+	Suite   crypto.Suite
 	Genesis *cmttypes.ValidatorSet
 	Block   *cmttypes.LightBlock
+}
+
+func (t *Trust) suite() crypto.Suite {
+	if t.Suite.Sum == nil {
+		return crypto.SuiteSHA256
+	}
+	return t.Suite
+}
+
+func (t *Trust) logHasher() ledger.Hasher {
+	s := t.suite()
+	return ledger.NewHasher(s.Name, s.Sum)
+}
+
+func (t *Trust) storeHasher() store.Hasher {
+	s := t.suite()
+	return store.NewHasher(s.Name, s.Sum)
 }
 
 // TrustGenesis reads a genesis.json.
@@ -190,12 +211,28 @@ func TrustGenesis(path string) (*Trust, error) {
 	for i, v := range doc.Validators {
 		vals[i] = cmttypes.NewValidator(v.PubKey, v.Power)
 	}
-	return &Trust{ChainID: doc.ChainID, Genesis: cmttypes.NewValidatorSet(vals)}, nil
+	var st struct {
+		HashSuite string `json:"hash_suite"`
+	}
+	if len(doc.AppState) > 0 {
+		if err := json.Unmarshal(doc.AppState, &st); err != nil {
+			return nil, fmt.Errorf("verify: genesis app_state: %w", err)
+		}
+	}
+	suite, err := crypto.SuiteByName(st.HashSuite)
+	if err != nil {
+		return nil, err
+	}
+	return &Trust{ChainID: doc.ChainID, Suite: suite, Genesis: cmttypes.NewValidatorSet(vals)}, nil
 }
 
 // TrustLightBlock reads a trusted light block (CometBFT JSON), as
-// GET /v1/light/{height} returns it.
-func TrustLightBlock(path string) (*Trust, error) {
+// GET /v1/light/{height} returns it, for a chain of the named hash suite.
+func TrustLightBlock(path, hashSuite string) (*Trust, error) {
+	suite, err := crypto.SuiteByName(hashSuite)
+	if err != nil {
+		return nil, err
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -204,7 +241,7 @@ func TrustLightBlock(path string) (*Trust, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Trust{ChainID: lb.ChainID, Block: lb}, nil
+	return &Trust{ChainID: lb.ChainID, Suite: suite, Block: lb}, nil
 }
 
 // DecodeLightBlock parses and checks the form of a light block.
@@ -241,13 +278,16 @@ func VerifyAnchor(a *Anchor, chainID string, t *Trust) (*Signed, error) {
 	if t.ChainID != chainID {
 		return nil, fmt.Errorf("%w: proof for %q, trusting %q", ErrChainID, chainID, t.ChainID)
 	}
+	if name := a.HashSuite; name != t.suite().Name && !(name == "" && t.suite().Name == crypto.SuiteSHA256.Name) {
+		return nil, fmt.Errorf("%w: proof made with %q, the chain uses %s", ErrSuite, name, t.suite().Name)
+	}
 	stateRoot, err1 := decodeHex32(a.StateRoot)
 	logRoot, err2 := decodeHex32(a.LogRoot)
 	appHash, err3 := decodeHex32(a.AppHash)
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return nil, err
 	}
-	if !bytes.Equal(ledger.AppHash(stateRoot, logRoot, a.LogSize), appHash) {
+	if !bytes.Equal(t.logHasher().AppHash(stateRoot, logRoot, a.LogSize), appHash) {
 		return nil, ErrAppHash
 	}
 	if len(a.Headers) == 0 {
@@ -353,11 +393,14 @@ func VerifyReceipt(r *Receipt, t *Trust) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := tx.Hash(raw)
+	if name := r.Anchor.HashSuite; name != t.suite().Name && !(name == "" && t.suite().Name == crypto.SuiteSHA256.Name) {
+		return nil, fmt.Errorf("%w: receipt made with %q, the chain uses %s", ErrSuite, name, t.suite().Name)
+	}
+	h := t.suite().Sum(raw)
 	if !bytes.Equal(h[:], e.TxHash) {
 		return nil, ErrTxHash
 	}
-	if !bytes.Equal(ledger.EventsHash(r.Events), e.EventsHash) {
+	if !bytes.Equal(t.logHasher().EventsHash(r.Events), e.EventsHash) {
 		return nil, ErrEventsHash
 	}
 	if int64(e.Height) != r.Anchor.Height {
@@ -371,7 +414,7 @@ func VerifyReceipt(r *Receipt, t *Trust) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ledger.VerifyInclusion(e, r.LogIndex, r.Anchor.LogSize, proof, logRoot); err != nil {
+	if err := t.logHasher().VerifyInclusion(e, r.LogIndex, r.Anchor.LogSize, proof, logRoot); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInclusion, err)
 	}
 	s, err := VerifyAnchor(&r.Anchor, r.ChainID, t)
@@ -406,12 +449,12 @@ func VerifyStateProof(p *StateProof, t *Trust) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: value is not base64", ErrMalformed)
 		}
-		err = store.VerifyMembership(root, []byte(p.Key), v, sp)
+		err = t.storeHasher().VerifyMembership(root, []byte(p.Key), v, sp)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrStateProof, err)
 		}
-		what = fmt.Sprintf("has the value of %d bytes SHA-256 %X", len(v), store.ValueHash(v))
-	} else if err := store.VerifyNonMembership(root, []byte(p.Key), sp); err != nil {
+		what = fmt.Sprintf("has the value of %d bytes, %s %X", len(v), t.suite().Name, t.storeHasher().ValueHash(v))
+	} else if err := t.storeHasher().VerifyNonMembership(root, []byte(p.Key), sp); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrStateProof, err)
 	}
 	s, err := VerifyAnchor(&p.Anchor, p.ChainID, t)
@@ -439,7 +482,7 @@ func VerifyLogProof(p *LogProof, t *Trust) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ledger.VerifyInclusion(e, p.Index, p.Anchor.LogSize, proof, logRoot); err != nil {
+	if err := t.logHasher().VerifyInclusion(e, p.Index, p.Anchor.LogSize, proof, logRoot); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInclusion, err)
 	}
 	s, err := VerifyAnchor(&p.Anchor, p.ChainID, t)

@@ -29,9 +29,9 @@ var update = flag.Bool("update", false, "regenerate testdata from a fresh chain"
 // regenerate runs a dev chain, commits a block of several txs and writes a
 // receipt, state proofs (present and absent), a log proof, a trusted light
 // block and the genesis into testdata.
-func regenerate(t *testing.T) {
+func regenerate(t *testing.T, dir string, co node.ChainOptions) {
 	home := node.Home(filepath.Join(t.TempDir(), "home"))
-	if err := node.InitDev(home, time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+	if err := node.InitDev(home, time.Now(), node.DevOptions{ChainOptions: co, P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
 		t.Fatal(err)
 	}
 	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
@@ -52,7 +52,7 @@ func regenerate(t *testing.T) {
 	var raws [][]byte
 	var first string
 	for i := 0; i < 5; i++ {
-		k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
+		k, _ := crypto.GenerateKey(map[bool]string{true: crypto.AlgSM2, false: crypto.AlgEd25519}[co.AdminAlgo == crypto.AlgSM2], nil)
 		if i == 2 {
 			first = k.Address()
 		}
@@ -75,7 +75,7 @@ func regenerate(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		if err := os.WriteFile(filepath.Join("testdata", file), append(raw, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, file), append(raw, '\n'), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -85,7 +85,7 @@ func regenerate(t *testing.T) {
 	get("/v1/state/identity/acct/"+first+"?prove=true", "state.json")
 	get("/v1/state/identity/acct/0000000000000000000000000000000000000000?prove=true", "state_absent.json")
 	b, _ := os.ReadFile(home.GenesisFile())
-	os.WriteFile("testdata/genesis.json", b, 0o644)
+	os.WriteFile(filepath.Join(dir, "genesis.json"), b, 0o644)
 }
 
 func load(t testing.TB, file string, v any) []byte {
@@ -110,9 +110,51 @@ func genesisTrust(t testing.TB) *verify.Trust {
 	return tr
 }
 
+// The same vectors for a chain with the SM3 hash suite and SM2 accounts.
+func TestVectorsSM3(t *testing.T) {
+	if *update {
+		os.MkdirAll("testdata/sm3", 0o755)
+		regenerate(t, "testdata/sm3", node.ChainOptions{HashSuite: "sm3", AdminAlgo: crypto.AlgSM2})
+	}
+	tr, err := verify.TrustGenesis("testdata/sm3/genesis.json")
+	if err != nil || tr.Suite.Name != "sm3" {
+		t.Fatalf("sm3 genesis: %v", err)
+	}
+	var r verify.Receipt
+	load(t, "sm3/receipt.json", &r)
+	if _, err := verify.VerifyReceipt(&r, tr); err != nil {
+		t.Fatal(err)
+	}
+	var sp verify.StateProof
+	load(t, "sm3/state.json", &sp)
+	if _, err := verify.VerifyStateProof(&sp, tr); err != nil {
+		t.Fatal(err)
+	}
+	var lp verify.LogProof
+	load(t, "sm3/log.json", &lp)
+	if _, err := verify.VerifyLogProof(&lp, tr); err != nil {
+		t.Fatal(err)
+	}
+	// A proof of one suite checked under the other fails clearly.
+	sha := genesisTrust(t)
+	sha.ChainID = tr.ChainID
+	if _, err := verify.VerifyReceipt(&r, sha); !errors.Is(err, verify.ErrSuite) {
+		t.Fatalf("sm3 receipt under sha256: %v", err)
+	}
+	var shaReceipt verify.Receipt
+	load(t, "receipt.json", &shaReceipt)
+	if _, err := verify.VerifyReceipt(&shaReceipt, tr); !errors.Is(err, verify.ErrSuite) {
+		t.Fatalf("sha256 receipt under sm3: %v", err)
+	}
+	shaReceipt.Anchor.HashSuite = "sm3" // lying about the suite does not help
+	if _, err := verify.VerifyReceipt(&shaReceipt, tr); err == nil {
+		t.Fatal("a sha256 receipt relabelled sm3 verified")
+	}
+}
+
 func TestVectors(t *testing.T) {
 	if *update {
-		regenerate(t)
+		regenerate(t, "testdata", node.ChainOptions{})
 	}
 	tr := genesisTrust(t)
 	var r verify.Receipt
@@ -142,7 +184,7 @@ func TestVectors(t *testing.T) {
 		t.Fatalf("log proof: %v", err)
 	}
 	// From a trusted header instead of genesis.
-	ht, err := verify.TrustLightBlock("testdata/light.json")
+	ht, err := verify.TrustLightBlock("testdata/light.json", "sha256")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,12 @@ import (
 	"github.com/govchain/govchain/node"
 )
 
+// chainFlags are the cryptographic choices of a new chain.
+func chainFlags(cmd *cobra.Command, co *node.ChainOptions) {
+	cmd.Flags().StringVar(&co.HashSuite, "hash-suite", "sha256", "hash suite of the chain, fixed in genesis: sha256 or sm3 (docs/crypto.md)")
+	cmd.Flags().StringVar(&co.AdminAlgo, "algo", "ed25519", "algorithm of the founding admins' keys: ed25519 or sm2")
+}
+
 func initCmd(g *globals) *cobra.Command {
 	var o node.DevOptions
 	cmd := &cobra.Command{
@@ -36,5 +42,6 @@ It refuses to overwrite an existing home.`,
 	cmd.Flags().StringVar(&o.P2P, "p2p", "", "CometBFT p2p listen address (default tcp://127.0.0.1:26656)")
 	cmd.Flags().StringVar(&o.RPC, "rpc", "", "CometBFT RPC listen address (default tcp://127.0.0.1:26657)")
 	cmd.Flags().StringVar(&o.HTTP, "http", "", "API listen address written to app.toml (default 127.0.0.1:8080)")
+	chainFlags(cmd, &o.ChainOptions)
 	return cmd
 }

@@ -48,5 +48,6 @@ Run each with: govchain start --home DIR/nodeK. DIR/testnet.json lists them.`,
 	cmd.Flags().StringVar(&o.ChainID, "chain-id", "govchain-testnet", "chain id")
 	cmd.Flags().IntVar(&o.BasePort, "base-port", 27000, "first port")
 	cmd.Flags().StringVar(&out, "out", "", "directory to write (must be empty or absent)")
+	chainFlags(cmd, &o.ChainOptions)
 	return cmd
 }

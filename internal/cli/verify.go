@@ -15,7 +15,7 @@ import (
 const ExitUnverified = 5
 
 func verifyCmd(g *globals) *cobra.Command {
-	var trustGenesis, trustHeader string
+	var trustGenesis, trustHeader, hashSuite string
 	cmd := &cobra.Command{
 		Use:   "verify receipt|state|log FILE",
 		Short: "Check a receipt, state proof or log proof offline",
@@ -35,7 +35,7 @@ exits with code 5 and the reason.`,
 			case trustGenesis != "":
 				trust, err = verify.TrustGenesis(trustGenesis)
 			default:
-				trust, err = verify.TrustLightBlock(trustHeader)
+				trust, err = verify.TrustLightBlock(trustHeader, hashSuite)
 			}
 			if err != nil {
 				return err
@@ -75,5 +75,6 @@ exits with code 5 and the reason.`,
 	}
 	cmd.Flags().StringVar(&trustGenesis, "trust", "", "the chain's genesis.json")
 	cmd.Flags().StringVar(&trustHeader, "trust-header", "", "a trusted light block (JSON of GET /v1/light/{height})")
+	cmd.Flags().StringVar(&hashSuite, "hash-suite", "sha256", "with --trust-header: the chain's hash suite (genesis names it otherwise)")
 	return cmd
 }
