@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/vfs"
+	"github.com/emmansun/gmsm/sm3"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/vectors.json")
@@ -61,11 +63,15 @@ func hexes(bs [][]byte) []string {
 }
 
 func TestVectors(t *testing.T) {
-	const path = "testdata/vectors.json"
+	t.Run("sha256", func(t *testing.T) { testVectors(t, "testdata/vectors.json", SHA256, sha256.Sum256) })
+	t.Run("sm3", func(t *testing.T) { testVectors(t, "testdata/vectors-sm3.json", NewHasher("sm3", sm3.Sum), sm3.Sum) })
+}
+
+func testVectors(t *testing.T, path string, h Hasher, sum func([]byte) [32]byte) {
 	if *update {
 		db, _ := pebble.Open("", &pebble.Options{FS: vfs.NewMem()})
 		defer db.Close()
-		l, _ := Open(db)
+		l, _ := OpenWithHasher(db, h)
 		var recs []Record
 		for i := 0; i < 7; i++ {
 			recs = append(recs, entry(i))
@@ -74,9 +80,9 @@ func TestVectors(t *testing.T) {
 		l.Append(b, recs)
 		b.Commit(nil)
 		l.Commit()
-		v := LogVectors{Comment: "RFC 6962 log of docs/proofs.md: leaf = SHA-256(0x00 || canonical CBOR of the entry)"}
+		v := LogVectors{Comment: "RFC 6962 log of docs/proofs.md with H = " + h.Name + ": leaf = H(0x00 || canonical CBOR of the entry)"}
 		for _, r := range recs {
-			v.Leaves = append(v.Leaves, LeafVector{Entry: r.Entry, LeafBytes: hex.EncodeToString(LeafBytes(&r.Entry)), LeafHash: hex.EncodeToString(LeafHash(&r.Entry))})
+			v.Leaves = append(v.Leaves, LeafVector{Entry: r.Entry, LeafBytes: hex.EncodeToString(LeafBytes(&r.Entry)), LeafHash: hex.EncodeToString(h.LeafHash(&r.Entry))})
 		}
 		for n := uint64(0); n <= 7; n++ {
 			r, _ := l.RootAt(n)
@@ -92,7 +98,7 @@ func TestVectors(t *testing.T) {
 		}
 		sr := make([]byte, 32)
 		sr[0] = 0xab
-		v.AppHash = AppHashVector{StateRoot: hex.EncodeToString(sr), LogRoot: v.Roots[7], LogSize: 7, AppHash: hex.EncodeToString(AppHash(sr, mustHex(v.Roots[7]), 7))}
+		v.AppHash = AppHashVector{StateRoot: hex.EncodeToString(sr), LogRoot: v.Roots[7], LogSize: 7, AppHash: hex.EncodeToString(h.AppHash(sr, mustHex(v.Roots[7]), 7))}
 		out, _ := json.MarshalIndent(v, "", "  ")
 		if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
 			t.Fatal(err)
@@ -108,29 +114,29 @@ func TestVectors(t *testing.T) {
 	}
 	var leaves [][]byte
 	for _, lv := range v.Leaves {
-		if hex.EncodeToString(LeafBytes(&lv.Entry)) != lv.LeafBytes || hex.EncodeToString(LeafHash(&lv.Entry)) != lv.LeafHash {
+		if hex.EncodeToString(LeafBytes(&lv.Entry)) != lv.LeafBytes || hex.EncodeToString(h.LeafHash(&lv.Entry)) != lv.LeafHash {
 			t.Fatalf("leaf %x: encoding or hash differs", lv.Entry.TxHash)
 		}
 		leaves = append(leaves, mustHex(lv.LeafBytes))
 	}
 	for n, r := range v.Roots {
-		if hex.EncodeToString(refRoot(leaves[:n])) != r {
+		if hex.EncodeToString(refRootWith(sum, leaves[:n])) != r {
 			t.Fatalf("root of %d leaves differs", n)
 		}
 	}
 	for _, iv := range v.Inclusion {
 		e := v.Leaves[iv.Index].Entry
-		if err := VerifyInclusion(&e, iv.Index, iv.Size, unhexes(iv.Proof), mustHex(v.Roots[iv.Size])); err != nil {
+		if err := h.VerifyInclusion(&e, iv.Index, iv.Size, unhexes(iv.Proof), mustHex(v.Roots[iv.Size])); err != nil {
 			t.Errorf("inclusion %d/%d: %v", iv.Index, iv.Size, err)
 		}
 	}
 	for _, cv := range v.Consistency {
-		if err := VerifyConsistency(cv.Size1, cv.Size2, unhexes(cv.Proof), mustHex(v.Roots[cv.Size1]), mustHex(v.Roots[cv.Size2])); err != nil {
+		if err := h.VerifyConsistency(cv.Size1, cv.Size2, unhexes(cv.Proof), mustHex(v.Roots[cv.Size1]), mustHex(v.Roots[cv.Size2])); err != nil {
 			t.Errorf("consistency %d->%d: %v", cv.Size1, cv.Size2, err)
 		}
 	}
 	a := v.AppHash
-	if hex.EncodeToString(AppHash(mustHex(a.StateRoot), mustHex(a.LogRoot), a.LogSize)) != a.AppHash {
+	if hex.EncodeToString(h.AppHash(mustHex(a.StateRoot), mustHex(a.LogRoot), a.LogSize)) != a.AppHash {
 		t.Error("app hash differs")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/emmansun/gmsm/sm3"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/vectors.json")
@@ -35,10 +37,14 @@ type ProofVector struct {
 func hx(h Hash) string { return hex.EncodeToString(h[:]) }
 
 func TestVectors(t *testing.T) {
-	const path = "testdata/vectors.json"
+	t.Run("sha256", func(t *testing.T) { testVectors(t, "testdata/vectors.json", SHA256) })
+	t.Run("sm3", func(t *testing.T) { testVectors(t, "testdata/vectors-sm3.json", NewHasher("sm3", sm3.Sum)) })
+}
+
+func testVectors(t *testing.T, path string, h Hasher) {
 	if *update {
 		db := openDB(t)
-		tr := NewTree(db)
+		tr := NewTreeWithHasher(db, h)
 		entries := map[string]string{}
 		var chs []Change
 		for i := 0; i < 8; i++ {
@@ -47,7 +53,7 @@ func TestVectors(t *testing.T) {
 			chs = append(chs, Change{Key: []byte(k), Value: []byte(v)})
 		}
 		root := applyVersion(t, db, tr, 0, chs)
-		vf := VectorFile{Comment: "sparse Merkle tree of docs/proofs.md: key hash SHA-256(key), leaf SHA-256(0x00||kh||vh), node SHA-256(0x01||l||r), empty 32 zero bytes",
+		vf := VectorFile{Comment: "sparse Merkle tree of docs/proofs.md with H = " + h.Name + ": key hash H(key), leaf H(0x00||kh||vh), node H(0x01||l||r), empty 32 zero bytes",
 			Entries: entries, Root: hx(root)}
 		add := func(key string, valid bool, tamper func(*ProofVector)) {
 			p, v, err := tr.Prove([]byte(key), 0)
@@ -98,7 +104,7 @@ func TestVectors(t *testing.T) {
 	for k, v := range vf.Entries {
 		ref[k] = []byte(v)
 	}
-	if hx(refRoot(SHA256, ref.leaves(SHA256), 0)) != vf.Root {
+	if hx(refRoot(h, ref.leaves(h), 0)) != vf.Root {
 		t.Fatal("root does not match the entries")
 	}
 	var root Hash
@@ -125,9 +131,9 @@ func TestVectors(t *testing.T) {
 		}
 		var err error
 		if pv.Value != nil {
-			err = VerifyMembership(root, []byte(pv.Key), []byte(*pv.Value), p)
+			err = h.VerifyMembership(root, []byte(pv.Key), []byte(*pv.Value), p)
 		} else {
-			err = VerifyNonMembership(root, []byte(pv.Key), p)
+			err = h.VerifyNonMembership(root, []byte(pv.Key), p)
 		}
 		if (err == nil) != pv.Valid {
 			t.Errorf("vector %d (%s): err %v, valid %v", i, pv.Key, err, pv.Valid)

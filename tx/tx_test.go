@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emmansun/gmsm/sm3"
+
 	"github.com/govchain/govchain/codec"
 	"github.com/govchain/govchain/crypto"
 )
@@ -51,6 +53,7 @@ type Vector struct {
 	SignBytes string `json:"sign_bytes_hex,omitempty"`
 	TxBytes   string `json:"tx_hex"`
 	TxHash    string `json:"tx_hash_hex,omitempty"`
+	TxHashSM3 string `json:"tx_hash_sm3_hex,omitempty"` // the tx id on chains with the sm3 hash suite
 	Valid     bool   `json:"valid"`
 	Error     string `json:"error,omitempty"`
 }
@@ -69,8 +72,10 @@ func buildVectors(t *testing.T) []Vector {
 	}
 	sb, _ := SignBytes(&tx.Body)
 	h := Hash(good)
+	h3 := sm3.Sum(good)
 	vs := []Vector{{Name: "valid ed25519 tx", Seed: strings.Repeat("01", 32), ChainID: "govchain-dev",
-		SignBytes: hex.EncodeToString(sb), TxBytes: hex.EncodeToString(good), TxHash: hex.EncodeToString(h[:]), Valid: true}}
+		SignBytes: hex.EncodeToString(sb), TxBytes: hex.EncodeToString(good), TxHash: hex.EncodeToString(h[:]),
+		TxHashSM3: hex.EncodeToString(h3[:]), Valid: true}}
 	bad := func(name, txhex, chain string, want error) {
 		vs = append(vs, Vector{Name: name, ChainID: chain, TxBytes: txhex, Error: errName(want)})
 	}
@@ -133,6 +138,9 @@ func TestVectors(t *testing.T) {
 		h := Hash(raw)
 		if hex.EncodeToString(h[:]) != v.TxHash {
 			t.Errorf("%s: hash %x, want %s", v.Name, h, v.TxHash)
+		}
+		if h3 := sm3.Sum(raw); hex.EncodeToString(h3[:]) != v.TxHashSM3 {
+			t.Errorf("%s: sm3 id %x, want %s", v.Name, h3, v.TxHashSM3)
 		}
 		sb, _ := SignBytes(&tx.Body)
 		if hex.EncodeToString(sb) != v.SignBytes {
