@@ -39,6 +39,8 @@ type benchOpts struct {
 	keep        bool
 	cpuprofile  string
 	cluster     int
+	national    bool
+	chain       node.ChainOptions // of the chains bench creates
 }
 
 // BenchResult is what `govchain bench --output json` prints.
@@ -61,6 +63,9 @@ type BenchResult struct {
 	SinglePerSec    float64 `json:"single_validator_committed_tx_per_s,omitempty"`
 	SingleP50ms     float64 `json:"single_validator_p50_ms,omitempty"`
 	SingleP99ms     float64 `json:"single_validator_p99_ms,omitempty"`
+	NationalPerSec  float64 `json:"sm2_sm3_committed_tx_per_s,omitempty"`
+	NationalP50ms   float64 `json:"sm2_sm3_p50_ms,omitempty"`
+	NationalP99ms   float64 `json:"sm2_sm3_p99_ms,omitempty"`
 	RatioToNoop     float64 `json:"ratio_to_noop,omitempty"`
 	Machine         string  `json:"machine"`
 }
@@ -123,6 +128,17 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 				}
 				res.SinglePerSec, res.SingleP50ms, res.SingleP99ms = single.CommittedPerSec, single.P50ms, single.P99ms
 			}
+			if o.national {
+				// The same load on a chain with the SM3 hash suite whose
+				// accounts all sign with SM2, in the same run.
+				no := o
+				no.chain = node.ChainOptions{HashSuite: crypto.SuiteSM3.Name, AdminAlgo: crypto.AlgSM2}
+				nres, err := g.benchOwn(ctx, no, false)
+				if err != nil {
+					return fmt.Errorf("sm2+sm3 run: %w", err)
+				}
+				res.NationalPerSec, res.NationalP50ms, res.NationalP99ms = nres.CommittedPerSec, nres.P50ms, nres.P99ms
+			}
 			if own && o.noop {
 				run := g.benchOwn
 				if o.cluster > 0 {
@@ -150,6 +166,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.BoolVar(&o.keep, "keep", false, "keep the temporary chain directory")
 	f.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (node and load) to this file")
 	f.IntVar(&o.cluster, "cluster", 0, "run a local testnet of this many validators (separate processes) instead of one in-process validator")
+	f.BoolVar(&o.national, "national", false, "also run the load on a chain with the SM3 hash suite and SM2 accounts")
 	return cmd
 }
 
@@ -162,6 +179,9 @@ func printBench(w io.Writer, r BenchResult) {
 	if r.NoopPerSec > 0 {
 		fmt.Fprintf(w, "no-op app:  %.0f tx/s, p50 %.0f ms, p99 %.0f ms over %d blocks; govchain reaches %.0f%% of it\n",
 			r.NoopPerSec, r.NoopP50ms, r.NoopP99ms, r.NoopBlocks, 100*r.RatioToNoop)
+	}
+	if r.NationalPerSec > 0 {
+		fmt.Fprintf(w, "SM2+SM3:    %.0f tx/s, p50 %.0f ms, p99 %.0f ms (same run, SM2 accounts on an SM3 chain)\n", r.NationalPerSec, r.NationalP50ms, r.NationalP99ms)
 	}
 	if r.SinglePerSec > 0 {
 		fmt.Fprintf(w, "1 validator: %.0f tx/s, p50 %.0f ms, p99 %.0f ms (same run)\n", r.SinglePerSec, r.SingleP50ms, r.SingleP99ms)
@@ -179,7 +199,7 @@ func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchRe
 		defer os.RemoveAll(dir)
 	}
 	home := node.Home(filepath.Join(dir, "home"))
-	if err := node.InitDev(home, time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+	if err := node.InitDev(home, time.Now(), node.DevOptions{ChainOptions: o.chain, P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
 		return BenchResult{}, err
 	}
 	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard, Noop: noop})
@@ -294,10 +314,17 @@ func waitHeight(ctx context.Context, c *client.Client, h int64) error {
 }
 
 // benchKey derives bench key i deterministically (fast, reproducible runs).
-func benchKey(kind string, i int) *crypto.PrivateKey {
+func benchKey(algo, kind string, i int) *crypto.PrivateKey {
+	if algo == "" {
+		algo = crypto.AlgEd25519
+	}
 	seed := sha256.Sum256(binary.BigEndian.AppendUint64([]byte("govchain-bench/"+kind), uint64(i)))
-	k, _ := crypto.KeyFromSeed(crypto.AlgEd25519, seed[:])
-	return k
+	for {
+		if k, err := crypto.KeyFromSeed(algo, seed[:]); err == nil {
+			return k
+		}
+		seed = sha256.Sum256(seed[:]) // out of the SM2 scalar range: rehash
+	}
 }
 
 // benchAgainst creates the signing accounts, then runs the load.
@@ -315,7 +342,7 @@ func (g *globals) benchAgainst(ctx context.Context, c *client.Client, o benchOpt
 	var setup [][]byte
 	signers := make([]*client.Signer, o.accounts)
 	for i := range signers {
-		k := benchKey("registrar/"+salt, i)
+		k := benchKey(o.chain.AdminAlgo, "registrar/"+salt, i)
 		raw, err := as.Sign("", client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Roles: []string{identity.RoleRegistrar}}))
 		if err != nil {
 			return BenchResult{}, err
@@ -348,7 +375,7 @@ func (g *globals) runLoad(ctx context.Context, c *client.Client, o benchOpts, si
 	if signers == nil {
 		signers = make([]*client.Signer, o.accounts)
 		for i := range signers {
-			k := benchKey("noop", i)
+			k := benchKey(o.chain.AdminAlgo, "noop", i)
 			signers[i] = &client.Signer{Key: k, Address: k.Address(), ChainID: st.ChainID}
 		}
 	}
@@ -359,7 +386,7 @@ func (g *globals) runLoad(ctx context.Context, c *client.Client, o benchOpts, si
 	txBytes := 0
 	for j := 0; j < o.txs; j++ {
 		i := j % len(signers)
-		k := benchKey("citizen/"+signers[i].Address, j)
+		k := benchKey(o.chain.AdminAlgo, "citizen/"+signers[i].Address, j)
 		raw, err := signers[i].Sign("", client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Citizen: true}))
 		if err != nil {
 			return BenchResult{}, err
