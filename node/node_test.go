@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble"
+
 	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
@@ -264,5 +267,54 @@ func TestPrunedHeightProof(t *testing.T) {
 	}
 	if _, err := c.State(ctx, "identity/params", -1, true); err != nil {
 		t.Fatalf("proof at a kept height: %v", err)
+	}
+}
+
+// A chain with the SM3 hash suite and SM2 admins: a receipt from it
+// verifies offline with its genesis, and the database refuses to be opened
+// as a SHA-256 chain.
+func TestSM3ChainWithSM2Accounts(t *testing.T) {
+	home := Home(filepath.Join(t.TempDir(), "home"))
+	co := ChainOptions{HashSuite: "sm3", AdminAlgo: crypto.AlgSM2}
+	if err := InitDev(home, time.Now(), DevOptions{ChainOptions: co, P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+		t.Fatal(err)
+	}
+	n, c := startDev(t, home)
+	ctx := context.Background()
+	admin, _, err := crypto.ReadKeyFile(home.KeyFile(AdminKeyName("cab")))
+	if err != nil || admin.Algorithm != crypto.AlgSM2 {
+		t.Fatalf("admin key: %v", err)
+	}
+	s, _ := c.NewSigner(ctx, admin, "")
+	citizen, _ := crypto.GenerateKey(crypto.AlgSM2, nil)
+	res, err := c.Exec(ctx, s, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: citizen.Algorithm, PublicKey: citizen.PublicKey(), Citizen: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rc verify.Receipt
+	for i := 0; c.Get(ctx, "/v1/txs/"+res.Hash+"/receipt", &rc) != nil; i++ {
+		if i > 100 {
+			t.Fatal("no receipt")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	trust, err := verify.TrustGenesis(home.GenesisFile())
+	if err != nil || trust.Suite.Name != "sm3" {
+		t.Fatalf("trust: %v", err)
+	}
+	if _, err := verify.VerifyReceipt(&rc, trust); err != nil {
+		t.Fatal(err)
+	}
+	if rc.Anchor.HashSuite != "sm3" {
+		t.Fatalf("anchor suite %q", rc.Anchor.HashSuite)
+	}
+	n.Stop()
+	db, err := pebble.Open(home.DBDir(), &pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := app.New(db, app.Options{HashSuite: "sha256"}); err == nil || !strings.Contains(err.Error(), "hash suite") {
+		t.Fatalf("opened an sm3 database as sha256: %v", err)
 	}
 }
