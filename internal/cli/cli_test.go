@@ -88,6 +88,24 @@ func TestCLIAgainstNode(t *testing.T) {
 		t.Fatal("import changed the address")
 	}
 
+	// SM2 keys: generated, exported as PKCS#8 PEM, imported back.
+	var sk struct{ Address, Algorithm string }
+	e.jsonOut(&sk, "keys", "new", "sm2key", "--algo", "sm2")
+	pemOut := e.ok("keys", "export", "sm2key", "--format", "pem")
+	if !strings.HasPrefix(pemOut, "-----BEGIN PRIVATE KEY-----") {
+		t.Fatalf("pem export: %q", pemOut)
+	}
+	pp := filepath.Join(t.TempDir(), "sm2.pem")
+	writeFile(t, pp, pemOut)
+	var sk2 struct{ Address, Algorithm string }
+	e.jsonOut(&sk2, "keys", "import", "sm2copy", pp)
+	if sk.Algorithm != "sm2" || sk2.Address != sk.Address {
+		t.Fatalf("sm2 key round trip: %+v %+v", sk, sk2)
+	}
+	// An SM2 official created with that key signs its own tx.
+	e.ok("tx", "identity", "create-account", "--from", "mof-admin", "--key", "sm2key", "--role", "identity.registrar")
+	e.ok("tx", "identity", "create-account", "--from", "sm2key", "--pubkey", base64.StdEncoding.EncodeToString(make([]byte, 32)), "--citizen")
+
 	var res struct {
 		Committed bool
 		Code      uint32
@@ -128,6 +146,18 @@ func TestCLIAgainstNode(t *testing.T) {
 	}
 	if code, _, _ := e.run("init"); code == 0 {
 		t.Error("init over an existing home succeeded")
+	}
+	// A new home with the national algorithms.
+	h2 := filepath.Join(t.TempDir(), "h2")
+	var errb bytes.Buffer
+	if code := run([]string{"--home", h2, "init", "--hash-suite", "sm3", "--algo", "sm2"}, io.Discard, &errb); code != 0 {
+		t.Fatalf("init sm3: %d %s", code, errb.String())
+	}
+	if s, err := node.GenesisHashSuite(node.Home(h2)); err != nil || s != "sm3" {
+		t.Fatalf("genesis suite %q %v", s, err)
+	}
+	if code := run([]string{"--home", filepath.Join(t.TempDir(), "h3"), "init", "--hash-suite", "md5"}, io.Discard, io.Discard); code == 0 {
+		t.Error("init accepted an unknown hash suite")
 	}
 }
 
