@@ -215,6 +215,11 @@ func (a *auditor) check(ctx context.Context, n string) error {
 		}
 	}
 	a.st.Height, a.st.AppHash, a.st.LogSize, a.st.LogRoot = h, an.AppHash, an.LogSize, an.LogRoot
+	for old := range a.seen { // keep the agreement check's memory bounded
+		if old < h-1000 {
+			delete(a.seen, old)
+		}
+	}
 	a.st.LightBlock = an.Headers[len(an.Headers)-1]
 	if err := a.save(); err != nil {
 		return err
