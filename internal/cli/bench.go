@@ -379,7 +379,7 @@ func (g *globals) runLoad(ctx context.Context, c *client.Client, o benchOpts, si
 			signers[i] = &client.Signer{Key: k, Address: k.Address(), ChainID: st.ChainID}
 		}
 	}
-	bar := progressbar.NewOptions(o.txs, progressbar.OptionSetWriter(g.stderr), progressbar.OptionSetDescription("signing   "),
+	bar := progressbar.NewOptions(o.txs, progressbar.OptionSetWriter(g.stderr), progressbar.OptionSetVisibility(g.terminal()), progressbar.OptionSetDescription("signing   "),
 		progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	// perAccount[i] is account i's txs in sequence order.
 	perAccount := make([][][]byte, len(signers))
@@ -410,7 +410,7 @@ func (g *globals) runLoad(ctx context.Context, c *client.Client, o benchOpts, si
 			jobs[w] = append(jobs[w], job{txs[s:min(s+o.batch, len(txs))]})
 		}
 	}
-	bar = progressbar.NewOptions(o.txs, progressbar.OptionSetWriter(g.stderr), progressbar.OptionSetDescription("committing"),
+	bar = progressbar.NewOptions(o.txs, progressbar.OptionSetWriter(g.stderr), progressbar.OptionSetVisibility(g.terminal()), progressbar.OptionSetDescription("committing"),
 		progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
 	var (
 		mu        sync.Mutex

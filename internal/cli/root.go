@@ -54,6 +54,16 @@ func (g *globals) client() *client.Client { return client.New(g.node) }
 
 func (g *globals) json() bool { return g.output == "json" }
 
+// terminal reports whether stderr is a terminal (progress bars only then).
+func (g *globals) terminal() bool {
+	f, ok := g.stderr.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
 // print writes v as JSON with --output json, or text() otherwise.
 func (g *globals) print(v any, text func(w io.Writer)) error {
 	if g.json() {
