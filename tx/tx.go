@@ -2,7 +2,8 @@
 // CBOR form, its signing bytes, its limits and its hash.
 //
 // A transaction has exactly one byte form (see package codec), so its hash
-// (SHA-256 of those bytes, the same hash CometBFT uses) identifies it. This
+// identifies it: H(bytes) under the chain's hash suite (SHA-256, the hash
+// CometBFT uses too, or SM3; see crypto.Suite). This
 // package checks everything that can be checked without state: form, sizes,
 // chain-id and signature. Sequence numbers and account keys are checked by
 // the application against state.
@@ -71,7 +72,8 @@ type Tx struct {
 	Signature Signature `cbor:"2,keyasint" json:"signature"`
 }
 
-// Hash is the transaction id: SHA-256 of its canonical bytes.
+// Hash is the transaction id on SHA-256 chains: SHA-256 of its canonical
+// bytes (the application uses its suite's hash: app.TxHash).
 func Hash(raw []byte) [32]byte { return sha256.Sum256(raw) }
 
 // SignBytes returns what is signed:
