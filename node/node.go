@@ -188,12 +188,12 @@ func checkDataDir(home Home, cfg *cmtcfg.Config) error {
 	return nil
 }
 
-// PebbleOptions is how govchain opens its database: a 256 MiB block cache
+// PebbleOptions is how govchain opens its database: a 512 MiB block cache
 // (tree nodes are read at random positions) and 64 MiB memtables, so a
 // busy chain flushes and compacts less often.
 func PebbleOptions() *pebble.Options {
 	o := &pebble.Options{
-		Cache:                       pebble.NewCache(256 << 20),
+		Cache:                       pebble.NewCache(512 << 20),
 		MaxOpenFiles:                1000,
 		MemTableSize:                64 << 20,
 		MemTableStopWritesThreshold: 4,

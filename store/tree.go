@@ -170,7 +170,7 @@ type Tree struct {
 
 // cacheDepth bounds the node cache to 2^(cacheDepth+1) positions (a
 // variable so tests can move the cached/uncached boundary).
-var cacheDepth = 16
+var cacheDepth = 18
 
 // NewTree opens the tree stored in db.
 func NewTree(db *pebble.DB) *Tree { return NewTreeWithHasher(db, SHA256) }
