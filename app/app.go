@@ -29,6 +29,7 @@ import (
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
+	"github.com/govchain/govchain/x/registry"
 )
 
 var _ abci.Application = (*App)(nil)
@@ -150,7 +151,7 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 		opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]struct{}{}}
 	// The module list: identity first, then the domain modules. Identity
 	// must know every role the others define, so that they can be granted.
-	domain := []module.Module{}
+	domain := []module.Module{registry.New()}
 	roles := identity.DefinedRoles()
 	for _, m := range domain {
 		roles = append(roles, m.Roles()...)

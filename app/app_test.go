@@ -90,7 +90,7 @@ func TestRolesPerMessage(t *testing.T) {
 		seen[c.m.Type] = true
 	}
 	for typ := range h.app.Routes() {
-		if !seen[typ] {
+		if strings.HasPrefix(typ, identity.Name+".") && !seen[typ] {
 			t.Errorf("route %s has no role test", typ)
 		}
 	}

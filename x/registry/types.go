@@ -1,0 +1,190 @@
+package registry
+
+import (
+	"fmt"
+	"regexp"
+	"unicode/utf8"
+
+	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/crypto"
+)
+
+// Name is the module name.
+const Name = "registry"
+
+// Roles defined by this module.
+const (
+	RoleRegistrar = "registry.registrar" // registers parcels (Natural Resources Bureau)
+	RoleBank      = "registry.bank"      // mortgages; confirms payments (escrow)
+	RoleCourt     = "registry.court"     // liens; freezes and unfreezes
+	RoleTax       = "registry.tax"       // confirms transfer tax; sets the rate (Ministry of Finance)
+)
+
+// FullShare is 100% in basis points.
+const FullShare = 10000
+
+// Owner is an owner and its share in basis points.
+type Owner struct {
+	Account string `cbor:"1,keyasint" json:"account"`
+	Share   uint32 `cbor:"2,keyasint" json:"share_bp"`
+}
+
+// Parcel is a land parcel and its current title.
+type Parcel struct {
+	Number    string  `cbor:"1,keyasint" json:"number"`
+	District  string  `cbor:"2,keyasint" json:"district"`
+	Location  string  `cbor:"3,keyasint,omitempty" json:"location,omitempty"`
+	Area      uint64  `cbor:"4,keyasint" json:"area_centi_m2"` // hundredths of a square metre
+	Use       string  `cbor:"5,keyasint" json:"use"`
+	Owners    []Owner `cbor:"6,keyasint" json:"owners"`
+	DeedHash  []byte  `cbor:"7,keyasint,omitempty" json:"deed_hash,omitempty"`
+	Frozen    bool    `cbor:"8,keyasint,omitempty" json:"frozen"`
+	Version   uint64  `cbor:"9,keyasint,omitempty" json:"version"` // bumped by every change of owner
+	LastPrice uint64  `cbor:"10,keyasint,omitempty" json:"last_price,omitempty"`
+	Events    uint64  `cbor:"11,keyasint,omitempty" json:"history_length"`
+	// Pending lists the open transfers of the parcel, by id.
+	Pending []uint64 `cbor:"12,keyasint,omitempty" json:"pending_transfers"`
+}
+
+// Uses a parcel may have.
+var Uses = map[string]bool{"residential": true, "commercial": true, "industrial": true, "agricultural": true, "public": true}
+
+// HistoryEntry is one event in a parcel's history.
+type HistoryEntry struct {
+	Seq    uint64  `cbor:"1,keyasint,omitempty" json:"seq"`
+	Kind   string  `cbor:"2,keyasint" json:"kind"` // registered, transferred, encumbered, released, frozen, unfrozen
+	Height int64   `cbor:"3,keyasint" json:"height"`
+	Time   int64   `cbor:"4,keyasint" json:"time_unix"`
+	Owners []Owner `cbor:"5,keyasint,omitempty" json:"owners,omitempty"`
+	Price  uint64  `cbor:"6,keyasint,omitempty" json:"price,omitempty"`
+	By     string  `cbor:"7,keyasint" json:"by"`
+	Ref    uint64  `cbor:"8,keyasint,omitempty" json:"ref,omitempty"` // transfer or encumbrance id
+}
+
+// Encumbrance kinds.
+const (
+	KindMortgage = "mortgage"
+	KindLien     = "lien"
+)
+
+// Encumbrance is a mortgage or lien on a parcel.
+type Encumbrance struct {
+	ID       uint64 `cbor:"1,keyasint" json:"id"`
+	Parcel   string `cbor:"2,keyasint" json:"parcel"`
+	Kind     string `cbor:"3,keyasint" json:"kind"`
+	Holder   string `cbor:"4,keyasint" json:"holder"`
+	Amount   uint64 `cbor:"5,keyasint,omitempty" json:"amount"`
+	Active   bool   `cbor:"6,keyasint,omitempty" json:"active"`
+	Created  int64  `cbor:"7,keyasint" json:"created_height"`
+	Released int64  `cbor:"8,keyasint,omitempty" json:"released_height,omitempty"`
+}
+
+// Transfer statuses.
+const (
+	StatusOpen      = "open"
+	StatusExecuted  = "executed"
+	StatusCancelled = "cancelled"
+	StatusFailed    = "failed"
+)
+
+// Transfer is a conditional sale: it executes in the block where its last
+// condition is met.
+type Transfer struct {
+	ID            uint64   `cbor:"1,keyasint" json:"id"`
+	Parcel        string   `cbor:"2,keyasint" json:"parcel"`
+	Seller        string   `cbor:"3,keyasint" json:"seller"`
+	Buyers        []Owner  `cbor:"4,keyasint" json:"buyers"`
+	Price         uint64   `cbor:"5,keyasint" json:"price"`
+	TaxDue        uint64   `cbor:"6,keyasint,omitempty" json:"tax_due"`
+	Deadline      int64    `cbor:"7,keyasint,omitempty" json:"deadline_unix,omitempty"`
+	ParcelVersion uint64   `cbor:"8,keyasint,omitempty" json:"parcel_version"`
+	AcceptedBy    []string `cbor:"9,keyasint,omitempty" json:"accepted_by"`
+	Paid          bool     `cbor:"10,keyasint,omitempty" json:"paid"`
+	PaidBy        string   `cbor:"11,keyasint,omitempty" json:"paid_by,omitempty"`
+	TaxPaid       bool     `cbor:"12,keyasint,omitempty" json:"tax_paid"`
+	Status        string   `cbor:"13,keyasint" json:"status"`
+	Opened        int64    `cbor:"14,keyasint" json:"opened_height"`
+	Closed        int64    `cbor:"15,keyasint,omitempty" json:"closed_height,omitempty"`
+	Result        string   `cbor:"16,keyasint,omitempty" json:"result,omitempty"`
+}
+
+// Params are set by the tax role.
+type Params struct {
+	TaxRate uint32 `cbor:"1,keyasint,omitempty" json:"tax_rate_bp"`
+}
+
+// Meta holds counters.
+type Meta struct {
+	NextEncumbrance uint64 `cbor:"1,keyasint,omitempty"`
+	NextTransfer    uint64 `cbor:"2,keyasint,omitempty"`
+}
+
+func checkText(field, s string, max int, required bool) error {
+	if (required && s == "") || len(s) > max || !utf8.ValidString(s) {
+		return module.ErrInvalidField.Wrapf("%s must be 1 to %d bytes of UTF-8", field, max)
+	}
+	return nil
+}
+
+// checkOwners validates a share list: known form, positive shares summing
+// to 100%, no account twice.
+func checkOwners(owners []Owner) error {
+	if len(owners) == 0 || len(owners) > 32 {
+		return ErrBadShares.Wrapf("1 to 32 owners")
+	}
+	var sum uint64
+	seen := map[string]bool{}
+	for _, o := range owners {
+		if !crypto.ValidAddress(o.Account) {
+			return module.ErrInvalidField.Wrapf("owner %q is not an address", o.Account)
+		}
+		if seen[o.Account] {
+			return ErrBadShares.Wrapf("%s listed twice", o.Account)
+		}
+		seen[o.Account] = true
+		if o.Share == 0 {
+			return ErrBadShares
+		}
+		sum += uint64(o.Share)
+	}
+	if sum != FullShare {
+		return ErrBadShares.Wrapf("shares sum to %d", sum)
+	}
+	return nil
+}
+
+var parcelRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$`)
+
+// checkParcelNumber: 1-64 letters, digits, '.' and '-' (it names state keys).
+func checkParcelNumber(n string) error {
+	if !parcelRe.MatchString(n) {
+		return module.ErrInvalidField.Wrapf("parcel number %q: 1-64 of A-Z, a-z, 0-9, '.', '-'", n)
+	}
+	return nil
+}
+
+func parcelKey(n string) string              { return "parcel/" + n }
+func historyKey(n string, seq uint64) string { return fmt.Sprintf("hist/%s/%020d", n, seq) }
+func encKey(n string, id uint64) string      { return fmt.Sprintf("enc/%s/%020d", n, id) }
+func encIndexKey(id uint64) string           { return fmt.Sprintf("encid/%020d", id) }
+func ownerKey(acct, n string) string         { return "owner/" + acct + "/" + n }
+func transferKey(id uint64) string           { return fmt.Sprintf("xfer/%020d", id) }
+func pendingKey(n string, id uint64) string  { return fmt.Sprintf("pending/%s/%020d", n, id) }
+func activeEncKey(n string) string           { return "activeenc/" + n }
+
+// HistoryStateKey is the full state key of a parcel's history entry.
+func HistoryStateKey(n string, seq uint64) string { return Name + "/" + historyKey(n, seq) }
+
+// State key prefixes for queries (under "registry/").
+func OwnerPrefix(acct string) string    { return "owner/" + acct + "/" }
+func HistoryPrefix(n string) string     { return "hist/" + n + "/" }
+func EncumbrancePrefix(n string) string { return "enc/" + n + "/" }
+
+// ParcelStateKey and TransferStateKey are full state keys (for proofs).
+func ParcelStateKey(n string) string    { return Name + "/" + parcelKey(n) }
+func TransferStateKey(id uint64) string { return Name + "/" + transferKey(id) }
+
+const (
+	paramsKey = "params"
+	metaKey   = "meta"
+)
