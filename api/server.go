@@ -112,6 +112,7 @@ func New(a *app.App, c Chain, m *Metrics, logf func(string, ...any), web http.Ha
 	s.handle("GET /v1/log/proof", s.logProof)
 	s.handle("GET /v1/log/consistency", s.logConsistency)
 	s.handle("GET /v1/codes", s.codes)
+	s.registryRoutes()
 	s.handle("GET /v1/openapi.json", s.openapi)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
@@ -780,15 +781,21 @@ func proveRecord[T any](s *Server, w http.ResponseWriter, r *http.Request, key, 
 	if !v.Found {
 		return notFound("no %s at height %d (GET /v1/state/%s?prove=true proves the absence)", what, v.Height, key)
 	}
-	raw, _ := base64.StdEncoding.DecodeString(*v.Value)
 	var rec T
-	if err := codec.Unmarshal(raw, &rec); err != nil {
+	if err := codec.Unmarshal(mustB64(*v.Value), &rec); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, ProvenRecord{Record: &rec, Proof: v})
 }
 
 func wantProof(r *http.Request) bool { return r.URL.Query().Get("prove") == "true" }
+
+func codecUnmarshal(b []byte, v any) error { return codec.Unmarshal(b, v) }
+
+func mustB64(s string) []byte {
+	b, _ := base64.StdEncoding.DecodeString(s)
+	return b
+}
 
 // heightParam reads ?height=; without it, proofs default to the newest
 // height whose app hash is already signed (the one below the latest), other

@@ -154,20 +154,38 @@ func (a *App) Proposal(id uint64) (*identity.Proposal, error) {
 
 // List decodes every record under an identity prefix into new values of T.
 func List[T any](a *App, prefix string, limit int) ([]T, error) {
+	_, out, err := ListState[T](a, identity.Name+"/"+prefix, limit)
+	return out, err
+}
+
+// ListState decodes the records under a full state prefix (latest height),
+// with their keys.
+func ListState[T any](a *App, prefix string, limit int) ([]string, []T, error) {
+	var keys []string
 	var out []T
 	var ierr error
-	err := a.Iterate(identity.Name+"/"+prefix, func(_, v []byte) bool {
+	err := a.Iterate(prefix, func(k, v []byte) bool {
 		var t T
 		if ierr = codec.Unmarshal(v, &t); ierr != nil {
 			return false
 		}
-		out = append(out, t)
+		keys, out = append(keys, string(k)), append(out, t)
 		return limit <= 0 || len(out) < limit
 	})
 	if err == nil {
 		err = ierr
 	}
-	return out, err
+	return keys, out, err
+}
+
+// Keys lists the keys under a full state prefix (latest height).
+func (a *App) Keys(prefix string, limit int) ([]string, error) {
+	var keys []string
+	err := a.Iterate(prefix, func(k, _ []byte) bool {
+		keys = append(keys, string(k))
+		return limit <= 0 || len(keys) < limit
+	})
+	return keys, err
 }
 
 // Members lists the addresses of a department's accounts.

@@ -249,3 +249,67 @@ func TestAudit(t *testing.T) {
 		t.Fatalf("foreign headers not reported: %d\n%s", code, errs)
 	}
 }
+
+// The registry through the CLI: register, sell with conditions, query with
+// proofs that verify offline.
+func TestRegistryCLI(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "home")
+	if err := node.InitDev(node.Home(home), time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := node.Start(node.Home(home), node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Stop()
+	e := &cliEnv{t: t, home: home, api: n.HTTPAddr()}
+	for i := 0; n.App.LastCommitted().Height < 1 && i < 100; i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+	addr := func(name string) string {
+		var k struct{ Address string }
+		e.jsonOut(&k, "keys", "show", name)
+		return k.Address
+	}
+	for _, k := range []string{"reg", "bank", "alice", "bob"} {
+		e.ok("keys", "new", k)
+	}
+	e.ok("tx", "identity", "create-account", "--from", "nrb-admin", "--key", "reg", "--role", "registry.registrar")
+	e.ok("tx", "identity", "create-account", "--from", "mof-admin", "--key", "bank", "--role", "registry.bank")
+	e.ok("tx", "identity", "create-account", "--from", "cab-admin", "--key", "alice", "--citizen")
+	e.ok("tx", "identity", "create-account", "--from", "cab-admin", "--key", "bob", "--citizen")
+	e.ok("tx", "registry", "register-parcel", "BJ-001", "--from", "reg", "--district", "Dongcheng", "--area", "8956", "--owner", addr("alice"))
+	if code, _, _ := e.run("tx", "registry", "open-transfer", "BJ-001", "--from", "bob", "--buyer", addr("alice"), "--price", "100"); code != ExitTxFailed {
+		t.Fatalf("a non-owner opened a transfer: exit %d", code)
+	}
+	e.ok("tx", "registry", "open-transfer", "BJ-001", "--from", "alice", "--buyer", addr("bob"), "--price", "250000000")
+	e.ok("tx", "registry", "accept-transfer", "1", "--from", "bob")
+	e.ok("tx", "registry", "confirm-payment", "1", "--from", "bank")
+	var p struct {
+		Owners []struct{ Account string }
+	}
+	e.jsonOut(&p, "query", "registry", "parcel", "BJ-001")
+	if len(p.Owners) != 1 || p.Owners[0].Account != addr("bob") {
+		t.Fatalf("owner after the transfer executed itself: %+v", p)
+	}
+	var hist struct{ History []struct{ Kind string } }
+	e.jsonOut(&hist, "query", "registry", "history", "BJ-001")
+	if len(hist.History) != 2 || hist.History[1].Kind != "transferred" {
+		t.Fatalf("history %+v", hist)
+	}
+	var owned struct{ Parcels []struct{ Number string } }
+	e.jsonOut(&owned, "query", "registry", "owner", addr("bob"))
+	if len(owned.Parcels) != 1 {
+		t.Fatalf("parcels of bob %+v", owned)
+	}
+	// The title with a proof, verified offline from genesis.
+	time.Sleep(700 * time.Millisecond)
+	out := e.ok("query", "registry", "parcel", "BJ-001", "--prove", "-o", "json")
+	var pr struct{ Proof json.RawMessage }
+	json.Unmarshal([]byte(out), &pr)
+	pf := filepath.Join(t.TempDir(), "title.json")
+	writeFile(t, pf, string(pr.Proof))
+	if code, out, errs := e.run("verify", "state", pf, "--trust", filepath.Join(home, "config", "genesis.json")); code != 0 || !strings.Contains(out, "registry/parcel/BJ-001") {
+		t.Fatalf("verify title: %d %s %s", code, out, errs)
+	}
+}

@@ -53,6 +53,33 @@ func queryCmd(g *globals) *cobra.Command {
 		get("light HEIGHT", "A signed header and its validator set (to trust with verify --trust-header)", 1, func(a []string) string { return "/v1/light/" + esc(a[0]) }),
 		get("log-proof INDEX", "A log inclusion proof of entry INDEX at the newest signed height", 1, func(a []string) string { return "/v1/log/proof?index=" + url.QueryEscape(a[0]) }),
 	)
+	reg := &cobra.Command{Use: "registry", Short: "Real-estate registry records (--prove for proofs)"}
+	for _, q := range []struct {
+		use, short string
+		path       func(a []string) string
+	}{
+		{"parcel NUMBER", "A parcel's current title", func(a []string) string { return "/v1/registry/parcels/" + esc(a[0]) }},
+		{"history NUMBER", "Every event of a parcel", func(a []string) string { return "/v1/registry/parcels/" + esc(a[0]) + "/history" }},
+		{"encumbrances NUMBER", "Mortgages and liens of a parcel", func(a []string) string { return "/v1/registry/parcels/" + esc(a[0]) + "/encumbrances" }},
+		{"transfers NUMBER", "Pending transfers of a parcel", func(a []string) string { return "/v1/registry/parcels/" + esc(a[0]) + "/transfers" }},
+		{"owner ADDRESS", "Parcels an account owns", func(a []string) string { return "/v1/registry/owners/" + esc(a[0]) + "/parcels" }},
+		{"transfer ID", "A transfer and its conditions", func(a []string) string { return "/v1/registry/transfers/" + esc(a[0]) }},
+		{"params", "The transfer tax rate", func([]string) string { return "/v1/registry/params" }},
+	} {
+		q := q
+		nargs := strings.Count(q.use, " ")
+		var prove bool
+		c := get(q.use, q.short, nargs, func(a []string) string {
+			p := q.path(a)
+			if prove {
+				p += "?prove=true"
+			}
+			return p
+		})
+		c.Flags().BoolVar(&prove, "prove", false, "include proofs anchored to signed headers")
+		reg.AddCommand(c)
+	}
+	cmd.AddCommand(reg)
 	var height int64
 	var prove bool
 	st := &cobra.Command{

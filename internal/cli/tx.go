@@ -137,7 +137,7 @@ func (p *pubKeyFlags) get(g *globals) (string, []byte, error) {
 
 func txCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "tx", Short: "Sign and submit transactions"}
-	cmd.AddCommand(txIdentityCmd(g))
+	cmd.AddCommand(txIdentityCmd(g), txRegistryCmd(g))
 	return cmd
 }
 
