@@ -40,6 +40,7 @@ type benchOpts struct {
 	cpuprofile  string
 	cluster     int
 	national    bool
+	workload    string
 	chain       node.ChainOptions // of the chains bench creates
 }
 
@@ -88,6 +89,9 @@ Latency is measured per batch, from sending it to the reply that all of it
 committed, and counted for every tx in the batch (an upper bound per tx).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.workload != "identity" && o.workload != "registry" {
+				return usageErr("--workload is identity or registry")
+			}
 			if o.txs < 1 || o.accounts < 1 || o.concurrency < 1 || o.batch < 1 || o.batch > 1000 {
 				return usageErr("--txs, --accounts, --concurrency must be positive; --batch 1 to 1000")
 			}
@@ -166,6 +170,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.BoolVar(&o.keep, "keep", false, "keep the temporary chain directory")
 	f.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (node and load) to this file")
 	f.IntVar(&o.cluster, "cluster", 0, "run a local testnet of this many validators (separate processes) instead of one in-process validator")
+	f.StringVar(&o.workload, "workload", "identity", "identity (register citizens) or registry (register parcels and sell them on conditions)")
 	f.BoolVar(&o.national, "national", false, "also run the load on a chain with the SM3 hash suite and SM2 accounts")
 	return cmd
 }
@@ -329,6 +334,9 @@ func benchKey(algo, kind string, i int) *crypto.PrivateKey {
 
 // benchAgainst creates the signing accounts, then runs the load.
 func (g *globals) benchAgainst(ctx context.Context, c *client.Client, o benchOpts, loadKey func(string) (*crypto.PrivateKey, error)) (BenchResult, error) {
+	if o.workload == "registry" {
+		return g.benchRegistry(ctx, c, o, loadKey)
+	}
 	admin, err := loadKey(o.from)
 	if err != nil {
 		return BenchResult{}, err
@@ -397,6 +405,16 @@ func (g *globals) runLoad(ctx context.Context, c *client.Client, o benchOpts, si
 	}
 	bar.Finish()
 
+	return g.submitAll(ctx, c, o, perAccount, txBytes, st.LatestHeight, workload)
+}
+
+// submitAll submits each account's txs in order, with o.concurrency
+// workers and o.batch txs per request, and measures.
+func (g *globals) submitAll(ctx context.Context, c *client.Client, o benchOpts, perAccount [][][]byte, txBytes int, startHeight int64, workload string) (BenchResult, error) {
+	total := 0
+	for _, txs := range perAccount {
+		total += len(txs)
+	}
 	// Each worker owns some accounts and sends their txs in order, one
 	// batch in flight at a time, so sequences arrive in order.
 	type job struct{ txs [][]byte }
@@ -410,7 +428,7 @@ func (g *globals) runLoad(ctx context.Context, c *client.Client, o benchOpts, si
 			jobs[w] = append(jobs[w], job{txs[s:min(s+o.batch, len(txs))]})
 		}
 	}
-	bar = progressbar.NewOptions(o.txs, progressbar.OptionSetWriter(g.stderr), progressbar.OptionSetVisibility(g.terminal()), progressbar.OptionSetDescription("committing"),
+	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(g.stderr), progressbar.OptionSetVisibility(g.terminal()), progressbar.OptionSetDescription("committing"),
 		progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
 	var (
 		mu        sync.Mutex
@@ -469,9 +487,9 @@ func (g *globals) runLoad(ctx context.Context, c *client.Client, o benchOpts, si
 		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
 	}
 	return BenchResult{
-		Workload: workload, Txs: o.txs, Committed: int(committed.Load()), Failed: int(failed.Load()),
+		Workload: workload, Txs: total, Committed: int(committed.Load()), Failed: int(failed.Load()),
 		Seconds: elapsed.Seconds(), CommittedPerSec: float64(committed.Load()) / elapsed.Seconds(),
-		P50ms: pct(0.50), P99ms: pct(0.99), Blocks: end.LatestHeight - st.LatestHeight, TxBytes: txBytes,
+		P50ms: pct(0.50), P99ms: pct(0.99), Blocks: end.LatestHeight - startHeight, TxBytes: txBytes,
 		Machine: machine(),
 	}, nil
 }

@@ -175,6 +175,18 @@ func TestBenchSmall(t *testing.T) {
 	if r.Committed != 300 || r.Failed != 0 || r.CommittedPerSec <= 0 || r.NoopPerSec <= 0 || r.P99ms < r.P50ms || r.Blocks < 1 {
 		t.Fatalf("bench result %+v", r)
 	}
+	out.Reset()
+	code = run([]string{"bench", "--workload", "registry", "--txs", "200", "--accounts", "4", "--concurrency", "2", "--batch", "20", "--noop=false", "-o", "json"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("registry bench: exit %d\n%s", code, errb.String())
+	}
+	r = BenchResult{}
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Committed != r.Txs || r.Txs != 200 || r.Failed != 0 {
+		t.Fatalf("registry bench result %+v", r)
+	}
 }
 
 func writeFile(t *testing.T, p, s string) {
