@@ -362,3 +362,25 @@ func BenchmarkRegistryTransfer(b *testing.B) {
 		round++
 	}
 }
+
+// A co-owned parcel sells only when every co-owner consents.
+func TestRegistryCoOwnedSale(t *testing.T) {
+	w := newRegistryWorld(t)
+	w.register("P-9", registry.Owner{Account: w.alice, Share: 6000}, registry.Owner{Account: w.bob, Share: 4000})
+	w.expect(registry.ErrBuyerIsSeller.Code, "alice", msg(t, registry.TypeOpenTransfer, registry.MsgOpenTransfer{Parcel: "P-9", Buyers: []registry.Owner{sole(w.bob)}, Price: 100}))
+	w.open("alice", "P-9", 100, 0, sole(w.carol))
+	w.mustOK("carol", msg(t, registry.TypeAcceptTransfer, registry.MsgTransferRef{ID: 1}))
+	w.mustOK("bank", msg(t, registry.TypeConfirmPayment, registry.MsgTransferRef{ID: 1}))
+	w.mustOK("tax", msg(t, registry.TypeConfirmTax, registry.MsgConfirmTax{ID: 1, Amount: 3}))
+	if p := w.parcel("P-9"); len(p.Owners) != 2 {
+		t.Fatal("sold without every co-owner's consent")
+	}
+	w.expect(registry.ErrAlreadyConfirmed.Code, "alice", msg(t, registry.TypeAcceptTransfer, registry.MsgTransferRef{ID: 1}))
+	w.mustOK("bob", msg(t, registry.TypeAcceptTransfer, registry.MsgTransferRef{ID: 1}))
+	if p := w.parcel("P-9"); len(p.Owners) != 1 || p.Owners[0].Account != w.carol {
+		t.Fatalf("after the last consent: %+v", p.Owners)
+	}
+	if ids, _ := w.app.Keys(registry.Name+"/"+registry.OwnerPrefix(w.bob), 0); len(ids) != 0 {
+		t.Fatalf("bob still indexed as an owner: %v", ids)
+	}
+}

@@ -19,7 +19,9 @@ import (
 	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/tx"
+	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/identity"
+	"github.com/govchain/govchain/x/registry"
 )
 
 // Client talks to one node's API.
@@ -217,4 +219,35 @@ func (c *Client) Exec(ctx context.Context, s *Signer, msgs ...tx.Msg) (*api.Subm
 		return r, fmt.Errorf("tx %s failed with code %d: %s", r.Hash, r.Code, r.Log)
 	}
 	return r, nil
+}
+
+// Parcel returns a parcel's current title.
+func (c *Client) Parcel(ctx context.Context, number string) (*registry.Parcel, error) {
+	var p registry.Parcel
+	return &p, c.Get(ctx, "/v1/registry/parcels/"+url.PathEscape(number), &p)
+}
+
+// ParcelHistory returns every event of a parcel.
+func (c *Client) ParcelHistory(ctx context.Context, number string) ([]registry.HistoryEntry, error) {
+	var out struct {
+		History []registry.HistoryEntry `json:"history"`
+	}
+	return out.History, c.Get(ctx, "/v1/registry/parcels/"+url.PathEscape(number)+"/history", &out)
+}
+
+// Transfer returns a registry transfer with its effective status.
+func (c *Client) Transfer(ctx context.Context, id uint64) (*api.TransferView, error) {
+	var t api.TransferView
+	return &t, c.Get(ctx, "/v1/registry/transfers/"+strconv.FormatUint(id, 10), &t)
+}
+
+// ProvenParcel returns a parcel's title with its state proof (check it
+// with verify.VerifyStateProof).
+func (c *Client) ProvenParcel(ctx context.Context, number string) (*registry.Parcel, *verify.StateProof, error) {
+	var out struct {
+		Record registry.Parcel   `json:"record"`
+		Proof  verify.StateProof `json:"proof"`
+	}
+	err := c.Get(ctx, "/v1/registry/parcels/"+url.PathEscape(number)+"?prove=true", &out)
+	return &out.Record, &out.Proof, err
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -11,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/verify"
+	"github.com/govchain/govchain/x/registry"
 )
 
 type cliEnv struct {
@@ -314,8 +318,24 @@ func TestRegistryCLI(t *testing.T) {
 	if len(owned.Parcels) != 1 {
 		t.Fatalf("parcels of bob %+v", owned)
 	}
+	// The Go SDK reads the same records; a proven title verifies.
+	c := client.New(n.HTTPAddr())
+	ctx := context.Background()
+	if tv, err := c.Transfer(ctx, 1); err != nil || tv.Status != registry.StatusExecuted || tv.EffectiveStatus != registry.StatusExecuted {
+		t.Fatalf("sdk transfer: %+v %v", tv, err)
+	}
+	if h, err := c.ParcelHistory(ctx, "BJ-001"); err != nil || len(h) != 2 {
+		t.Fatalf("sdk history: %v %v", h, err)
+	}
 	// The title with a proof, verified offline from genesis.
 	time.Sleep(700 * time.Millisecond)
+	if _, sp, err := c.ProvenParcel(ctx, "BJ-001"); err != nil {
+		t.Fatal(err)
+	} else if tr, err := verify.TrustGenesis(filepath.Join(home, "config", "genesis.json")); err != nil {
+		t.Fatal(err)
+	} else if _, err := verify.VerifyStateProof(sp, tr); err != nil {
+		t.Fatal(err)
+	}
 	out := e.ok("query", "registry", "parcel", "BJ-001", "--prove", "-o", "json")
 	var pr struct{ Proof json.RawMessage }
 	json.Unmarshal([]byte(out), &pr)

@@ -110,7 +110,7 @@ func txRegistryCmd(g *globals) *cobra.Command {
 	{
 		var m registry.MsgOpenTransfer
 		var buyers []string
-		add("open-transfer PARCEL", "Offer your parcel for sale on conditions (its sole owner)", 1, func(c *cobra.Command) {
+		add("open-transfer PARCEL", "Offer a parcel you own for sale on conditions (co-owners consent with accept-transfer)", 1, func(c *cobra.Command) {
 			c.Flags().StringSliceVar(&buyers, "buyer", nil, "ADDRESS[:BASIS_POINTS] (repeatable)")
 			c.Flags().Uint64Var(&m.Price, "price", 0, "price in minor units (fen)")
 			c.Flags().Int64Var(&m.Deadline, "deadline", 0, "unix time after which the transfer can no longer execute (0: none)")
@@ -122,7 +122,7 @@ func txRegistryCmd(g *globals) *cobra.Command {
 		})
 	}
 	for _, ref := range []struct{ use, typ, short string }{
-		{"accept-transfer ID", registry.TypeAcceptTransfer, "Accept a transfer as a buyer"},
+		{"accept-transfer ID", registry.TypeAcceptTransfer, "Accept a transfer as a buyer, or consent to it as a co-owner"},
 		{"confirm-payment ID", registry.TypeConfirmPayment, "Confirm the buyer's payment (registry.bank)"},
 		{"cancel-transfer ID", registry.TypeCancelTransfer, "Cancel an open transfer (seller or buyer)"},
 	} {

@@ -90,7 +90,8 @@ func (m *MsgFreeze) Validate() error {
 	return checkText("reason", m.Reason, 256, false)
 }
 
-// MsgOpenTransfer opens a conditional sale of a parcel by its sole owner.
+// MsgOpenTransfer opens a conditional sale of a whole parcel by one of its
+// owners; every other co-owner consents with accept_transfer.
 type MsgOpenTransfer struct {
 	Parcel   string  `cbor:"1,keyasint" json:"parcel"`
 	Buyers   []Owner `cbor:"2,keyasint" json:"buyers"`

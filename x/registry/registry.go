@@ -269,7 +269,11 @@ func (m *Module) openTransfer(ctx *module.Context, msg *MsgOpenTransfer) error {
 	if err != nil {
 		return err
 	}
-	if len(p.Owners) != 1 || p.Owners[0].Account != ctx.Signer.Address {
+	var sellers []string
+	for _, o := range p.Owners {
+		sellers = append(sellers, o.Account)
+	}
+	if !slices.Contains(sellers, ctx.Signer.Address) {
 		return ErrNotOwner.Wrapf("parcel %q", p.Number)
 	}
 	if p.Frozen {
@@ -279,7 +283,7 @@ func (m *Module) openTransfer(ctx *module.Context, msg *MsgOpenTransfer) error {
 		return ErrDeadlinePassed
 	}
 	for _, b := range msg.Buyers {
-		if b.Account == ctx.Signer.Address {
+		if slices.Contains(sellers, b.Account) {
 			return ErrBuyerIsSeller
 		}
 		if !accountExists(ctx, b.Account) {
@@ -299,7 +303,8 @@ func (m *Module) openTransfer(ctx *module.Context, msg *MsgOpenTransfer) error {
 		return err
 	}
 	meta.NextTransfer++
-	t := &Transfer{ID: meta.NextTransfer, Parcel: p.Number, Seller: ctx.Signer.Address, Buyers: sortedOwners(msg.Buyers),
+	t := &Transfer{ID: meta.NextTransfer, Parcel: p.Number, Seller: ctx.Signer.Address, Sellers: sellers,
+		ConsentedBy: []string{ctx.Signer.Address}, Buyers: sortedOwners(msg.Buyers),
 		Price: msg.Price, TaxDue: lo / FullShare, Deadline: msg.Deadline, ParcelVersion: p.Version,
 		Status: StatusOpen, Opened: ctx.Height, TaxPaid: lo/FullShare == 0}
 	module.SetRecord(kv, metaKey, meta)
@@ -325,24 +330,36 @@ func openTransferFor(ctx *module.Context, id uint64) (*Transfer, error) {
 	return t, nil
 }
 
+// acceptTransfer records a buyer's acceptance or a co-owner's consent.
 func (m *Module) acceptTransfer(ctx *module.Context, msg *MsgTransferRef) error {
 	t, err := openTransferFor(ctx, msg.ID)
 	if err != nil {
 		return err
 	}
-	isBuyer := false
-	for _, b := range t.Buyers {
-		isBuyer = isBuyer || b.Account == ctx.Signer.Address
-	}
-	if !isBuyer {
+	who := ctx.Signer.Address
+	list := &t.AcceptedBy
+	switch {
+	case isBuyer(t, who):
+	case slices.Contains(t.Sellers, who):
+		list = &t.ConsentedBy
+	default:
 		return ErrNotBuyer
 	}
-	if slices.Contains(t.AcceptedBy, ctx.Signer.Address) {
+	if slices.Contains(*list, who) {
 		return ErrAlreadyConfirmed
 	}
-	t.AcceptedBy = append(t.AcceptedBy, ctx.Signer.Address)
-	slices.Sort(t.AcceptedBy)
+	*list = append(*list, who)
+	slices.Sort(*list)
 	return m.advance(ctx, t)
+}
+
+func isBuyer(t *Transfer, who string) bool {
+	for _, b := range t.Buyers {
+		if b.Account == who {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Module) confirmPayment(ctx *module.Context, msg *MsgTransferRef) error {
@@ -380,11 +397,7 @@ func (m *Module) cancelTransfer(ctx *module.Context, msg *MsgTransferRef) error 
 	if t.Status != StatusOpen {
 		return ErrTransferClosed.Wrapf("transfer %d is %s", t.ID, t.Status)
 	}
-	party := t.Seller == ctx.Signer.Address
-	for _, b := range t.Buyers {
-		party = party || b.Account == ctx.Signer.Address
-	}
-	if !party {
+	if !slices.Contains(t.Sellers, ctx.Signer.Address) && !isBuyer(t, ctx.Signer.Address) {
 		return ErrNotParty
 	}
 	p, err := GetParcel(ctx.Store(), t.Parcel)
@@ -431,7 +444,7 @@ func (m *Module) advance(ctx *module.Context, t *Transfer) error {
 
 // conditionsMet reports whether the parties' conditions are all met.
 func conditionsMet(t *Transfer) bool {
-	return len(t.AcceptedBy) == len(t.Buyers) && t.Paid && t.TaxPaid
+	return len(t.ConsentedBy) == len(t.Sellers) && len(t.AcceptedBy) == len(t.Buyers) && t.Paid && t.TaxPaid
 }
 
 // tryExecute executes t on parcel p if every condition holds now, and

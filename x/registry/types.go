@@ -106,6 +106,10 @@ type Transfer struct {
 	Opened        int64    `cbor:"14,keyasint" json:"opened_height"`
 	Closed        int64    `cbor:"15,keyasint,omitempty" json:"closed_height,omitempty"`
 	Result        string   `cbor:"16,keyasint,omitempty" json:"result,omitempty"`
+	// Sellers are the parcel's owners at opening; every one must consent
+	// (the opener does by opening).
+	Sellers     []string `cbor:"17,keyasint" json:"sellers"`
+	ConsentedBy []string `cbor:"18,keyasint,omitempty" json:"consented_by"`
 }
 
 // Params are set by the tax role.
