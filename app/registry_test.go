@@ -243,6 +243,18 @@ func TestRegistryBadInput(t *testing.T) {
 	}
 }
 
+// A parcel holds at most MaxPending open transfers.
+func TestRegistryPendingLimit(t *testing.T) {
+	w := newRegistryWorld(t)
+	w.register("P-10", sole(w.alice))
+	for i := 0; i < registry.MaxPending; i++ {
+		w.open("alice", "P-10", 1, 0, sole(w.bob))
+	}
+	w.expect(registry.ErrTooManyPending.Code, "alice", msg(t, registry.TypeOpenTransfer, registry.MsgOpenTransfer{Parcel: "P-10", Buyers: []registry.Owner{sole(w.bob)}, Price: 1}))
+	w.mustOK("bob", msg(t, registry.TypeCancelTransfer, registry.MsgTransferRef{ID: 1}))
+	w.open("alice", "P-10", 1, 0, sole(w.bob))
+}
+
 // Every registry message with the right role, a wrong role and no role.
 func TestRegistryRoles(t *testing.T) {
 	w := newRegistryWorld(t)

@@ -30,4 +30,5 @@ var (
 	ErrBuyerIsSeller    = module.Register(Name, 223, "the seller cannot be a buyer")
 	ErrUnknownBuyer     = module.Register(Name, 224, "buyer account does not exist")
 	ErrWrongRoleForKind = module.Register(Name, 225, "mortgages are registered by banks, liens by courts")
+	ErrTooManyPending   = module.Register(Name, 226, "parcel has too many open transfers")
 )

@@ -20,6 +20,10 @@ import (
 	"github.com/govchain/govchain/x/identity"
 )
 
+// MaxPending bounds the open transfers of one parcel (each lives in the
+// parcel's record).
+const MaxPending = 16
+
 // Module is the registry module.
 type Module struct{}
 
@@ -278,6 +282,9 @@ func (m *Module) openTransfer(ctx *module.Context, msg *MsgOpenTransfer) error {
 	}
 	if p.Frozen {
 		return ErrFrozen
+	}
+	if len(p.Pending) >= MaxPending {
+		return ErrTooManyPending.Wrapf("%d open; cancel one first", len(p.Pending))
 	}
 	if msg.Deadline != 0 && msg.Deadline <= ctx.Time.Unix() {
 		return ErrDeadlinePassed
