@@ -13,9 +13,9 @@
 // not import anything of govchain's own, nor read clocks (randomness comes
 // from crypto/rand or a caller's reader).
 //
-// Not yet built (issue 7): the trustees' threshold key ceremony, ballot
-// tracking codes and Benaloh challenges, the election record and its
-// universal verifier.
+// The trustees share the election key k of n (Feldman VSS, trustees.go).
+// Not yet built (issue 7): ballot tracking codes and Benaloh challenges,
+// the election record and its universal verifier.
 package evoting
 
 import (
