@@ -76,6 +76,9 @@ func VerifyRecord(r *Record) error {
 		return &VerifyError{"trustees", fmt.Errorf("%d commitments for %d trustees", len(r.Commitments), m.Trustees)}
 	}
 	for i, c := range r.Commitments {
+		if c == nil {
+			return &VerifyError{fmt.Sprintf("trustee %d", i+1), ErrProofShape}
+		}
 		if c.Index != uint32(i+1) {
 			return &VerifyError{fmt.Sprintf("trustee %d", i+1), fmt.Errorf("commitment has index %d", c.Index)}
 		}
@@ -91,11 +94,17 @@ func VerifyRecord(r *Record) error {
 	var prev []byte
 	ids := map[string]bool{}
 	for i, b := range r.Ballots {
+		if b == nil {
+			return &VerifyError{fmt.Sprintf("ballot %d", i), ErrBallotShape}
+		}
 		step := fmt.Sprintf("ballot %d (%s)", i, b.ID)
 		if ids[b.ID] {
 			return &VerifyError{step, fmt.Errorf("%w: id repeated", ErrBallotShape)}
 		}
 		ids[b.ID] = true
+		if err := ballotShape(m, b); err != nil {
+			return &VerifyError{step, err}
+		}
 		if !bytes.Equal(b.PrevCode, prev) || !bytes.Equal(b.Code, TrackingCode(prev, b)) {
 			return &VerifyError{step, ErrTrackingCode}
 		}
@@ -174,9 +183,9 @@ func VerifyRecord(r *Record) error {
 	return nil
 }
 
-// verifyBallot checks one ballot's shape and proofs (cast) or reveal
-// (spoiled).
-func verifyBallot(m *Manifest, mh [32]byte, K *Point, b *Ballot) error {
+// ballotShape checks that a ballot has the manifest's contests and options
+// and every ciphertext.
+func ballotShape(m *Manifest, b *Ballot) error {
 	if (b.State != Cast && b.State != Spoiled) || len(b.Contests) != len(m.Contests) {
 		return ErrBallotShape
 	}
@@ -190,14 +199,26 @@ func verifyBallot(m *Manifest, mh [32]byte, K *Point, b *Ballot) error {
 				return fmt.Errorf("%w: contest %s: missing ciphertext", ErrBallotShape, c.ID)
 			}
 		}
+	}
+	return nil
+}
+
+// verifyBallot checks one ballot's proofs (cast) or reveal (spoiled); its
+// shape was checked by ballotShape.
+func verifyBallot(m *Manifest, mh [32]byte, K *Point, b *Ballot) error {
+	for ci, c := range m.Contests {
+		bc := b.Contests[ci]
 		if b.State == Spoiled {
 			if len(b.Reveal) != len(m.Contests) || len(b.Reveal[ci]) != len(c.Options) {
 				return fmt.Errorf("%w: contest %s", ErrReveal, c.ID)
 			}
 			for oi, o := range b.Reveal[ci] {
+				if o.Nonce == nil || o.Value > 1 {
+					return fmt.Errorf("%w: contest %s option %d", ErrReveal, c.ID, oi)
+				}
 				want := Encrypt(K, o.Value, o.Nonce)
 				got := bc.Selections[oi].Ciphertext
-				if o.Nonce == nil || o.Value > 1 || want.A.Equal(got.A) != 1 || want.B.Equal(got.B) != 1 {
+				if want.A.Equal(got.A) != 1 || want.B.Equal(got.B) != 1 {
 					return fmt.Errorf("%w: contest %s option %d", ErrReveal, c.ID, oi)
 				}
 			}

@@ -204,3 +204,31 @@ func BenchmarkVerifyRecord(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000/1e3, "ms/ballot")
 }
+
+// Records with missing pieces are refused, never panic.
+func TestRecordNulls(t *testing.T) {
+	e := runElection(t, 3, 5)
+	b, _ := json.Marshal(e.rec)
+	for _, edit := range []func(map[string]any){
+		func(m map[string]any) { m["commitments"] = []any{nil, nil, nil} },
+		func(m map[string]any) { m["ballots"] = []any{nil} },
+		func(m map[string]any) { m["joint_key"] = nil },
+		func(m map[string]any) { m["tally"] = nil },
+		func(m map[string]any) {
+			bs := m["ballots"].([]any)
+			bs[0].(map[string]any)["contests"] = []any{map[string]any{"contest_id": "mayor", "selections": []any{nil, nil, nil, nil, nil}}}
+		},
+	} {
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		edit(m)
+		nb, _ := json.Marshal(m)
+		var r Record
+		if err := json.Unmarshal(nb, &r); err != nil {
+			continue
+		}
+		if err := VerifyRecord(&r); err == nil {
+			t.Fatal("a record with missing pieces verified")
+		}
+	}
+}

@@ -88,7 +88,7 @@ func VerifyCommitment(ctx Context, c *Commitment, k int) error {
 	}
 	for j, C := range c.Coeffs {
 		p := c.Proofs[j]
-		if p.C == nil || p.Z == nil {
+		if C == nil || p.C == nil || p.Z == nil {
 			return ErrProofShape
 		}
 		R := ristretto255.NewElement().VarTimeDoubleScalarBaseMult(ristretto255.NewScalar().Negate(p.C), C, p.Z)
