@@ -5,7 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gtank/ristretto255"
 )
@@ -202,7 +207,61 @@ func BenchmarkVerifyRecord(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000/1e3, "ms/ballot")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000/1e6, "ms/ballot")
+}
+
+// TestLargeElection generates an election of GOVCHAIN_EVOTING_BALLOTS
+// ballots (in parallel) and times VerifyRecord on it; skipped unless the
+// variable is set (it takes minutes): the figure for docs/evoting.md.
+func TestLargeElection(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("GOVCHAIN_EVOTING_BALLOTS"))
+	if n == 0 {
+		t.Skip("set GOVCHAIN_EVOTING_BALLOTS")
+	}
+	e := runElection(t, 0, 6)
+	rec := e.rec
+	m := &rec.Manifest
+	rec.Ballots = make([]*Ballot, n)
+	start := time.Now()
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				choices := [][]uint64{make([]uint64, 5), make([]uint64, 3)}
+				choices[0][i%5] = 1
+				choices[1][i%3] = 1
+				b, _, err := EncryptBallot(m, rec.JointKey, fmt.Sprintf("b%d", i), choices, nil, nil)
+				if err != nil {
+					panic(err)
+				}
+				rec.Ballots[i] = b
+			}
+		}(w)
+	}
+	wg.Wait()
+	var prev []byte
+	for _, b := range rec.Ballots {
+		b.PrevCode = prev
+		b.Code = TrackingCode(prev, b)
+		prev = b.Code
+	}
+	gen := time.Since(start)
+	if err := rec.Decrypt(e.secrets, []uint32{1, 3}); err != nil {
+		t.Fatal(err)
+	}
+	start = time.Now()
+	if err := VerifyRecord(rec); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	t.Logf("%d ballots: generated in %v, VerifyRecord in %v (%.2f ms per ballot on %d cores; 1M ballots: about %v)",
+		n, gen.Round(time.Second), took.Round(time.Second), float64(took.Milliseconds())/float64(n), workers, (took * time.Duration(1_000_000/n)).Round(time.Minute))
+	if rec.Tally[0].Options[0].Count != uint64((n+4)/5) {
+		t.Fatalf("count %d", rec.Tally[0].Options[0].Count)
+	}
 }
 
 // Records with missing pieces are refused, never panic.
