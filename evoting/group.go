@@ -13,9 +13,10 @@
 // not import anything of govchain's own, nor read clocks (randomness comes
 // from crypto/rand or a caller's reader).
 //
-// The trustees share the election key k of n (Feldman VSS, trustees.go).
-// Not yet built (issue 7): ballot tracking codes and Benaloh challenges,
-// the election record and its universal verifier.
+// The trustees share the election key k of n (Feldman VSS, trustees.go);
+// ballots carry chained tracking codes and may be spoiled to challenge the
+// device (ballot.go); the election record and its universal verifier are in
+// record.go. The protocol, formats and threat model: docs/evoting.md.
 package evoting
 
 import (
