@@ -155,6 +155,20 @@ func GetRecord(kv Reader, key string, v any) (bool, error) {
 	return true, nil
 }
 
+// Load decodes the record at key into a new T; an absent record is
+// notFound with what as detail.
+func Load[T any](kv Reader, key string, notFound *Error, what string) (*T, error) {
+	var t T
+	ok, err := GetRecord(kv, key, &t)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound.Wrapf("%s", what)
+	}
+	return &t, nil
+}
+
 // SetRecord stores v's canonical encoding at key.
 func SetRecord(kv KV, key string, v any) { kv.Set([]byte(key), codec.MustMarshal(v)) }
 

@@ -63,15 +63,7 @@ const (
 
 // GetAccount reads an account (kv rooted at "identity/").
 func GetAccount(kv module.Reader, addr string) (*Account, error) {
-	var a Account
-	ok, err := module.GetRecord(kv, accountKey(addr), &a)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrUnknownAccount.Wrapf("%s", addr)
-	}
-	return &a, nil
+	return module.Load[Account](kv, accountKey(addr), ErrUnknownAccount, addr)
 }
 
 // SetAccount writes an account.
@@ -79,15 +71,7 @@ func SetAccount(kv module.KV, a *Account) { module.SetRecord(kv, accountKey(a.Ad
 
 // GetDepartment reads a department.
 func GetDepartment(kv module.Reader, id string) (*Department, error) {
-	var d Department
-	ok, err := module.GetRecord(kv, deptKey(id), &d)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrUnknownDepartment.Wrapf("%q", id)
-	}
-	return &d, nil
+	return module.Load[Department](kv, deptKey(id), ErrUnknownDepartment, strconv.Quote(id))
 }
 
 // GetParams reads the governance parameters.
@@ -110,15 +94,7 @@ func GetMeta(kv module.Reader) (*Meta, error) {
 
 // GetProposal reads a proposal.
 func GetProposal(kv module.Reader, id uint64) (*Proposal, error) {
-	var p Proposal
-	ok, err := module.GetRecord(kv, proposalKey(id), &p)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrUnknownProposal.Wrapf("%d", id)
-	}
-	return &p, nil
+	return module.Load[Proposal](kv, proposalKey(id), ErrUnknownProposal, strconv.FormatUint(id, 10))
 }
 
 // signerAccount loads the signer and its department; both must be active.

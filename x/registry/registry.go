@@ -12,6 +12,7 @@ package registry
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -73,41 +74,17 @@ func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
 
 // GetParcel reads a parcel (kv rooted at "registry/").
 func GetParcel(kv module.Reader, n string) (*Parcel, error) {
-	var p Parcel
-	ok, err := module.GetRecord(kv, parcelKey(n), &p)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrUnknownParcel.Wrapf("%q", n)
-	}
-	return &p, nil
+	return module.Load[Parcel](kv, parcelKey(n), ErrUnknownParcel, strconv.Quote(n))
 }
 
 // GetTransfer reads a transfer.
 func GetTransfer(kv module.Reader, id uint64) (*Transfer, error) {
-	var t Transfer
-	ok, err := module.GetRecord(kv, transferKey(id), &t)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrUnknownTransfer.Wrapf("%d", id)
-	}
-	return &t, nil
+	return module.Load[Transfer](kv, transferKey(id), ErrUnknownTransfer, strconv.FormatUint(id, 10))
 }
 
 // GetEncumbrance reads an encumbrance of a parcel.
 func GetEncumbrance(kv module.Reader, parcel string, id uint64) (*Encumbrance, error) {
-	var e Encumbrance
-	ok, err := module.GetRecord(kv, encKey(parcel, id), &e)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrUnknownEncumbr.Wrapf("%d on %q", id, parcel)
-	}
-	return &e, nil
+	return module.Load[Encumbrance](kv, encKey(parcel, id), ErrUnknownEncumbr, fmt.Sprintf("%d on %q", id, parcel))
 }
 
 // GetParams reads the parameters.
