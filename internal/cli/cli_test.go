@@ -48,7 +48,10 @@ func (e *cliEnv) jsonOut(v any, args ...string) {
 	}
 }
 
-func TestCLIAgainstNode(t *testing.T) {
+// startNode runs a fresh dev chain in-process and returns it, its home and
+// a CLI environment pointed at it, once the first block is committed.
+func startNode(t *testing.T) (*node.Node, string, *cliEnv) {
+	t.Helper()
 	home := filepath.Join(t.TempDir(), "home")
 	if err := node.InitDev(node.Home(home), time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
 		t.Fatal(err)
@@ -57,20 +60,23 @@ func TestCLIAgainstNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer n.Stop()
-	e := &cliEnv{t: t, home: home, api: n.HTTPAddr()}
-	for i := 0; ; i++ {
-		var st struct {
-			LatestHeight int64 `json:"latest_height"`
-		}
-		code, out, _ := e.run("query", "status", "-o", "json")
-		if code == 0 && json.Unmarshal([]byte(out), &st) == nil && st.LatestHeight >= 1 {
-			break
-		}
+	t.Cleanup(n.Stop)
+	for i := 0; n.App.LastCommitted().Height < 1; i++ {
 		if i > 300 {
 			t.Fatal("node did not start")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	return n, home, &cliEnv{t: t, home: home, api: n.HTTPAddr()}
+}
+
+func TestCLIAgainstNode(t *testing.T) {
+	_, _, e := startNode(t)
+	var st struct {
+		LatestHeight int64 `json:"latest_height"`
+	}
+	if e.jsonOut(&st, "query", "status"); st.LatestHeight < 1 {
+		t.Fatalf("status %+v", st)
 	}
 
 	var key struct{ Address, Name string }
@@ -203,20 +209,7 @@ func writeFile(t *testing.T, p, s string) {
 // The auditor follows a node, resumes from its state, and raises an alert
 // with evidence when history is rewritten or headers do not verify.
 func TestAudit(t *testing.T) {
-	start := func() (*node.Node, string) {
-		home := filepath.Join(t.TempDir(), "home")
-		if err := node.InitDev(node.Home(home), time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-			t.Fatal(err)
-		}
-		n, err := node.Start(node.Home(home), node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(n.Stop)
-		return n, home
-	}
-	n, home := start()
-	e := &cliEnv{t: t, home: home, api: n.HTTPAddr()}
+	n, home, e := startNode(t)
 	genesis := filepath.Join(home, "config", "genesis.json")
 	stateFile := filepath.Join(t.TempDir(), "audit.json")
 	audit := func(nodes ...string) (int, string, string) {
@@ -253,9 +246,8 @@ func TestAudit(t *testing.T) {
 	}
 	// Another chain with the same chain-id: its headers do not verify from
 	// this genesis.
-	other, otherHome := start()
+	other, _, oe := startNode(t)
 	os.Remove(stateFile)
-	oe := &cliEnv{t: t, home: otherHome, api: other.HTTPAddr()}
 	k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
 	oe.ok("tx", "identity", "create-account", "--from", "cab-admin", "--pubkey", base64.StdEncoding.EncodeToString(k.PublicKey()), "--citizen")
 	for i := 0; i < 100 && other.App.LastCommitted().Height < 3; i++ {
@@ -269,19 +261,7 @@ func TestAudit(t *testing.T) {
 // The registry through the CLI: register, sell with conditions, query with
 // proofs that verify offline.
 func TestRegistryCLI(t *testing.T) {
-	home := filepath.Join(t.TempDir(), "home")
-	if err := node.InitDev(node.Home(home), time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-		t.Fatal(err)
-	}
-	n, err := node.Start(node.Home(home), node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Stop()
-	e := &cliEnv{t: t, home: home, api: n.HTTPAddr()}
-	for i := 0; n.App.LastCommitted().Height < 1 && i < 100; i++ {
-		time.Sleep(50 * time.Millisecond)
-	}
+	n, home, e := startNode(t)
 	addr := func(name string) string {
 		var k struct{ Address string }
 		e.jsonOut(&k, "keys", "show", name)
