@@ -337,39 +337,38 @@ func (g *globals) benchAgainst(ctx context.Context, c *client.Client, o benchOpt
 	if o.workload == "registry" {
 		return g.benchRegistry(ctx, c, o, loadKey)
 	}
-	admin, err := loadKey(o.from)
+	signers, err := createBenchAccounts(ctx, c, o, loadKey, "registrar", identity.RoleRegistrar)
 	if err != nil {
 		return BenchResult{}, err
+	}
+	return g.runLoad(ctx, c, o, signers, "identity.create_account (register a citizen)")
+}
+
+// createBenchAccounts has the admin --from create o.accounts officials with
+// roles (deterministic keys, salted per run so that repeated runs against
+// one node do not collide) and waits for them to commit.
+func createBenchAccounts(ctx context.Context, c *client.Client, o benchOpts, loadKey func(string) (*crypto.PrivateKey, error), kind string, roles ...string) ([]*client.Signer, error) {
+	admin, err := loadKey(o.from)
+	if err != nil {
+		return nil, err
 	}
 	as, err := c.NewSigner(ctx, admin, "")
 	if err != nil {
-		return BenchResult{}, err
+		return nil, err
 	}
-	// A run-specific salt keeps repeated runs against one node apart.
-	salt := fmt.Sprint(time.Now().UnixNano())
+	salt := fmt.Sprint(time.Now().UnixNano() % 1_000_000_000)
 	var setup [][]byte
 	signers := make([]*client.Signer, o.accounts)
 	for i := range signers {
-		k := benchKey(o.chain.AdminAlgo, "registrar/"+salt, i)
-		raw, err := as.Sign("", client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Roles: []string{identity.RoleRegistrar}}))
+		k := benchKey(o.chain.AdminAlgo, kind+"/"+salt, i)
+		raw, err := as.Sign("", client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Roles: roles}))
 		if err != nil {
-			return BenchResult{}, err
+			return nil, err
 		}
 		setup = append(setup, raw)
 		signers[i] = &client.Signer{Key: k, Address: k.Address(), ChainID: as.ChainID}
 	}
-	for i := 0; i < len(setup); i += 1000 {
-		res, err := c.SubmitBatch(ctx, setup[i:min(i+1000, len(setup))], true)
-		if err != nil {
-			return BenchResult{}, fmt.Errorf("bench setup: %w", err)
-		}
-		for _, r := range res {
-			if r.Code != 0 || !r.Committed {
-				return BenchResult{}, fmt.Errorf("bench setup: creating a bench account: code %d %s", r.Code, r.Log)
-			}
-		}
-	}
-	return g.runLoad(ctx, c, o, signers, "identity.create_account (register a citizen)")
+	return signers, submitSetup(ctx, c, setup)
 }
 
 // runLoad signs o.txs transactions up front (from signers; nil signers means

@@ -3,11 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
-	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/registry"
 )
 
@@ -20,30 +18,11 @@ import (
 // phases (outside the timing). Throughput counts both phases' txs over both
 // phases' time; latency is the larger of the two phases' figures.
 func (g *globals) benchRegistry(ctx context.Context, c *client.Client, o benchOpts, loadKey func(string) (*crypto.PrivateKey, error)) (BenchResult, error) {
-	admin, err := loadKey(o.from)
+	actors, err := createBenchAccounts(ctx, c, o, loadKey, "actor", registry.RoleRegistrar, registry.RoleBank, registry.RoleTax)
 	if err != nil {
 		return BenchResult{}, err
 	}
-	as, err := c.NewSigner(ctx, admin, "")
-	if err != nil {
-		return BenchResult{}, err
-	}
-	salt := fmt.Sprint(time.Now().UnixNano() % 1_000_000_000)
-	actors := make([]*client.Signer, o.accounts)
-	var setup [][]byte
-	for i := range actors {
-		k := benchKey(o.chain.AdminAlgo, "actor/"+salt, i)
-		raw, err := as.Sign("", client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(),
-			Roles: []string{registry.RoleRegistrar, registry.RoleBank, registry.RoleTax}}))
-		if err != nil {
-			return BenchResult{}, err
-		}
-		setup = append(setup, raw)
-		actors[i] = &client.Signer{Key: k, Address: k.Address(), ChainID: as.ChainID}
-	}
-	if err := submitSetup(ctx, c, setup); err != nil {
-		return BenchResult{}, err
-	}
+	salt := actors[0].Address[:8] // parcel numbers unique per run
 	if _, err := c.Exec(ctx, actors[0], client.Msg(registry.TypeSetTaxRate, registry.MsgSetTaxRate{Rate: 300})); err != nil {
 		return BenchResult{}, err
 	}

@@ -60,14 +60,7 @@ func keysCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			if err := os.MkdirAll(g.homeDir().KeysDir(), 0o700); err != nil {
-				return err
-			}
-			f := k.ToFile(args[0])
-			if err := crypto.WriteKeyFile(g.homeDir().KeyFile(args[0]), f); err != nil {
-				return err
-			}
-			return g.printKey(f)
+			return g.saveKey(args[0], k)
 		},
 	}
 	newC.Flags().StringVar(&algo, "algo", crypto.AlgEd25519, "signature algorithm: ed25519 or sm2")
@@ -149,18 +142,24 @@ func keysCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(g.homeDir().KeysDir(), 0o700); err != nil {
-				return err
-			}
-			f := k.ToFile(args[0])
-			if err := crypto.WriteKeyFile(g.homeDir().KeyFile(args[0]), f); err != nil {
-				return err
-			}
-			return g.printKey(f)
+			return g.saveKey(args[0], k)
 		},
 	}
 	cmd.AddCommand(newC, list, show, export, imp)
 	return cmd
+}
+
+// saveKey writes k as keys/<name>.json (mode 0600, never overwriting) and
+// prints it.
+func (g *globals) saveKey(name string, k *crypto.PrivateKey) error {
+	if err := os.MkdirAll(g.homeDir().KeysDir(), 0o700); err != nil {
+		return err
+	}
+	f := k.ToFile(name)
+	if err := crypto.WriteKeyFile(g.homeDir().KeyFile(name), f); err != nil {
+		return err
+	}
+	return g.printKey(f)
 }
 
 func (g *globals) printKey(f crypto.KeyFile) error {
