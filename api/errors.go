@@ -1,25 +1,17 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/govchain/govchain/api/apitype"
 )
 
-// Problem is an RFC 9457 problem document. Detail is always safe to show:
-// internal errors are logged and answered with a generic message.
-type Problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail,omitempty"`
-	// Code is the chain's result code when a transaction was refused.
-	Code      uint32 `json:"code,omitempty"`
-	Codespace string `json:"codespace,omitempty"`
-}
-
-func (p *Problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail) }
+// Problem is an RFC 9457 problem document (apitype.Problem).
+type Problem = apitype.Problem
 
 func problem(status int, detail string, args ...any) *Problem {
 	return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: fmt.Sprintf(detail, args...)}
@@ -28,8 +20,22 @@ func problem(status int, detail string, args ...any) *Problem {
 func badRequest(detail string, args ...any) *Problem {
 	return problem(http.StatusBadRequest, detail, args...)
 }
+
 func notFound(detail string, args ...any) *Problem {
 	return problem(http.StatusNotFound, detail, args...)
+}
+
+// decodeStrictJSON decodes exactly one JSON value with no unknown fields.
+func decodeStrictJSON(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("malformed JSON body: %v", err)
+	}
+	if dec.More() {
+		return badRequest("malformed JSON body: trailing data")
+	}
+	return nil
 }
 
 // handlerFunc is an HTTP handler that returns an error instead of writing

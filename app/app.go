@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,8 +29,6 @@ import (
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/tx"
-	"github.com/govchain/govchain/x/identity"
-	"github.com/govchain/govchain/x/registry"
 )
 
 var _ abci.Application = (*App)(nil)
@@ -51,6 +50,9 @@ type Options struct {
 	// signatures, state or log. Only `govchain bench --noop` uses it, to
 	// measure the consensus engine's own cost with the same configuration.
 	Noop bool
+	// Modules are the chain's modules (node.Modules). Exactly one of them
+	// keeps the accounts (module.Accounts).
+	Modules []module.Module
 }
 
 // CommittedBlock describes a block after Commit.
@@ -96,14 +98,17 @@ const (
 type App struct {
 	abci.BaseApplication
 
-	db      *pebble.DB
-	suite   crypto.Suite
-	hasher  ledger.Hasher // the suite in the log's RFC 6962 structure; also events and app hash
-	tree    *store.Tree
-	log     *ledger.Log
-	opts    Options
-	modules []module.Module
-	routes  map[string]module.Route
+	db       *pebble.DB
+	suite    crypto.Suite
+	hasher   ledger.Hasher // the suite in the log's RFC 6962 structure; also events and app hash
+	tree     *store.Tree
+	log      *ledger.Log
+	opts     Options
+	modules  []module.Module
+	routes   map[string]module.Route
+	roles    []string // every role the modules define
+	accounts module.Accounts
+	acctPfx  string // the accounts module's state prefix
 
 	mu        sync.RWMutex
 	chainID   string
@@ -149,22 +154,8 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 	}
 	a := &App{db: db, suite: suite, hasher: hasher, tree: store.NewTreeWithHasher(db, store.NewHasher(suite.Name, suite.Sum)), log: l,
 		opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]struct{}{}}
-	// The module list: identity first, then the domain modules. Identity
-	// must know every role the others define, so that they can be granted.
-	domain := []module.Module{registry.New()}
-	roles := identity.DefinedRoles()
-	for _, m := range domain {
-		roles = append(roles, m.Roles()...)
-	}
-	a.modules = append([]module.Module{identity.New(roles)}, domain...)
-	for _, m := range a.modules {
-		for _, r := range m.Routes() {
-			if _, dup := a.routes[r.Type]; dup {
-				return nil, fmt.Errorf("app: message type %q routed twice", r.Type)
-			}
-			r.Roles = module.SortedUnique(r.Roles)
-			a.routes[r.Type] = r
-		}
+	if err := a.mount(opts.Modules); err != nil {
+		return nil, err
 	}
 	var m Meta
 	if b, closer, err := db.Get([]byte(keyMeta)); err == nil {
@@ -190,6 +181,47 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 	a.resetCheck(m.Height)
 	return a, nil
 }
+
+// mount registers the modules' routes and roles and finds the accounts
+// module.
+func (a *App) mount(mods []module.Module) error {
+	names := map[string]bool{}
+	for _, m := range mods {
+		if names[m.Name()] || strings.ContainsAny(m.Name(), "./") || m.Name() == "" {
+			return fmt.Errorf("app: module name %q is empty, taken or not a plain word", m.Name())
+		}
+		names[m.Name()] = true
+		if acc, ok := m.(module.Accounts); ok {
+			if a.accounts != nil {
+				return fmt.Errorf("app: two modules keep accounts (%s and %s)", a.acctPfx, m.Name())
+			}
+			a.accounts, a.acctPfx = acc, m.Name()+"/"
+		}
+		a.roles = append(a.roles, module.RoleNames(m.Roles())...)
+		for _, r := range m.Routes() {
+			if _, dup := a.routes[r.Type]; dup {
+				return fmt.Errorf("app: message type %q routed twice", r.Type)
+			}
+			if !strings.HasPrefix(r.Type, m.Name()+".") {
+				return fmt.Errorf("app: message type %q of module %s must start with %q", r.Type, m.Name(), m.Name()+".")
+			}
+			r.Roles = module.SortedUnique(r.Roles)
+			a.routes[r.Type] = r
+		}
+	}
+	if a.accounts == nil && !a.opts.Noop {
+		return errors.New("app: no module keeps accounts (node.Modules must list x/identity)")
+	}
+	a.roles = module.SortedUnique(a.roles)
+	a.modules = mods
+	return nil
+}
+
+// Modules returns the chain's modules (for the API, the CLI and the docs).
+func (a *App) Modules() []module.Module { return a.modules }
+
+// DefinedRoles lists every role the modules define.
+func (a *App) DefinedRoles() []string { return a.roles }
 
 // Close releases the app's readers; call it before closing the database.
 func (a *App) Close() {
@@ -261,7 +293,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		return nil, fmt.Errorf("app: genesis names hash suite %q, the node runs %s (%v)", suiteName, a.suite.Name, err)
 	}
 	c := newCache(func([]byte) ([]byte, bool) { return nil, false })
-	ctx := module.NewContext(req.ChainId, 0, req.Time, module.Signer{}, c)
+	ctx := module.NewContext(req.ChainId, 0, req.Time, module.Signer{}, c).WithDefinedRoles(a.roles)
 	var updates []module.ValidatorUpdate
 	for _, m := range a.modules {
 		raw := st[m.Name()]
@@ -439,7 +471,7 @@ func txError(err error) *module.Error {
 
 // authenticate checks the signer against state (kv is the whole state) and
 // every message's route and role, and returns the signer's account.
-func (a *App) authenticate(kv module.Reader, t *tx.Tx) (*identity.Account, *module.Error) {
+func (a *App) authenticate(kv module.Reader, t *tx.Tx) (*module.Account, *module.Error) {
 	acct, e := a.authenticateAnySequence(kv, t)
 	if e == nil && t.Body.Sequence != acct.Sequence {
 		return nil, ErrBadSequence.Wrapf("account %s expects sequence %d, tx has %d", acct.Address, acct.Sequence, t.Body.Sequence)
@@ -447,15 +479,23 @@ func (a *App) authenticate(kv module.Reader, t *tx.Tx) (*identity.Account, *modu
 	return acct, e
 }
 
-// authenticateAnySequence is authenticate without the sequence check.
-func (a *App) authenticateAnySequence(kv module.Reader, t *tx.Tx) (*identity.Account, *module.Error) {
-	idkv := prefixReader{g: kv.Get, prefix: identity.Name + "/"}
-	acct, err := identity.GetAccount(idkv, t.Body.Signer)
+// lookupAccount reads an account through the accounts module.
+func (a *App) lookupAccount(kv module.Reader, addr string) (*module.Account, *module.Error) {
+	acct, err := a.accounts.LookupAccount(prefixReader{g: kv.Get, prefix: a.acctPfx}, addr)
 	if err != nil {
-		if errors.Is(err, identity.ErrUnknownAccount) {
-			return nil, ErrUnknownSigner.Wrapf("%s", t.Body.Signer)
-		}
 		return nil, module.AsError(err)
+	}
+	if acct == nil {
+		return nil, ErrUnknownSigner.Wrapf("%s", addr)
+	}
+	return acct, nil
+}
+
+// authenticateAnySequence is authenticate without the sequence check.
+func (a *App) authenticateAnySequence(kv module.Reader, t *tx.Tx) (*module.Account, *module.Error) {
+	acct, e := a.lookupAccount(kv, t.Body.Signer)
+	if e != nil {
+		return nil, e
 	}
 	if acct.Algorithm != t.Signature.Algorithm || string(acct.PublicKey) != string(t.Signature.PublicKey) {
 		return nil, ErrKeyMismatch.Wrapf("account %s", acct.Address)
@@ -468,29 +508,23 @@ func (a *App) authenticateAnySequence(kv module.Reader, t *tx.Tx) (*identity.Acc
 		if !ok {
 			return nil, ErrUnknownMsgType.Wrapf("%q", m.Type)
 		}
-		if !allowed(r, acct) {
+		if !allowed(r, acct.Signer) {
 			return nil, ErrUnauthorized.Wrapf("%s needs one of %v", m.Type, r.Roles)
 		}
 	}
 	return acct, nil
 }
 
-func allowed(r module.Route, acct *identity.Account) bool {
+func allowed(r module.Route, s module.Signer) bool {
 	if len(r.Roles) == 0 {
 		return true
 	}
-	s := module.Signer{Roles: acct.Roles}
 	for _, role := range r.Roles {
 		if s.HasRole(role) {
 			return true
 		}
 	}
 	return false
-}
-
-func bumpSequence(kv module.KV, acct *identity.Account) {
-	acct.Sequence++
-	module.SetRecord(prefixKV{kv, identity.Name + "/"}, "acct/"+acct.Address, acct)
 }
 
 type prefixKV struct {
@@ -646,10 +680,9 @@ func (a *App) deliver(block *cache, t *tx.Tx, req *abci.RequestFinalizeBlock, ch
 		return &abci.ExecTxResult{Code: e.Code, Codespace: e.Codespace, Log: e.Error()}, nil, nil
 	}
 	txc := newCache(block.Get)
-	bumpSequence(txc, acct)
+	a.accounts.BumpSequence(prefixKV{txc, a.acctPfx}, acct)
 	msgs := newCache(txc.Get)
-	signer := module.Signer{Address: acct.Address, Department: acct.Department, Roles: acct.Roles, Citizen: acct.Citizen}
-	ctx := module.NewContext(chainID, req.Height, req.Time, signer, msgs)
+	ctx := module.NewContext(chainID, req.Height, req.Time, acct.Signer, msgs).WithDefinedRoles(a.roles)
 	if err := a.runMsgs(ctx, t); err != nil {
 		txc.writeTo(block)
 		return &abci.ExecTxResult{Code: err.Code, Codespace: err.Codespace, Log: err.Error()}, nil, nil

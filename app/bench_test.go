@@ -29,7 +29,7 @@ func BenchmarkBlock(b *testing.B) {
 	}
 	defer db.Close()
 	h.db = db
-	h.app, _ = New(db, Options{})
+	h.app, _ = New(db, Options{Modules: testModules()})
 	defer h.app.Close()
 	h.app.InitChain(context.Background(), &abci.RequestInitChain{ChainId: testChain, Validators: []abci.ValidatorUpdate{abci.Ed25519ValidatorUpdate(h.valKey, 10)}, AppStateBytes: genesisState(b, h.valKey)})
 	const registrars = 50

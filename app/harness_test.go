@@ -84,7 +84,7 @@ func (h *harness) open() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	a, err := New(db, Options{Logf: h.t.Logf})
+	a, err := New(db, Options{Logf: h.t.Logf, Modules: testModules()})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/govchain/govchain/codec"
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/store"
-	"github.com/govchain/govchain/x/identity"
 )
 
 // ErrNoHeight reports a height that is not committed (or not kept).
@@ -77,7 +76,7 @@ func (a *App) Log() *ledger.Log { return a.log }
 
 // Get reads a state key at height (latest when height < 0).
 func (a *App) Get(key []byte, height int64) ([]byte, bool, error) {
-	h, err := a.resolve(height)
+	h, err := a.Resolve(height)
 	if err != nil {
 		return nil, false, err
 	}
@@ -87,7 +86,7 @@ func (a *App) Get(key []byte, height int64) ([]byte, bool, error) {
 // Prove returns key's value (nil when absent) and a proof against the state
 // root at height (latest when height < 0), with that height's metadata.
 func (a *App) Prove(key []byte, height int64) ([]byte, *store.Proof, Meta, error) {
-	h, err := a.resolve(height)
+	h, err := a.Resolve(height)
 	if err != nil {
 		return nil, nil, Meta{}, err
 	}
@@ -99,7 +98,9 @@ func (a *App) Prove(key []byte, height int64) ([]byte, *store.Proof, Meta, error
 	return v, p, m, err
 }
 
-func (a *App) resolve(height int64) (int64, error) {
+// Resolve turns a height to read at into a committed height (the latest
+// when height < 0), or ErrNoHeight.
+func (a *App) Resolve(height int64) (int64, error) {
 	last := a.LastCommitted().Height
 	if last < 0 {
 		return 0, fmt.Errorf("%w: no genesis yet", ErrNoHeight)
@@ -113,90 +114,14 @@ func (a *App) resolve(height int64) (int64, error) {
 	return height, nil
 }
 
-// Iterate lists committed keys under prefix at the latest height.
-func (a *App) Iterate(prefix string, fn func(key, value []byte) bool) error {
-	last := a.LastCommitted().Height
-	if last < 0 {
-		return nil
-	}
-	return a.tree.Iterate([]byte(prefix), uint64(last), fn)
-}
-
-func (a *App) latestIdentity() module.Reader {
-	return prefixReader{g: a.committedGetter(a.LastCommitted().Height), prefix: identity.Name + "/"}
-}
-
-// Account reads an account at the latest height.
-func (a *App) Account(addr string) (*identity.Account, error) {
-	return identity.GetAccount(a.latestIdentity(), addr)
-}
-
-// Department reads a department at the latest height.
-func (a *App) Department(id string) (*identity.Department, error) {
-	return identity.GetDepartment(a.latestIdentity(), id)
-}
-
-// Params returns the identity parameters and counters.
-func (a *App) Params() (*identity.Params, *identity.Meta, error) {
-	r := a.latestIdentity()
-	p, err := identity.GetParams(r)
+// Iterate lists the committed keys under prefix at height (latest when
+// height < 0), in key order, while fn returns true.
+func (a *App) Iterate(prefix string, height int64, fn func(key, value []byte) bool) error {
+	h, err := a.Resolve(height)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	m, err := identity.GetMeta(r)
-	return p, m, err
-}
-
-// Proposal reads a proposal.
-func (a *App) Proposal(id uint64) (*identity.Proposal, error) {
-	return identity.GetProposal(a.latestIdentity(), id)
-}
-
-// List decodes every record under an identity prefix into new values of T.
-func List[T any](a *App, prefix string, limit int) ([]T, error) {
-	_, out, err := ListState[T](a, identity.Name+"/"+prefix, limit)
-	return out, err
-}
-
-// ListState decodes the records under a full state prefix (latest height),
-// with their keys.
-func ListState[T any](a *App, prefix string, limit int) ([]string, []T, error) {
-	var keys []string
-	var out []T
-	var ierr error
-	err := a.Iterate(prefix, func(k, v []byte) bool {
-		var t T
-		if ierr = codec.Unmarshal(v, &t); ierr != nil {
-			return false
-		}
-		keys, out = append(keys, string(k)), append(out, t)
-		return limit <= 0 || len(out) < limit
-	})
-	if err == nil {
-		err = ierr
-	}
-	return keys, out, err
-}
-
-// Keys lists the keys under a full state prefix (latest height).
-func (a *App) Keys(prefix string, limit int) ([]string, error) {
-	var keys []string
-	err := a.Iterate(prefix, func(k, _ []byte) bool {
-		keys = append(keys, string(k))
-		return limit <= 0 || len(keys) < limit
-	})
-	return keys, err
-}
-
-// Members lists the addresses of a department's accounts.
-func (a *App) Members(dept string, limit int) ([]string, error) {
-	p := identity.Name + "/" + identity.MemberPrefix(dept)
-	var out []string
-	err := a.Iterate(p, func(k, _ []byte) bool {
-		out = append(out, string(k[len(p):]))
-		return limit <= 0 || len(out) < limit
-	})
-	return out, err
+	return a.tree.Iterate([]byte(prefix), uint64(h), fn)
 }
 
 // Query answers ABCI queries: path "/state" with the key in Data returns the
@@ -204,7 +129,7 @@ func (a *App) Members(dept string, limit int) ([]string, error) {
 // Prove is set.
 func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
 	if req.Path != "/state" {
-		return &abci.ResponseQuery{Code: ErrUnknownMsgType.Code, Log: "unknown query path " + strconv.Quote(req.Path)}, nil
+		return &abci.ResponseQuery{Code: ErrUnknownQuery.Code, Codespace: ErrUnknownQuery.Codespace, Log: ErrUnknownQuery.Wrapf("%s (only /state)", strconv.Quote(req.Path)).Error()}, nil
 	}
 	h := req.Height
 	if h == 0 {

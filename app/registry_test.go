@@ -91,7 +91,7 @@ func TestRegistryTransferExecutes(t *testing.T) {
 	// The history keeps every step, with owner, price and time.
 	var kinds []string
 	for i := uint64(0); i < p.Events; i++ {
-		b, _, _ := w.app.Get([]byte(registry.HistoryStateKey("P-1", i)), -1)
+		b, _, _ := w.app.Get([]byte(fmt.Sprintf("registry/hist/P-1/%020d", i)), -1)
 		var e registry.HistoryEntry
 		if err := json.Unmarshal(mustJSON(t, b), &e); err != nil {
 			t.Fatal(err)
@@ -392,7 +392,7 @@ func TestRegistryCoOwnedSale(t *testing.T) {
 	if p := w.parcel("P-9"); len(p.Owners) != 1 || p.Owners[0].Account != w.carol {
 		t.Fatalf("after the last consent: %+v", p.Owners)
 	}
-	if ids, _ := w.app.Keys(registry.Name+"/"+registry.OwnerPrefix(w.bob), 0); len(ids) != 0 {
+	if ids, _ := w.app.Keys(registry.Name+"/owner/"+w.bob+"/", 0); len(ids) != 0 {
 		t.Fatalf("bob still indexed as an owner: %v", ids)
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/tx"
-	"github.com/govchain/govchain/x/identity"
 )
 
 // MaxSequenceAhead is how far beyond an account's committed sequence the
@@ -34,7 +33,7 @@ type accountSequences struct {
 
 // admit records seq for acct, or refuses a sequence already used or
 // pending, or too far ahead.
-func (p pendingSequences) admit(acct *identity.Account, seq uint64) *module.Error {
+func (p pendingSequences) admit(acct *module.Account, seq uint64) *module.Error {
 	s := p[acct.Address]
 	if s == nil {
 		s = &accountSequences{next: acct.Sequence}
@@ -89,12 +88,12 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 		bySigner[s] = append(bySigner[s], item{raw, t.Body.Sequence})
 	}
 	get := a.committedGetter(a.LastCommitted().Height)
-	idkv := prefixReader{g: get, prefix: identity.Name + "/"}
+	kv := prefixReader{g: get}
 	var out [][]byte
 	var size int64
 	for _, s := range order {
-		acct, err := identity.GetAccount(idkv, s)
-		if err != nil {
+		acct, e := a.lookupAccount(kv, s)
+		if e != nil {
 			continue
 		}
 		items := bySigner[s]

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,12 +17,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/tx"
-	"github.com/govchain/govchain/verify"
-	"github.com/govchain/govchain/x/identity"
-	"github.com/govchain/govchain/x/registry"
 )
 
 // Client talks to one node's API.
@@ -72,7 +70,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		return err
 	}
 	if resp.StatusCode >= 300 {
-		p := &api.Problem{Status: resp.StatusCode, Title: http.StatusText(resp.StatusCode)}
+		p := &apitype.Problem{Status: resp.StatusCode, Title: http.StatusText(resp.StatusCode)}
 		if json.Unmarshal(b, p) != nil || p.Detail == "" {
 			p.Detail = strings.TrimSpace(string(b))
 		}
@@ -90,32 +88,26 @@ func (c *Client) Get(ctx context.Context, path string, out any) error {
 }
 
 // Status returns the node's status.
-func (c *Client) Status(ctx context.Context) (*api.Status, error) {
-	var s api.Status
+func (c *Client) Status(ctx context.Context) (*apitype.Status, error) {
+	var s apitype.Status
 	return &s, c.Get(ctx, "/v1/status", &s)
 }
 
-// Account returns an account.
-func (c *Client) Account(ctx context.Context, addr string) (*identity.Account, error) {
-	var a identity.Account
-	return &a, c.Get(ctx, "/v1/accounts/"+url.PathEscape(addr), &a)
-}
-
 // Tx returns a committed transaction with its result.
-func (c *Client) Tx(ctx context.Context, hash string) (*api.TxView, error) {
-	var t api.TxView
+func (c *Client) Tx(ctx context.Context, hash string) (*apitype.Tx, error) {
+	var t apitype.Tx
 	return &t, c.Get(ctx, "/v1/txs/"+url.PathEscape(hash), &t)
 }
 
 // Block returns a block ("latest" or a height).
-func (c *Client) Block(ctx context.Context, height string) (*api.BlockView, error) {
-	var b api.BlockView
+func (c *Client) Block(ctx context.Context, height string) (*apitype.Block, error) {
+	var b apitype.Block
 	return &b, c.Get(ctx, "/v1/blocks/"+url.PathEscape(height), &b)
 }
 
 // State reads a state key, with a proof when prove is set (height < 0 =
 // latest).
-func (c *Client) State(ctx context.Context, key string, height int64, prove bool) (*api.StateView, error) {
+func (c *Client) State(ctx context.Context, key string, height int64, prove bool) (*apitype.State, error) {
 	q := url.Values{}
 	if height >= 0 {
 		q.Set("height", strconv.FormatInt(height, 10))
@@ -123,7 +115,7 @@ func (c *Client) State(ctx context.Context, key string, height int64, prove bool
 	if prove {
 		q.Set("prove", "true")
 	}
-	var v api.StateView
+	var v apitype.State
 	p := "/v1/state/" + key
 	if len(q) > 0 {
 		p += "?" + q.Encode()
@@ -139,21 +131,19 @@ func waitQuery(wait bool) string {
 }
 
 // Submit sends signed tx bytes; with wait it returns once committed.
-func (c *Client) Submit(ctx context.Context, raw []byte, wait bool) (*api.SubmitResult, error) {
-	var r api.SubmitResult
-	err := c.do(ctx, http.MethodPost, "/v1/txs"+waitQuery(wait), api.SubmitRequest{Tx: base64.StdEncoding.EncodeToString(raw)}, &r)
+func (c *Client) Submit(ctx context.Context, raw []byte, wait bool) (*apitype.SubmitResult, error) {
+	var r apitype.SubmitResult
+	err := c.do(ctx, http.MethodPost, "/v1/txs"+waitQuery(wait), apitype.SubmitRequest{Tx: base64.StdEncoding.EncodeToString(raw)}, &r)
 	return &r, err
 }
 
 // SubmitBatch sends many signed txs in one request (in order).
-func (c *Client) SubmitBatch(ctx context.Context, raws [][]byte, wait bool) ([]api.SubmitResult, error) {
-	req := api.BatchRequest{Txs: make([]string, len(raws))}
+func (c *Client) SubmitBatch(ctx context.Context, raws [][]byte, wait bool) ([]apitype.SubmitResult, error) {
+	req := apitype.BatchRequest{Txs: make([]string, len(raws))}
 	for i, r := range raws {
 		req.Txs[i] = base64.StdEncoding.EncodeToString(r)
 	}
-	var out struct {
-		Results []api.SubmitResult `json:"results"`
-	}
+	var out apitype.BatchResult
 	err := c.do(ctx, http.MethodPost, "/v1/txs/batch"+waitQuery(wait), req, &out)
 	return out.Results, err
 }
@@ -176,8 +166,10 @@ func (c *Client) NewSigner(ctx context.Context, key *crypto.PrivateKey, address 
 	if err != nil {
 		return nil, err
 	}
-	a, err := c.Account(ctx, address)
-	if err != nil {
+	var a struct {
+		Sequence uint64 `json:"sequence"`
+	}
+	if err := c.Get(ctx, Path("identity", "accounts", address), &a); err != nil {
 		return nil, fmt.Errorf("account %s: %w", address, err)
 	}
 	return &Signer{Key: key, Address: address, ChainID: st.ChainID, Sequence: a.Sequence}, nil
@@ -204,50 +196,25 @@ func Msg(typ string, body any) tx.Msg {
 }
 
 // Exec signs msgs as one tx, submits it and waits for the commit. A
-// committed tx with a non-zero code is returned as an error.
-func (c *Client) Exec(ctx context.Context, s *Signer, msgs ...tx.Msg) (*api.SubmitResult, error) {
+// committed tx with a non-zero code is returned as an error. The signer's
+// sequence is given back only when the node refused the tx before it could
+// execute; after a timeout (504) the tx may still commit, so the sequence
+// stays used (call NewSigner again to resynchronize).
+func (c *Client) Exec(ctx context.Context, s *Signer, msgs ...tx.Msg) (*apitype.SubmitResult, error) {
 	raw, err := s.Sign("", msgs...)
 	if err != nil {
 		return nil, err
 	}
 	r, err := c.Submit(ctx, raw, true)
 	if err != nil {
-		s.Sequence-- // refused before execution: the sequence is still free
+		var p *apitype.Problem
+		if errors.As(err, &p) && (p.Status < 500 || p.Status == http.StatusServiceUnavailable) {
+			s.Sequence-- // refused before execution: the sequence is still free
+		}
 		return nil, err
 	}
 	if r.Code != 0 {
 		return r, fmt.Errorf("tx %s failed with code %d: %s", r.Hash, r.Code, r.Log)
 	}
 	return r, nil
-}
-
-// Parcel returns a parcel's current title.
-func (c *Client) Parcel(ctx context.Context, number string) (*registry.Parcel, error) {
-	var p registry.Parcel
-	return &p, c.Get(ctx, "/v1/registry/parcels/"+url.PathEscape(number), &p)
-}
-
-// ParcelHistory returns every event of a parcel.
-func (c *Client) ParcelHistory(ctx context.Context, number string) ([]registry.HistoryEntry, error) {
-	var out struct {
-		History []registry.HistoryEntry `json:"history"`
-	}
-	return out.History, c.Get(ctx, "/v1/registry/parcels/"+url.PathEscape(number)+"/history", &out)
-}
-
-// Transfer returns a registry transfer with its effective status.
-func (c *Client) Transfer(ctx context.Context, id uint64) (*api.TransferView, error) {
-	var t api.TransferView
-	return &t, c.Get(ctx, "/v1/registry/transfers/"+strconv.FormatUint(id, 10), &t)
-}
-
-// ProvenParcel returns a parcel's title with its state proof (check it
-// with verify.VerifyStateProof).
-func (c *Client) ProvenParcel(ctx context.Context, number string) (*registry.Parcel, *verify.StateProof, error) {
-	var out struct {
-		Record registry.Parcel   `json:"record"`
-		Proof  verify.StateProof `json:"proof"`
-	}
-	err := c.Get(ctx, "/v1/registry/parcels/"+url.PathEscape(number)+"?prove=true", &out)
-	return &out.Record, &out.Proof, err
 }

@@ -32,6 +32,7 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/app"
 )
 
@@ -56,6 +57,7 @@ type Node struct {
 	cmt     *cmtnode.Node
 	rpcEnv  *rpccore.Environment // read access to CometBFT's stores
 	httpSrv *http.Server
+	api     *api.Server
 	httpLn  net.Listener
 	logf    func(string, ...any)
 
@@ -133,7 +135,7 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	n.App, err = app.New(n.db, app.Options{KeepRecent: acfg.KeepRecent, OnCommit: n.onCommit, Logf: n.logf, Noop: opts.Noop, HashSuite: suite})
+	n.App, err = app.New(n.db, app.Options{KeepRecent: acfg.KeepRecent, OnCommit: n.onCommit, Logf: n.logf, Noop: opts.Noop, HashSuite: suite, Modules: Modules()})
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +163,7 @@ func Start(home Home, opts Options) (n *Node, err error) {
 		return nil, fmt.Errorf("node: %w", err)
 	}
 	srv := api.New(n.App, n, n.Metrics, n.logf, opts.Web)
+	n.api = srv
 	n.httpLn, err = net.Listen("tcp", acfg.HTTP)
 	if err != nil {
 		return nil, fmt.Errorf("node: API listen on %s: %w", acfg.HTTP, err)
@@ -223,6 +226,9 @@ func (l pebbleLogger) Fatalf(format string, args ...any) {
 }
 
 // HTTPAddr is the API's actual listen address.
+func (n *Node) API() *api.Server { return n.api }
+
+// HTTPAddr is the address the API listens on.
 func (n *Node) HTTPAddr() string { return n.httpLn.Addr().String() }
 
 // Stop shuts everything down; it is safe to call more than once.
@@ -334,9 +340,19 @@ func (n *Node) LatestBlockHeight() int64 { return n.cmt.BlockStore().Height() }
 // MempoolSize implements api.Chain.
 func (n *Node) MempoolSize() int { return n.cmt.Mempool().Size() }
 
+// Validators implements api.Chain: the size of the validator set of the
+// next height.
+func (n *Node) Validators() int {
+	vals, err := n.rpcEnv.StateStore.LoadValidators(n.LatestBlockHeight() + 1)
+	if err != nil {
+		return 0
+	}
+	return vals.Size()
+}
+
 // Info implements api.Chain.
-func (n *Node) Info() api.NodeInfo {
-	i := api.NodeInfo{Moniker: n.cfg.Moniker, NodeID: string(n.cmt.NodeInfo().ID()), CatchingUp: n.cmt.ConsensusReactor().WaitSync()}
+func (n *Node) Info() apitype.NodeInfo {
+	i := apitype.NodeInfo{Moniker: n.cfg.Moniker, NodeID: string(n.cmt.NodeInfo().ID()), CatchingUp: n.cmt.ConsensusReactor().WaitSync()}
 	if pk, err := n.cmt.PrivValidator().GetPubKey(); err == nil {
 		i.Validator = pk.Address().String()
 	}

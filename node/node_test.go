@@ -16,7 +16,7 @@ import (
 
 	"github.com/cockroachdb/pebble"
 
-	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
@@ -86,7 +86,7 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	if !res.Committed || res.Height < 1 {
 		t.Fatalf("submit result %+v", res)
 	}
-	acct, err := c.Account(ctx, citizen.Address())
+	acct, err := client.Query[identity.Account](ctx, c, client.Path("identity", "accounts", citizen.Address()))
 	if err != nil || !acct.Citizen || acct.Department != "cab" {
 		t.Fatalf("account %+v %v", acct, err)
 	}
@@ -95,7 +95,7 @@ func TestDevNodeEndToEnd(t *testing.T) {
 		t.Fatalf("tx view %+v %v", tv, err)
 	}
 	// A state proof from the API verifies offline against genesis.
-	var sv api.StateView
+	var sv apitype.State
 	var proofRaw json.RawMessage
 	for i := 0; ; i++ {
 		if err := c.Get(ctx, "/v1/state/identity/acct/"+citizen.Address()+"?prove=true", &proofRaw); err != nil {
@@ -139,7 +139,7 @@ func TestDevNodeEndToEnd(t *testing.T) {
 		Record identity.Account `json:"record"`
 		Proof  json.RawMessage  `json:"proof"`
 	}
-	if err := c.Get(ctx, "/v1/accounts/"+citizen.Address()+"?prove=true", &pr); err != nil {
+	if err := c.Get(ctx, "/v1/identity/accounts/"+citizen.Address()+"?prove=true", &pr); err != nil {
 		t.Fatal(err)
 	}
 	var asp verify.StateProof
@@ -147,7 +147,7 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	if _, err := verify.VerifyStateProof(&asp, trust); err != nil || pr.Record.Address != citizen.Address() {
 		t.Fatalf("proven account: %v %+v", err, pr.Record)
 	}
-	if err := c.Get(ctx, "/v1/departments/nope?prove=true", nil); err == nil {
+	if err := c.Get(ctx, "/v1/identity/departments/nope?prove=true", nil); err == nil {
 		t.Fatal("proof of a missing department")
 	}
 
@@ -169,14 +169,14 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	if err := c.Get(ctx, fmt.Sprintf("/v1/log/proof?index=0&size=%d", lp.Anchor.LogSize+1000), nil); err == nil {
 		t.Fatal("a log size no height ended with was accepted")
 	}
-	var cv api.ConsistencyView
+	var cv apitype.Consistency
 	if err := c.Get(ctx, fmt.Sprintf("/v1/log/consistency?from=0&to=%d", lp.Anchor.LogSize), &cv); err != nil {
 		t.Fatal(err)
 	}
 	if err := ledger.VerifyConsistency(cv.From, cv.To, unhex(t, cv.Proof...), unhex(t, cv.FromRoot)[0], unhex(t, cv.ToRoot)[0]); err != nil {
 		t.Fatal(err)
 	}
-	var cm api.Commitments
+	var cm apitype.Commitments
 	if err := c.Get(ctx, fmt.Sprintf("/v1/commitments/%d", res.Height), &cm); err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestPrunedHeightProof(t *testing.T) {
 		}
 	}
 	_, err := c.State(ctx, "identity/params", 1, true)
-	var p *api.Problem
+	var p *apitype.Problem
 	if !errors.As(err, &p) || p.Status != http.StatusGone || !strings.Contains(p.Detail, "pruned") {
 		t.Fatalf("proof at a pruned height: %v", err)
 	}

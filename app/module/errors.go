@@ -13,6 +13,18 @@ type Error struct {
 	Code      uint32
 	Msg       string
 	detail    string
+	missing   bool // returned by Load for an absent record
+}
+
+// Missing reports whether the error says a record does not exist (readers
+// such as the API answer it with 404).
+func (e *Error) Missing() bool { return e.missing }
+
+// IsMissing reports whether err is an error of a record that does not
+// exist.
+func IsMissing(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.missing
 }
 
 func (e *Error) Error() string {

@@ -11,9 +11,10 @@
 package module
 
 import (
-	"bytes"
 	"fmt"
+	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/govchain/govchain/codec"
@@ -66,6 +67,7 @@ type Context struct {
 
 	root   KV // the whole state
 	prefix string
+	roles  []string // every role the chain's modules define, sorted
 
 	events     []ledger.Event
 	valUpdates []ValidatorUpdate
@@ -75,6 +77,20 @@ type Context struct {
 // NewContext is for the application: root is the whole state of this tx.
 func NewContext(chainID string, height int64, t time.Time, signer Signer, root KV) *Context {
 	return &Context{ChainID: chainID, Height: height, Time: t, Signer: signer, root: root}
+}
+
+// WithDefinedRoles tells the context every role the chain's modules
+// define, sorted (the application does this; module tests do it through
+// moduletest).
+func (c *Context) WithDefinedRoles(sorted []string) *Context {
+	c.roles = sorted
+	return c
+}
+
+// RoleDefined reports whether some module of the chain defines role.
+func (c *Context) RoleDefined(role string) bool {
+	i := sort.SearchStrings(c.roles, role)
+	return i < len(c.roles) && c.roles[i] == role
 }
 
 // WithModule returns the context a module's handler gets: the same tx, with
@@ -164,7 +180,9 @@ func Load[T any](kv Reader, key string, notFound *Error, what string) (*T, error
 		return nil, err
 	}
 	if !ok {
-		return nil, notFound.Wrapf("%s", what)
+		e := notFound.Wrapf("%s", what)
+		e.missing = true
+		return nil, e
 	}
 	return &t, nil
 }
@@ -176,24 +194,40 @@ func SetRecord(kv KV, key string, v any) { kv.Set([]byte(key), codec.MustMarshal
 type Handler func(ctx *Context, body []byte) error
 
 // Route declares a message type, the roles that may send it (any one of
-// them; none means any active account), its handler, and a decoder of its
-// body into the typed message (for readers such as the API).
+// them; none means any active account), a one-line doc, its handler, the
+// message's Go type and a decoder of its body into it (for readers such as
+// the API, the CLI and the docs).
 type Route struct {
 	Type    string
 	Roles   []string
+	Doc     string
 	Handler Handler
+	Msg     reflect.Type
 	Decode  func(body []byte) (any, error)
 }
 
 // NewRoute declares a typed message route.
-func NewRoute[M any](typ string, roles []string, fn func(ctx *Context, msg *M) error) Route {
-	return Route{Type: typ, Roles: roles, Handler: Handle(fn), Decode: func(body []byte) (any, error) {
+func NewRoute[M any](typ string, roles []string, doc string, fn func(ctx *Context, msg *M) error) Route {
+	return Route{Type: typ, Roles: roles, Doc: doc, Handler: Handle(fn), Msg: reflect.TypeFor[M](), Decode: func(body []byte) (any, error) {
 		var m M
 		if err := codec.Unmarshal(body, &m); err != nil {
 			return nil, err
 		}
 		return &m, nil
 	}}
+}
+
+// Action is the part of a message type after the module name
+// ("registry.open_transfer" -> "open_transfer").
+func (r Route) Action() string {
+	_, a, _ := strings.Cut(r.Type, ".")
+	return a
+}
+
+// Role is a role a module defines, with what it is for.
+type Role struct {
+	Name string
+	Doc  string
 }
 
 // Validator is implemented by message bodies with stateless checks.
@@ -216,15 +250,41 @@ func Handle[M any](fn func(ctx *Context, msg *M) error) Handler {
 	}
 }
 
-// Module is a domain module.
+// Module is a domain module: one folder under x/, one line in the node's
+// module list.
 type Module interface {
+	// Name is the module's message type prefix, state prefix, API path
+	// segment, CLI command and codespace.
 	Name() string
 	Routes() []Route
+	Queries() []Query
 	// Roles lists the roles the module defines (so they can be granted).
-	Roles() []string
+	Roles() []Role
 	// InitGenesis writes the module's genesis state (from the JSON
 	// app_state section named after the module; nil when absent).
 	InitGenesis(ctx *Context, raw []byte) error
+}
+
+// Account is what the application needs of a transaction's signer.
+type Account struct {
+	Signer
+	Algorithm string
+	PublicKey []byte
+	Sequence  uint64
+	Disabled  bool
+	// Record is the accounts module's own record, handed back to it by
+	// BumpSequence.
+	Record any
+}
+
+// Accounts is implemented by the one module that keeps accounts
+// (x/identity). The application authenticates every transaction through
+// it. Readers and writers are rooted at that module's prefix.
+type Accounts interface {
+	// LookupAccount returns the account at addr; nil when there is none.
+	LookupAccount(r Reader, addr string) (*Account, error)
+	// BumpSequence advances the account's sequence by one and stores it.
+	BumpSequence(kv KV, a *Account)
 }
 
 // SortedUnique returns ss sorted with duplicates removed.
@@ -241,5 +301,11 @@ func SortedUnique(ss []string) []string {
 	return out[:j]
 }
 
-// BytesLess orders byte slices.
-func BytesLess(a, b []byte) bool { return bytes.Compare(a, b) < 0 }
+// RoleNames lists the names of roles.
+func RoleNames(rs []Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Name
+	}
+	return out
+}

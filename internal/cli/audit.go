@@ -15,7 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/verify"
@@ -199,7 +199,7 @@ func (a *auditor) check(ctx context.Context, n string) error {
 	}
 	// The log only grew since the last accepted state.
 	if a.st.Height >= 0 {
-		var cv api.ConsistencyView
+		var cv apitype.Consistency
 		if err := c.Get(ctx, fmt.Sprintf("/v1/log/consistency?from=%d&to=%d", a.st.LogSize, an.LogSize), &cv); err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node"
@@ -495,7 +495,7 @@ func (g *globals) submitAll(ctx context.Context, c *client.Client, o benchOpts, 
 
 // submitRetry submits a batch and waits for its commit, backing off while
 // the mempool is full.
-func submitRetry(ctx context.Context, c *client.Client, txs [][]byte) ([]api.SubmitResult, error) {
+func submitRetry(ctx context.Context, c *client.Client, txs [][]byte) ([]apitype.SubmitResult, error) {
 	for attempt := 0; ; attempt++ {
 		res, err := c.SubmitBatch(ctx, txs, true)
 		if err != nil {

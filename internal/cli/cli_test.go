@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node"
@@ -129,7 +130,7 @@ func TestCLIAgainstNode(t *testing.T) {
 		Department string
 		Citizen    bool
 	}
-	e.jsonOut(&acct, "query", "account", key.Address)
+	e.jsonOut(&acct, "query", "identity", "account", key.Address)
 	if acct.Department != "cab" || !acct.Citizen {
 		t.Fatalf("account: %+v", acct)
 	}
@@ -142,7 +143,7 @@ func TestCLIAgainstNode(t *testing.T) {
 		code int
 	}{
 		{[]string{"tx", "identity", "grant-role", "--from", "cab-admin", key.Address, "auditor"}, ExitTxFailed},
-		{[]string{"query", "account", strings.Repeat("0", 40)}, ExitNotFound},
+		{[]string{"query", "identity", "account", strings.Repeat("0", 40)}, ExitNotFound},
 		{[]string{"keys", "show", "nobody"}, ExitNotFound},
 		{[]string{"tx", "identity", "approve", "x", "--from", "mof-admin"}, ExitUsage},
 		{[]string{"tx", "identity", "create-account", "--from", "cab-admin"}, ExitUsage},
@@ -288,40 +289,60 @@ func TestRegistryCLI(t *testing.T) {
 	if len(p.Owners) != 1 || p.Owners[0].Account != addr("bob") {
 		t.Fatalf("owner after the transfer executed itself: %+v", p)
 	}
-	var hist struct{ History []struct{ Kind string } }
+	var hist struct{ Items []struct{ Kind string } }
 	e.jsonOut(&hist, "query", "registry", "history", "BJ-001")
-	if len(hist.History) != 2 || hist.History[1].Kind != "transferred" {
+	if len(hist.Items) != 2 || hist.Items[1].Kind != "transferred" {
 		t.Fatalf("history %+v", hist)
 	}
-	var owned struct{ Parcels []struct{ Number string } }
-	e.jsonOut(&owned, "query", "registry", "owner", addr("bob"))
-	if len(owned.Parcels) != 1 {
+	var owned struct{ Items []struct{ Number string } }
+	e.jsonOut(&owned, "query", "registry", "owned", addr("bob"))
+	if len(owned.Items) != 1 {
 		t.Fatalf("parcels of bob %+v", owned)
+	}
+	// Text output is for people: amounts in yuan, areas in m², key names.
+	text := e.ok("query", "registry", "parcel", "BJ-001")
+	for _, want := range []string{"89.56 m²", "¥2,500,000.00", addr("bob") + " (bob)", "100.00%"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text output lacks %q:\n%s", want, text)
+		}
 	}
 	// The Go SDK reads the same records; a proven title verifies.
 	c := client.New(n.HTTPAddr())
 	ctx := context.Background()
-	if tv, err := c.Transfer(ctx, 1); err != nil || tv.Status != registry.StatusExecuted || tv.EffectiveStatus != registry.StatusExecuted {
+	if tv, err := client.Query[registry.Transfer](ctx, c, client.Path("registry", "transfers", "1")); err != nil || tv.Status != registry.StatusExecuted || tv.EffectiveStatus != registry.StatusExecuted {
 		t.Fatalf("sdk transfer: %+v %v", tv, err)
 	}
-	if h, err := c.ParcelHistory(ctx, "BJ-001"); err != nil || len(h) != 2 {
+	if h, err := client.List[registry.HistoryEntry](ctx, c, client.Path("registry", "parcels", "BJ-001", "history")); err != nil || len(h.Items) != 2 {
 		t.Fatalf("sdk history: %v %v", h, err)
 	}
 	// The title with a proof, verified offline from genesis.
 	time.Sleep(700 * time.Millisecond)
-	if _, sp, err := c.ProvenParcel(ctx, "BJ-001"); err != nil {
+	if pp, err := client.Proven[registry.Parcel](ctx, c, client.Path("registry", "parcels", "BJ-001")); err != nil {
 		t.Fatal(err)
 	} else if tr, err := verify.TrustGenesis(filepath.Join(home, "config", "genesis.json")); err != nil {
 		t.Fatal(err)
-	} else if _, err := verify.VerifyStateProof(sp, tr); err != nil {
+	} else if _, err := verify.VerifyStateProof(stateProof(t, pp.Proof), tr); err != nil {
 		t.Fatal(err)
 	}
 	out := e.ok("query", "registry", "parcel", "BJ-001", "--prove", "-o", "json")
-	var pr struct{ Proof json.RawMessage }
-	json.Unmarshal([]byte(out), &pr)
 	pf := filepath.Join(t.TempDir(), "title.json")
-	writeFile(t, pf, string(pr.Proof))
+	writeFile(t, pf, out) // {record, proof}: verify state checks the proof
 	if code, out, errs := e.run("verify", "state", pf, "--trust", filepath.Join(home, "config", "genesis.json")); code != 0 || !strings.Contains(out, "registry/parcel/BJ-001") {
 		t.Fatalf("verify title: %d %s %s", code, out, errs)
 	}
+}
+
+// stateProof converts the API's state answer into the verifier's type (the
+// same JSON).
+func stateProof(t *testing.T, st *apitype.State) *verify.StateProof {
+	t.Helper()
+	b, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sp verify.StateProof
+	if err := json.Unmarshal(b, &sp); err != nil {
+		t.Fatal(err)
+	}
+	return &sp
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// queryCmd reads from a node. Text output is the JSON the API returns,
-// indented, except where a short summary reads better.
+// queryCmd reads from a node: the chain's own records here, and every
+// module's queries (`query <module> <name>`, generated in modules.go).
 func queryCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "query", Aliases: []string{"q"}, Short: "Read records from a node (--node)"}
 	get := func(use, short string, nargs int, path func(args []string) string) *cobra.Command {
@@ -39,12 +39,6 @@ func queryCmd(g *globals) *cobra.Command {
 	esc := url.PathEscape
 	cmd.AddCommand(
 		get("status", "Chain id, height, app hash, log size", 0, func([]string) string { return "/v1/status" }),
-		get("account ADDRESS", "An account", 1, func(a []string) string { return "/v1/accounts/" + esc(a[0]) }),
-		get("departments", "All departments and the approval threshold", 0, func([]string) string { return "/v1/departments" }),
-		get("department ID", "A department", 1, func(a []string) string { return "/v1/departments/" + esc(a[0]) }),
-		get("members ID", "Accounts of a department", 1, func(a []string) string { return "/v1/departments/" + esc(a[0]) + "/accounts" }),
-		get("proposals", "Consortium proposals", 0, func([]string) string { return "/v1/proposals" }),
-		get("proposal ID", "A proposal", 1, func(a []string) string { return "/v1/proposals/" + esc(a[0]) }),
 		get("tx HASH", "A committed transaction with its result", 1, func(a []string) string { return "/v1/txs/" + esc(a[0]) }),
 		get("block HEIGHT", "A block (a height or latest)", 1, func(a []string) string { return "/v1/blocks/" + esc(a[0]) }),
 		get("roles", "Roles and the messages they allow", 0, func([]string) string { return "/v1/roles" }),
@@ -53,33 +47,7 @@ func queryCmd(g *globals) *cobra.Command {
 		get("light HEIGHT", "A signed header and its validator set (to trust with verify --trust-header)", 1, func(a []string) string { return "/v1/light/" + esc(a[0]) }),
 		get("log-proof INDEX", "A log inclusion proof of entry INDEX at the newest signed height", 1, func(a []string) string { return "/v1/log/proof?index=" + url.QueryEscape(a[0]) }),
 	)
-	reg := &cobra.Command{Use: "registry", Short: "Real-estate registry records (--prove for proofs)"}
-	for _, q := range []struct {
-		use, short string
-		path       func(a []string) string
-	}{
-		{"parcel NUMBER", "A parcel's current title", func(a []string) string { return "/v1/registry/parcels/" + esc(a[0]) }},
-		{"history NUMBER", "Every event of a parcel", func(a []string) string { return "/v1/registry/parcels/" + esc(a[0]) + "/history" }},
-		{"encumbrances NUMBER", "Mortgages and liens of a parcel", func(a []string) string { return "/v1/registry/parcels/" + esc(a[0]) + "/encumbrances" }},
-		{"transfers NUMBER", "Pending transfers of a parcel", func(a []string) string { return "/v1/registry/parcels/" + esc(a[0]) + "/transfers" }},
-		{"owner ADDRESS", "Parcels an account owns", func(a []string) string { return "/v1/registry/owners/" + esc(a[0]) + "/parcels" }},
-		{"transfer ID", "A transfer and its conditions", func(a []string) string { return "/v1/registry/transfers/" + esc(a[0]) }},
-		{"params", "The transfer tax rate", func([]string) string { return "/v1/registry/params" }},
-	} {
-		q := q
-		nargs := strings.Count(q.use, " ")
-		var prove bool
-		c := get(q.use, q.short, nargs, func(a []string) string {
-			p := q.path(a)
-			if prove {
-				p += "?prove=true"
-			}
-			return p
-		})
-		c.Flags().BoolVar(&prove, "prove", false, "include proofs anchored to signed headers")
-		reg.AddCommand(c)
-	}
-	cmd.AddCommand(reg)
+	cmd.AddCommand(moduleQueryCmds(g)...)
 	var height int64
 	var prove bool
 	st := &cobra.Command{

@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/node"
 )
@@ -127,7 +127,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	var p *api.Problem
+	var p *apitype.Problem
 	if errors.As(err, &p) {
 		switch {
 		case p.Status == 404:

@@ -8,12 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/tx"
@@ -81,7 +80,7 @@ func saveReceipt(ctx context.Context, c *client.Client, hash, path string) error
 		if err = c.Get(ctx, "/v1/txs/"+hash+"/receipt", &raw); err == nil {
 			return os.WriteFile(path, append(raw, '\n'), 0o644)
 		}
-		var p *api.Problem
+		var p *apitype.Problem
 		if !errors.As(err, &p) || p.Status != 409 {
 			return err
 		}
@@ -90,7 +89,7 @@ func saveReceipt(ctx context.Context, c *client.Client, hash, path string) error
 	return fmt.Errorf("receipt: %w", err)
 }
 
-func printResult(w io.Writer, r *api.SubmitResult) {
+func printResult(w io.Writer, r *apitype.SubmitResult) {
 	switch {
 	case r.Committed && r.Code == 0:
 		fmt.Fprintf(w, "committed at height %d (log index %d)\ntx %s\n", r.Height, r.LogIndex, r.Hash)
@@ -136,132 +135,95 @@ func (p *pubKeyFlags) get(g *globals) (string, []byte, error) {
 }
 
 func txCmd(g *globals) *cobra.Command {
-	cmd := &cobra.Command{Use: "tx", Short: "Sign and submit transactions"}
-	cmd.AddCommand(txIdentityCmd(g), txRegistryCmd(g))
+	cmd := &cobra.Command{Use: "tx", Short: "Sign and submit transactions (one command per message type of each module)"}
+	cmd.AddCommand(moduleTxCmds(g, map[string]func(*globals) *cobra.Command{
+		identity.TypeCreateAccount: txCreateAccountCmd,
+		identity.TypeRotateKey:     txRotateKeyCmd,
+		identity.TypePropose:       txProposeCmd,
+	})...)
 	return cmd
 }
 
-func txIdentityCmd(g *globals) *cobra.Command {
-	cmd := &cobra.Command{Use: "identity", Short: "Departments, accounts, roles and consortium proposals"}
+// Identity's hand-written commands: they take local keys by name and build
+// each kind of consortium action from flags.
 
-	{
-		var f txFlags
-		var pk pubKeyFlags
-		var citizen bool
-		var roles []string
-		c := &cobra.Command{
-			Use: "create-account", Short: "Register an account in the signer's department", Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, args []string) error {
-				alg, pub, err := pk.get(g)
+func txCreateAccountCmd(g *globals) *cobra.Command {
+	var f txFlags
+	var pk pubKeyFlags
+	var citizen bool
+	var roles []string
+	c := &cobra.Command{
+		Use: "create-account", Short: "Register an account in the signer's department", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			alg, pub, err := pk.get(g)
+			if err != nil {
+				return err
+			}
+			return g.send(cmd.Context(), &f, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: alg, PublicKey: pub, Citizen: citizen, Roles: roles}))
+		},
+	}
+	f.register(c)
+	pk.register(c, "the new account's key")
+	c.Flags().BoolVar(&citizen, "citizen", false, "a citizen account (no roles)")
+	c.Flags().StringSliceVar(&roles, "role", nil, "role to grant (repeatable)")
+	return c
+}
+
+func txRotateKeyCmd(g *globals) *cobra.Command {
+	var f txFlags
+	var pk pubKeyFlags
+	var account string
+	c := &cobra.Command{
+		Use: "rotate-key", Short: "Replace an account's key (the signer's own, or with --account one of the admin's department)", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			alg, pub, err := pk.get(g)
+			if err != nil {
+				return err
+			}
+			return g.send(cmd.Context(), &f, client.Msg(identity.TypeRotateKey, identity.MsgRotateKey{Account: account, Algorithm: alg, PublicKey: pub}))
+		},
+	}
+	f.register(c)
+	pk.register(c, "the new key")
+	c.Flags().StringVar(&account, "account", "", "account whose key to replace (admins only; default the signer)")
+	return c
+}
+
+func txProposeCmd(g *globals) *cobra.Command {
+	var f txFlags
+	var a identity.Action
+	var adminKey pubKeyFlags
+	var valKey string
+	c := &cobra.Command{
+		Use:   "propose KIND",
+		Short: "Open a consortium proposal: add_department, remove_department, set_validator, grant_admin, revoke_admin, set_threshold",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a.Kind = args[0]
+			if a.Kind == identity.KindAddDepartment {
+				alg, pub, err := adminKey.get(g)
 				if err != nil {
 					return err
 				}
-				return g.send(cmd.Context(), &f, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: alg, PublicKey: pub, Citizen: citizen, Roles: roles}))
-			},
-		}
-		f.register(c)
-		pk.register(c, "the new account's key")
-		c.Flags().BoolVar(&citizen, "citizen", false, "a citizen account (no roles)")
-		c.Flags().StringSliceVar(&roles, "role", nil, "role to grant (repeatable)")
-		cmd.AddCommand(c)
-	}
-	for _, spec := range []struct{ use, typ, short string }{
-		{"grant-role ACCOUNT ROLE", identity.TypeGrantRole, "Grant a role to an account of the signer's department"},
-		{"revoke-role ACCOUNT ROLE", identity.TypeRevokeRole, "Revoke a role"},
-	} {
-		var f txFlags
-		spec := spec
-		c := &cobra.Command{
-			Use: spec.use, Short: spec.short, Args: cobra.ExactArgs(2),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				return g.send(cmd.Context(), &f, client.Msg(spec.typ, identity.MsgRole{Account: args[0], Role: args[1]}))
-			},
-		}
-		f.register(c)
-		cmd.AddCommand(c)
-	}
-	{
-		var f txFlags
-		var pk pubKeyFlags
-		var account string
-		c := &cobra.Command{
-			Use: "rotate-key", Short: "Replace an account's key (the signer's own, or with --account one of the admin's department)", Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, args []string) error {
-				alg, pub, err := pk.get(g)
+				a.Algorithm, a.PublicKey = alg, pub
+			}
+			if valKey != "" {
+				b, err := base64.StdEncoding.DecodeString(valKey)
 				if err != nil {
-					return err
+					return usageErr("--validator-key is not base64: %v", err)
 				}
-				return g.send(cmd.Context(), &f, client.Msg(identity.TypeRotateKey, identity.MsgRotateKey{Account: account, Algorithm: alg, PublicKey: pub}))
-			},
-		}
-		f.register(c)
-		pk.register(c, "the new key")
-		c.Flags().StringVar(&account, "account", "", "account whose key to replace (admins only; default the signer)")
-		cmd.AddCommand(c)
+				a.ValidatorKey = b
+			}
+			return g.send(cmd.Context(), &f, client.Msg(identity.TypePropose, identity.MsgPropose{Action: a}))
+		},
 	}
-	{
-		var f txFlags
-		c := &cobra.Command{
-			Use: "disable-account ACCOUNT", Short: "Stop an account of the signer's department from signing", Args: cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				return g.send(cmd.Context(), &f, client.Msg(identity.TypeDisableAccount, identity.MsgDisableAccount{Account: args[0]}))
-			},
-		}
-		f.register(c)
-		cmd.AddCommand(c)
-	}
-	{
-		var f txFlags
-		var a identity.Action
-		var adminKey pubKeyFlags
-		var valKey string
-		c := &cobra.Command{
-			Use:   "propose KIND",
-			Short: "Open a consortium proposal: add_department, remove_department, set_validator, grant_admin, revoke_admin, set_threshold",
-			Args:  cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				a.Kind = args[0]
-				if a.Kind == identity.KindAddDepartment {
-					alg, pub, err := adminKey.get(g)
-					if err != nil {
-						return err
-					}
-					a.Algorithm, a.PublicKey = alg, pub
-				}
-				if valKey != "" {
-					b, err := base64.StdEncoding.DecodeString(valKey)
-					if err != nil {
-						return usageErr("--validator-key is not base64: %v", err)
-					}
-					a.ValidatorKey = b
-				}
-				return g.send(cmd.Context(), &f, client.Msg(identity.TypePropose, identity.MsgPropose{Action: a}))
-			},
-		}
-		f.register(c)
-		adminKey.register(c, "add_department: the new department's admin key")
-		c.Flags().StringVar(&a.Department, "department", "", "department id")
-		c.Flags().StringVar(&a.Name, "name", "", "add_department: display name")
-		c.Flags().StringVar(&a.Account, "account", "", "grant_admin/revoke_admin: account address")
-		c.Flags().StringVar(&valKey, "validator-key", "", "add_department/set_validator: ed25519 consensus key, base64")
-		c.Flags().Int64Var(&a.Power, "power", 0, "validator voting power (0 removes)")
-		c.Flags().Uint32Var(&a.Threshold, "threshold", 0, "set_threshold: approvals needed (m)")
-		cmd.AddCommand(c)
-	}
-	{
-		var f txFlags
-		c := &cobra.Command{
-			Use: "approve ID", Short: "Approve a proposal for the signer's department", Args: cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				id, err := strconv.ParseUint(args[0], 10, 64)
-				if err != nil {
-					return usageErr("proposal id must be a number")
-				}
-				return g.send(cmd.Context(), &f, client.Msg(identity.TypeApprove, identity.MsgApprove{ID: id}))
-			},
-		}
-		f.register(c)
-		cmd.AddCommand(c)
-	}
-	return cmd
+	f.register(c)
+	adminKey.register(c, "add_department: the new department's admin key")
+	c.Flags().StringVar(&a.Department, "department", "", "department id")
+	c.Flags().StringVar(&a.Name, "name", "", "add_department: display name")
+	c.Flags().StringVar(&a.Account, "account", "", "grant_admin/revoke_admin: account address")
+	c.Flags().StringVar(&valKey, "validator-key", "", "add_department/set_validator: ed25519 consensus key, base64")
+	c.Flags().Int64Var(&a.Power, "power", 0, "validator voting power (0 removes)")
+	c.Flags().Uint32Var(&a.Threshold, "threshold", 0, "set_threshold: approvals needed (m)")
+	return c
 }

@@ -53,11 +53,11 @@ exits with code 5 and the reason.`,
 				}
 				res, err = verify.VerifyReceipt(&r, trust)
 			case "state":
-				var p verify.StateProof
-				if err := json.Unmarshal(b, &p); err != nil {
-					return &exitError{ExitUnverified, fmt.Errorf("%w: %v", verify.ErrMalformed, err)}
+				p, perr := stateProofOf(b)
+				if perr != nil {
+					return &exitError{ExitUnverified, fmt.Errorf("%w: %w", verify.ErrMalformed, perr)}
 				}
-				res, err = verify.VerifyStateProof(&p, trust)
+				res, err = verify.VerifyStateProof(p, trust)
 			case "log":
 				var p verify.LogProof
 				if err := json.Unmarshal(b, &p); err != nil {
@@ -77,4 +77,19 @@ exits with code 5 and the reason.`,
 	cmd.Flags().StringVar(&trustHeader, "trust-header", "", "a trusted light block (JSON of GET /v1/light/{height})")
 	cmd.Flags().StringVar(&hashSuite, "hash-suite", "sha256", "with --trust-header: the chain's hash suite (genesis names it otherwise)")
 	return cmd
+}
+
+// stateProofOf reads a state proof file: GET /v1/state/{key}?prove=true's
+// answer, or a module record read with ?prove=true ({record, proof}), whose
+// proof is checked (the record is the node's decoding of the proven value).
+func stateProofOf(b []byte) (*verify.StateProof, error) {
+	var proven struct {
+		Record json.RawMessage    `json:"record"`
+		Proof  *verify.StateProof `json:"proof"`
+	}
+	if err := json.Unmarshal(b, &proven); err == nil && proven.Record != nil && proven.Proof != nil {
+		return proven.Proof, nil
+	}
+	var p verify.StateProof
+	return &p, json.Unmarshal(b, &p)
 }

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
@@ -228,7 +228,7 @@ func (c *cluster) adminKey(i int) *crypto.PrivateKey {
 type load struct {
 	c    *cluster
 	mu   sync.Mutex
-	done map[string]api.SubmitResult
+	done map[string]apitype.SubmitResult
 	stop chan struct{}
 	wg   sync.WaitGroup
 }
@@ -241,7 +241,7 @@ func (c *cluster) startLoad(workers int) *load {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	l := &load{c: c, done: map[string]api.SubmitResult{}, stop: make(chan struct{})}
+	l := &load{c: c, done: map[string]apitype.SubmitResult{}, stop: make(chan struct{})}
 	var keys []*crypto.PrivateKey
 	var setup [][]byte
 	for w := 0; w < workers; w++ {
@@ -336,11 +336,11 @@ func (c *cluster) checkInvariants(l *load, nodes []int) {
 	for _, i := range nodes {
 		c.waitHeight(i, target, 90*time.Second)
 	}
-	var first []api.Commitments
+	var first []apitype.Commitments
 	for h := int64(1); h <= target; h++ {
-		var ref api.Commitments
+		var ref apitype.Commitments
 		for k, i := range nodes {
-			var cm api.Commitments
+			var cm apitype.Commitments
 			if err := c.client(i).Get(ctx, fmt.Sprintf("/v1/commitments/%d", h), &cm); err != nil {
 				c.t.Fatalf("node%d commitments at %d: %v", i, h, err)
 			}
@@ -354,8 +354,8 @@ func (c *cluster) checkInvariants(l *load, nodes []int) {
 	}
 	// The log only grew: consistency proofs from several earlier sizes.
 	last := first[len(first)-1]
-	for _, cm := range []api.Commitments{first[0], first[len(first)/2]} {
-		var cv api.ConsistencyView
+	for _, cm := range []apitype.Commitments{first[0], first[len(first)/2]} {
+		var cv apitype.Consistency
 		if err := c.client(nodes[0]).Get(ctx, fmt.Sprintf("/v1/log/consistency?from=%d&to=%d", cm.LogSize, last.LogSize), &cv); err != nil {
 			c.t.Fatal(err)
 		}
@@ -368,7 +368,7 @@ func (c *cluster) checkInvariants(l *load, nodes []int) {
 	}
 	// Every committed tx is on every node with the same outcome.
 	l.mu.Lock()
-	var txs []api.SubmitResult
+	var txs []apitype.SubmitResult
 	for _, r := range l.done {
 		txs = append(txs, r)
 	}
@@ -572,11 +572,11 @@ func TestClusterValidatorChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ps struct{ Proposals []identity.Proposal }
-		if err := cl.Get(ctx, "/v1/proposals", &ps); err != nil {
+		ps, err := client.ListAll[identity.Proposal](ctx, cl, client.Path("identity", "proposals"), 0)
+		if err != nil {
 			t.Fatal(err)
 		}
-		id := ps.Proposals[len(ps.Proposals)-1].ID
+		id := ps[len(ps)-1].ID
 		last := cl // read the outcome from the node that saw the last approval commit
 		for _, j := range approvers {
 			cj := c.client(j)
@@ -589,8 +589,8 @@ func TestClusterValidatorChange(t *testing.T) {
 			}
 			last = cj
 		}
-		var p identity.Proposal
-		if err := last.Get(ctx, fmt.Sprintf("/v1/proposals/%d", id), &p); err != nil || p.Status != identity.StatusExecuted {
+		p, err := client.Query[identity.Proposal](ctx, last, client.Path("identity", "proposals", fmt.Sprint(id)))
+		if err != nil || p.Status != identity.StatusExecuted {
 			t.Fatalf("proposal %d (%s, after %v): %+v %v", id, a.Kind, r.Hash, p, err)
 		}
 	}
@@ -635,7 +635,7 @@ func TestClusterValidatorChange(t *testing.T) {
 	}
 	l.waitFor(l.count()+20, 60*time.Second)
 	l.mu.Lock()
-	var early, late api.SubmitResult
+	var early, late apitype.SubmitResult
 	for _, r := range l.done {
 		if early.Hash == "" || r.Height < early.Height {
 			early = r
@@ -645,7 +645,7 @@ func TestClusterValidatorChange(t *testing.T) {
 		}
 	}
 	l.mu.Unlock()
-	for _, r := range []api.SubmitResult{early, late} {
+	for _, r := range []apitype.SubmitResult{early, late} {
 		var rc verify.Receipt
 		for i := 0; ; i++ {
 			err := c.client(4).Get(ctx, "/v1/txs/"+r.Hash+"/receipt", &rc)
@@ -680,7 +680,7 @@ func TestClusterWrongChainAndDamagedNode(t *testing.T) {
 	raw, _ := s.Sign("", client.Msg(identity.TypeDisableAccount, identity.MsgDisableAccount{Account: k.Address()}))
 	for i := 0; i < 4; i++ {
 		_, err := c.client(i).Submit(ctx, raw, false)
-		var p *api.Problem
+		var p *apitype.Problem
 		if !errors.As(err, &p) || p.Code != 3 {
 			t.Fatalf("node%d accepted a tx of another chain: %v", i, err)
 		}

@@ -9,7 +9,6 @@ package identity
 import (
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strconv"
 
@@ -17,37 +16,61 @@ import (
 	"github.com/govchain/govchain/crypto"
 )
 
-// Module is the identity module. KnownRoles is every role any module
-// defines; only those can be granted.
-type Module struct {
-	knownRoles []string
-}
+// Module is the identity module. It also keeps the chain's accounts for
+// the application (module.Accounts).
+type Module struct{}
 
-// New returns the module; roles are all grantable roles of the chain.
-func New(roles []string) *Module { return &Module{knownRoles: module.SortedUnique(roles)} }
+// New returns the module.
+func New() *Module { return &Module{} }
 
-func (m *Module) Name() string    { return Name }
-func (m *Module) Roles() []string { return DefinedRoles() }
+var (
+	_ module.Module   = (*Module)(nil)
+	_ module.Accounts = (*Module)(nil)
+)
 
-// DefinedRoles are the roles this module defines.
-func DefinedRoles() []string { return []string{RoleAdmin, RoleRegistrar, RoleAuditor} }
+func (m *Module) Name() string { return Name }
 
-func (m *Module) known(role string) bool {
-	i := sort.SearchStrings(m.knownRoles, role)
-	return i < len(m.knownRoles) && m.knownRoles[i] == role
+// Roles are the roles this module defines.
+func (m *Module) Roles() []module.Role {
+	return []module.Role{
+		{Name: RoleAdmin, Doc: "runs a department: its accounts and their roles; approves consortium proposals (granted only by proposal)"},
+		{Name: RoleRegistrar, Doc: "registers citizen accounts"},
+		{Name: RoleAuditor, Doc: "an official who audits; reads are open to everyone, the role marks who audits"},
+	}
 }
 
 // Routes declares each message with the roles it needs.
 func (m *Module) Routes() []module.Route {
 	return []module.Route{
-		module.NewRoute(TypeCreateAccount, []string{RoleAdmin, RoleRegistrar}, m.createAccount),
-		module.NewRoute(TypeGrantRole, []string{RoleAdmin}, m.grantRole),
-		module.NewRoute(TypeRevokeRole, []string{RoleAdmin}, m.revokeRole),
-		module.NewRoute(TypeRotateKey, nil, m.rotateKey),
-		module.NewRoute(TypeDisableAccount, []string{RoleAdmin}, m.disableAccount),
-		module.NewRoute(TypePropose, []string{RoleAdmin}, m.propose),
-		module.NewRoute(TypeApprove, []string{RoleAdmin}, m.approve),
+		module.NewRoute(TypeCreateAccount, []string{RoleAdmin, RoleRegistrar}, "Register an account in the signer's department: an official with roles (admins) or a citizen", m.createAccount),
+		module.NewRoute(TypeGrantRole, []string{RoleAdmin}, "Grant a role to an account of the signer's department", m.grantRole),
+		module.NewRoute(TypeRevokeRole, []string{RoleAdmin}, "Revoke a role from an account of the signer's department", m.revokeRole),
+		module.NewRoute(TypeRotateKey, nil, "Replace an account's key (one's own, or an admin for an account of the department); the address stays", m.rotateKey),
+		module.NewRoute(TypeDisableAccount, []string{RoleAdmin}, "Stop an account of the signer's department from signing", m.disableAccount),
+		module.NewRoute(TypePropose, []string{RoleAdmin}, "Open a consortium proposal; the proposer's department is its first approval", m.propose),
+		module.NewRoute(TypeApprove, []string{RoleAdmin}, "Approve a proposal for the signer's department; the m-th approval executes it", m.approve),
 	}
+}
+
+// LookupAccount implements module.Accounts.
+func (m *Module) LookupAccount(r module.Reader, addr string) (*module.Account, error) {
+	var a Account
+	ok, err := module.GetRecord(r, accountKey(addr), &a)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &module.Account{
+		Signer:    module.Signer{Address: a.Address, Department: a.Department, Roles: a.Roles, Citizen: a.Citizen},
+		Algorithm: a.Algorithm, PublicKey: a.PublicKey, Sequence: a.Sequence, Disabled: a.Disabled, Record: &a,
+	}, nil
+}
+
+// BumpSequence implements module.Accounts.
+func (m *Module) BumpSequence(kv module.KV, acct *module.Account) {
+	a := acct.Record.(*Account)
+	a.Sequence++
+	acct.Sequence = a.Sequence
+	SetAccount(kv, a)
 }
 
 // State keys, relative to "identity/".
@@ -142,7 +165,7 @@ func (m *Module) createAccount(ctx *module.Context, msg *MsgCreateAccount) error
 		if r == RoleAdmin {
 			return ErrAdminRole
 		}
-		if !m.known(r) {
+		if !ctx.RoleDefined(r) {
 			return ErrUnknownRole.Wrapf("%q", r)
 		}
 	}
@@ -165,7 +188,7 @@ func (m *Module) grantRole(ctx *module.Context, msg *MsgRole) error {
 	if msg.Role == RoleAdmin {
 		return ErrAdminRole
 	}
-	if !m.known(msg.Role) {
+	if !ctx.RoleDefined(msg.Role) {
 		return ErrUnknownRole.Wrapf("%q", msg.Role)
 	}
 	a, err := member(ctx, msg.Account)
@@ -542,7 +565,7 @@ func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
 		}
 		roles := module.SortedUnique(ga.Roles)
 		for _, r := range roles {
-			if !m.known(r) {
+			if !ctx.RoleDefined(r) {
 				return ErrUnknownRole.Wrapf("%q", r)
 			}
 		}
@@ -559,18 +582,3 @@ func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
 	module.SetRecord(kv, metaKey, meta)
 	return nil
 }
-
-// State keys of records, as GET /v1/state and proofs name them.
-func AccountStateKey(addr string) string  { return Name + "/" + accountKey(addr) }
-func DepartmentStateKey(id string) string { return Name + "/" + deptKey(id) }
-func ProposalStateKey(id uint64) string   { return Name + "/" + proposalKey(id) }
-
-// MemberPrefix is the state prefix (under "identity/") listing a
-// department's accounts, for queries.
-func MemberPrefix(dept string) string { return fmt.Sprintf("member/%s/", dept) }
-
-// DepartmentPrefix lists departments.
-const DepartmentPrefix = "dept/"
-
-// ProposalPrefix lists proposals.
-const ProposalPrefix = "prop/"

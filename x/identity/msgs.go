@@ -43,8 +43,8 @@ func (m *MsgCreateAccount) Validate() error {
 
 // MsgRole grants or revokes a role of an account of the signer's department.
 type MsgRole struct {
-	Account string `cbor:"1,keyasint" json:"account"`
-	Role    string `cbor:"2,keyasint" json:"role"`
+	Account string `cbor:"1,keyasint" json:"account" cli:"arg" doc:"account address"`
+	Role    string `cbor:"2,keyasint" json:"role" cli:"arg" doc:"role, e.g. registry.registrar"`
 }
 
 func (m *MsgRole) Validate() error {
@@ -74,7 +74,7 @@ func (m *MsgRotateKey) Validate() error {
 
 // MsgDisableAccount stops an account of the signer's department from signing.
 type MsgDisableAccount struct {
-	Account string `cbor:"1,keyasint" json:"account"`
+	Account string `cbor:"1,keyasint" json:"account" cli:"arg" doc:"account address"`
 }
 
 func (m *MsgDisableAccount) Validate() error { return checkAddress("account", m.Account) }
@@ -89,5 +89,5 @@ func (m *MsgPropose) Validate() error { return m.Action.validate() }
 
 // MsgApprove adds the signer's department's approval to a proposal.
 type MsgApprove struct {
-	ID uint64 `cbor:"1,keyasint" json:"id"`
+	ID uint64 `cbor:"1,keyasint" json:"id" cli:"arg" doc:"proposal id"`
 }

@@ -4,19 +4,20 @@ import "github.com/govchain/govchain/app/module"
 
 // Result codes of the registry module (200-299). Never renumber.
 var (
-	ErrUnknownParcel    = module.Register(Name, 200, "unknown parcel")
-	ErrParcelExists     = module.Register(Name, 201, "parcel number already registered")
-	ErrBadShares        = module.Register(Name, 202, "owner shares must be positive and sum to 10000 basis points")
-	ErrBadArea          = module.Register(Name, 203, "area must be positive")
-	ErrBadPrice         = module.Register(Name, 204, "price must be positive")
-	ErrNotOwner         = module.Register(Name, 205, "signer is not the parcel's sole owner")
-	ErrFrozen           = module.Register(Name, 206, "parcel is frozen")
-	ErrAlreadyFrozen    = module.Register(Name, 207, "parcel is already frozen")
-	ErrNotFrozen        = module.Register(Name, 208, "parcel is not frozen")
-	ErrUnknownEncumbr   = module.Register(Name, 209, "unknown encumbrance")
-	ErrNotHolder        = module.Register(Name, 210, "only the holder releases an encumbrance")
-	ErrReleased         = module.Register(Name, 211, "encumbrance already released")
-	ErrEncumbered       = module.Register(Name, 212, "parcel has an active mortgage or lien")
+	ErrUnknownParcel  = module.Register(Name, 200, "unknown parcel")
+	ErrParcelExists   = module.Register(Name, 201, "parcel number already registered")
+	ErrBadShares      = module.Register(Name, 202, "owner shares must be positive and sum to 10000 basis points")
+	ErrBadArea        = module.Register(Name, 203, "area must be positive")
+	ErrBadPrice       = module.Register(Name, 204, "price must be positive")
+	ErrNotOwner       = module.Register(Name, 205, "signer is not the parcel's sole owner")
+	ErrFrozen         = module.Register(Name, 206, "parcel is frozen")
+	ErrAlreadyFrozen  = module.Register(Name, 207, "parcel is already frozen")
+	ErrNotFrozen      = module.Register(Name, 208, "parcel is not frozen")
+	ErrUnknownEncumbr = module.Register(Name, 209, "unknown encumbrance")
+	ErrNotHolder      = module.Register(Name, 210, "only the holder releases an encumbrance")
+	ErrReleased       = module.Register(Name, 211, "encumbrance already released")
+	// 212 (parcel has an active mortgage or lien) is retired: a transfer
+	// waits for its encumbrances to be released instead of failing.
 	ErrUnknownTransfer  = module.Register(Name, 213, "unknown transfer")
 	ErrTransferClosed   = module.Register(Name, 214, "transfer is no longer open")
 	ErrDeadlinePassed   = module.Register(Name, 215, "transfer deadline has passed")

@@ -21,13 +21,13 @@ const (
 
 // MsgRegisterParcel records a parcel and its first title.
 type MsgRegisterParcel struct {
-	Number   string  `cbor:"1,keyasint" json:"number"`
-	District string  `cbor:"2,keyasint" json:"district"`
-	Location string  `cbor:"3,keyasint,omitempty" json:"location,omitempty"`
-	Area     uint64  `cbor:"4,keyasint" json:"area_centi_m2"`
-	Use      string  `cbor:"5,keyasint" json:"use"`
-	Owners   []Owner `cbor:"6,keyasint" json:"owners"`
-	DeedHash []byte  `cbor:"7,keyasint,omitempty" json:"deed_hash,omitempty"`
+	Number   string  `cbor:"1,keyasint" json:"number" cli:"arg" doc:"parcel number: 1-64 of A-Z a-z 0-9 . -"`
+	District string  `cbor:"2,keyasint" json:"district" doc:"district"`
+	Location string  `cbor:"3,keyasint,omitempty" json:"location,omitempty" doc:"address or location"`
+	Area     uint64  `cbor:"4,keyasint" json:"area_centi_m2" cli:"name=area" doc:"area in hundredths of a square metre (8956 = 89.56 m²)" fmt:"m2"`
+	Use      string  `cbor:"5,keyasint" json:"use" doc:"residential, commercial, industrial, agricultural or public" default:"residential"`
+	Owners   []Owner `cbor:"6,keyasint" json:"owners" cli:"name=owner" doc:"an owner and share; shares sum to 10000"`
+	DeedHash []byte  `cbor:"7,keyasint,omitempty" json:"deed_hash,omitempty" cli:"hex" doc:"SHA-256 of the deed document kept off-chain"`
 }
 
 func (m *MsgRegisterParcel) Validate() error {
@@ -54,9 +54,9 @@ func (m *MsgRegisterParcel) Validate() error {
 
 // MsgAddEncumbrance registers a mortgage (bank) or lien (court).
 type MsgAddEncumbrance struct {
-	Parcel string `cbor:"1,keyasint" json:"parcel"`
-	Kind   string `cbor:"2,keyasint" json:"kind"`
-	Amount uint64 `cbor:"3,keyasint,omitempty" json:"amount"`
+	Parcel string `cbor:"1,keyasint" json:"parcel" cli:"arg"`
+	Kind   string `cbor:"2,keyasint" json:"kind" doc:"mortgage (a bank) or lien (a court)" default:"mortgage"`
+	Amount uint64 `cbor:"3,keyasint,omitempty" json:"amount" doc:"secured amount in fen" fmt:"yuan"`
 }
 
 func (m *MsgAddEncumbrance) Validate() error {
@@ -71,16 +71,16 @@ func (m *MsgAddEncumbrance) Validate() error {
 
 // MsgReleaseEncumbrance releases an encumbrance (its holder only).
 type MsgReleaseEncumbrance struct {
-	Parcel string `cbor:"1,keyasint" json:"parcel"`
-	ID     uint64 `cbor:"2,keyasint" json:"id"`
+	Parcel string `cbor:"1,keyasint" json:"parcel" cli:"arg"`
+	ID     uint64 `cbor:"2,keyasint" json:"id" cli:"arg" doc:"encumbrance id"`
 }
 
 func (m *MsgReleaseEncumbrance) Validate() error { return checkParcelNumber(m.Parcel) }
 
 // MsgFreeze freezes or unfreezes a parcel (court).
 type MsgFreeze struct {
-	Parcel string `cbor:"1,keyasint" json:"parcel"`
-	Reason string `cbor:"2,keyasint,omitempty" json:"reason,omitempty"`
+	Parcel string `cbor:"1,keyasint" json:"parcel" cli:"arg"`
+	Reason string `cbor:"2,keyasint,omitempty" json:"reason,omitempty" doc:"case reference"`
 }
 
 func (m *MsgFreeze) Validate() error {
@@ -93,10 +93,10 @@ func (m *MsgFreeze) Validate() error {
 // MsgOpenTransfer opens a conditional sale of a whole parcel by one of its
 // owners; every other co-owner consents with accept_transfer.
 type MsgOpenTransfer struct {
-	Parcel   string  `cbor:"1,keyasint" json:"parcel"`
-	Buyers   []Owner `cbor:"2,keyasint" json:"buyers"`
-	Price    uint64  `cbor:"3,keyasint" json:"price"`
-	Deadline int64   `cbor:"4,keyasint,omitempty" json:"deadline_unix,omitempty"`
+	Parcel   string  `cbor:"1,keyasint" json:"parcel" cli:"arg"`
+	Buyers   []Owner `cbor:"2,keyasint" json:"buyers" cli:"name=buyer" doc:"a buyer and share; shares sum to 10000"`
+	Price    uint64  `cbor:"3,keyasint" json:"price" doc:"price in fen" fmt:"yuan"`
+	Deadline int64   `cbor:"4,keyasint,omitempty" json:"deadline_unix,omitempty" cli:"name=deadline" doc:"unix time after which the transfer can no longer execute (0: none)" fmt:"unix"`
 }
 
 func (m *MsgOpenTransfer) Validate() error {
@@ -114,18 +114,18 @@ func (m *MsgOpenTransfer) Validate() error {
 
 // MsgTransferRef names a transfer.
 type MsgTransferRef struct {
-	ID uint64 `cbor:"1,keyasint" json:"id"`
+	ID uint64 `cbor:"1,keyasint" json:"id" cli:"arg" doc:"transfer id"`
 }
 
 // MsgConfirmTax confirms the transfer tax was paid, with its amount.
 type MsgConfirmTax struct {
-	ID     uint64 `cbor:"1,keyasint" json:"id"`
-	Amount uint64 `cbor:"2,keyasint,omitempty" json:"amount"`
+	ID     uint64 `cbor:"1,keyasint" json:"id" cli:"arg" doc:"transfer id"`
+	Amount uint64 `cbor:"2,keyasint,omitempty" json:"amount" doc:"the tax paid in fen, equal to the transfer's tax_due" fmt:"yuan"`
 }
 
 // MsgSetTaxRate sets the transfer tax rate in basis points of the price.
 type MsgSetTaxRate struct {
-	Rate uint32 `cbor:"1,keyasint,omitempty" json:"rate_bp"`
+	Rate uint32 `cbor:"1,keyasint,omitempty" json:"rate_bp" cli:"arg" doc:"basis points of the price, 0 to 10000" fmt:"bp"`
 }
 
 func (m *MsgSetTaxRate) Validate() error {

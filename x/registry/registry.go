@@ -31,24 +31,35 @@ type Module struct{}
 // New returns the module.
 func New() *Module { return &Module{} }
 
-func (m *Module) Name() string    { return Name }
-func (m *Module) Roles() []string { return []string{RoleRegistrar, RoleBank, RoleCourt, RoleTax} }
+var _ module.Module = (*Module)(nil)
+
+func (m *Module) Name() string { return Name }
+
+// Roles are the roles this module defines.
+func (m *Module) Roles() []module.Role {
+	return []module.Role{
+		{Name: RoleRegistrar, Doc: "registers parcels and their first title (Natural Resources Bureau)"},
+		{Name: RoleBank, Doc: "registers and releases mortgages; confirms buyers' payments"},
+		{Name: RoleCourt, Doc: "registers and releases liens; freezes and unfreezes parcels"},
+		{Name: RoleTax, Doc: "confirms transfer tax; sets the tax rate (Ministry of Finance)"},
+	}
+}
 
 // Routes declares each message with the roles it needs; ownership, holding
 // and party checks are in the handlers.
 func (m *Module) Routes() []module.Route {
 	return []module.Route{
-		module.NewRoute(TypeRegisterParcel, []string{RoleRegistrar}, m.registerParcel),
-		module.NewRoute(TypeAddEncumbrance, []string{RoleBank, RoleCourt}, m.addEncumbrance),
-		module.NewRoute(TypeReleaseEncumbrance, []string{RoleBank, RoleCourt}, m.releaseEncumbrance),
-		module.NewRoute(TypeFreeze, []string{RoleCourt}, m.freeze),
-		module.NewRoute(TypeUnfreeze, []string{RoleCourt}, m.unfreeze),
-		module.NewRoute(TypeOpenTransfer, nil, m.openTransfer),
-		module.NewRoute(TypeAcceptTransfer, nil, m.acceptTransfer),
-		module.NewRoute(TypeConfirmPayment, []string{RoleBank}, m.confirmPayment),
-		module.NewRoute(TypeConfirmTax, []string{RoleTax}, m.confirmTax),
-		module.NewRoute(TypeCancelTransfer, nil, m.cancelTransfer),
-		module.NewRoute(TypeSetTaxRate, []string{RoleTax}, m.setTaxRate),
+		module.NewRoute(TypeRegisterParcel, []string{RoleRegistrar}, "Register a parcel and its first title", m.registerParcel),
+		module.NewRoute(TypeAddEncumbrance, []string{RoleBank, RoleCourt}, "Register a mortgage (bank) or a lien (court) on a parcel", m.addEncumbrance),
+		module.NewRoute(TypeReleaseEncumbrance, []string{RoleBank, RoleCourt}, "Release a mortgage or lien (its holder only)", m.releaseEncumbrance),
+		module.NewRoute(TypeFreeze, []string{RoleCourt}, "Freeze a parcel: its transfers wait until it is unfrozen", m.freeze),
+		module.NewRoute(TypeUnfreeze, []string{RoleCourt}, "Lift a parcel's freeze", m.unfreeze),
+		module.NewRoute(TypeOpenTransfer, nil, "Offer a whole parcel for sale on conditions (an owner; co-owners consent with accept_transfer)", m.openTransfer),
+		module.NewRoute(TypeAcceptTransfer, nil, "Accept a transfer as a buyer, or consent to it as a co-owner", m.acceptTransfer),
+		module.NewRoute(TypeConfirmPayment, []string{RoleBank}, "Confirm that the buyers paid the price", m.confirmPayment),
+		module.NewRoute(TypeConfirmTax, []string{RoleTax}, "Confirm the transfer tax was paid, for exactly the tax due", m.confirmTax),
+		module.NewRoute(TypeCancelTransfer, nil, "Cancel an open transfer (a seller or a buyer)", m.cancelTransfer),
+		module.NewRoute(TypeSetTaxRate, []string{RoleTax}, "Set the transfer tax rate for transfers opened from now on", m.setTaxRate),
 	}
 }
 
@@ -185,7 +196,6 @@ func (m *Module) addEncumbrance(ctx *module.Context, msg *MsgAddEncumbrance) err
 		Amount: msg.Amount, Active: true, Created: ctx.Height}
 	module.SetRecord(kv, metaKey, meta)
 	module.SetRecord(kv, encKey(p.Number, e.ID), e)
-	kv.Set([]byte(encIndexKey(e.ID)), []byte(p.Number))
 	setActiveEncumbrances(kv, p.Number, activeEncumbrances(kv, p.Number)+1)
 	record(ctx, p, HistoryEntry{Kind: "encumbered", Ref: e.ID, Price: msg.Amount})
 	return nil

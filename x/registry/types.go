@@ -3,6 +3,8 @@ package registry
 import (
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/govchain/govchain/app/module"
@@ -26,21 +28,39 @@ const FullShare = 10000
 // Owner is an owner and its share in basis points.
 type Owner struct {
 	Account string `cbor:"1,keyasint" json:"account"`
-	Share   uint32 `cbor:"2,keyasint" json:"share_bp"`
+	Share   uint32 `cbor:"2,keyasint" json:"share_bp" fmt:"bp"`
 }
+
+// SetFlag reads an owner from the command line: ADDRESS[:BASIS_POINTS],
+// a lone address owning 10000 (the whole).
+func (o *Owner) SetFlag(s string) error {
+	addr, bp, found := strings.Cut(s, ":")
+	o.Account, o.Share = addr, FullShare
+	if found {
+		v, err := strconv.ParseUint(bp, 10, 32)
+		if err != nil || v == 0 || v > FullShare {
+			return fmt.Errorf("share %q: basis points, 1 to %d", bp, FullShare)
+		}
+		o.Share = uint32(v)
+	}
+	return nil
+}
+
+// FlagSyntax describes SetFlag's form.
+func (o *Owner) FlagSyntax() string { return "ADDRESS[:BASIS_POINTS]" }
 
 // Parcel is a land parcel and its current title.
 type Parcel struct {
 	Number    string  `cbor:"1,keyasint" json:"number"`
 	District  string  `cbor:"2,keyasint" json:"district"`
 	Location  string  `cbor:"3,keyasint,omitempty" json:"location,omitempty"`
-	Area      uint64  `cbor:"4,keyasint" json:"area_centi_m2"` // hundredths of a square metre
+	Area      uint64  `cbor:"4,keyasint" json:"area_centi_m2" fmt:"m2"` // hundredths of a square metre
 	Use       string  `cbor:"5,keyasint" json:"use"`
 	Owners    []Owner `cbor:"6,keyasint" json:"owners"`
 	DeedHash  []byte  `cbor:"7,keyasint,omitempty" json:"deed_hash,omitempty"`
 	Frozen    bool    `cbor:"8,keyasint,omitempty" json:"frozen"`
 	Version   uint64  `cbor:"9,keyasint,omitempty" json:"version"` // bumped by every change of owner
-	LastPrice uint64  `cbor:"10,keyasint,omitempty" json:"last_price,omitempty"`
+	LastPrice uint64  `cbor:"10,keyasint,omitempty" json:"last_price,omitempty" fmt:"yuan"`
 	Events    uint64  `cbor:"11,keyasint,omitempty" json:"history_length"`
 	// Pending lists the open transfers of the parcel, by id.
 	Pending []uint64 `cbor:"12,keyasint,omitempty" json:"pending_transfers"`
@@ -54,9 +74,9 @@ type HistoryEntry struct {
 	Seq    uint64  `cbor:"1,keyasint,omitempty" json:"seq"`
 	Kind   string  `cbor:"2,keyasint" json:"kind"` // registered, transferred, encumbered, released, frozen, unfrozen
 	Height int64   `cbor:"3,keyasint" json:"height"`
-	Time   int64   `cbor:"4,keyasint" json:"time_unix"`
+	Time   int64   `cbor:"4,keyasint" json:"time_unix" fmt:"unix"`
 	Owners []Owner `cbor:"5,keyasint,omitempty" json:"owners,omitempty"`
-	Price  uint64  `cbor:"6,keyasint,omitempty" json:"price,omitempty"`
+	Price  uint64  `cbor:"6,keyasint,omitempty" json:"price,omitempty" fmt:"yuan"`
 	By     string  `cbor:"7,keyasint" json:"by"`
 	Ref    uint64  `cbor:"8,keyasint,omitempty" json:"ref,omitempty"` // transfer or encumbrance id
 }
@@ -73,7 +93,7 @@ type Encumbrance struct {
 	Parcel   string `cbor:"2,keyasint" json:"parcel"`
 	Kind     string `cbor:"3,keyasint" json:"kind"`
 	Holder   string `cbor:"4,keyasint" json:"holder"`
-	Amount   uint64 `cbor:"5,keyasint,omitempty" json:"amount"`
+	Amount   uint64 `cbor:"5,keyasint,omitempty" json:"amount" fmt:"yuan"`
 	Active   bool   `cbor:"6,keyasint,omitempty" json:"active"`
 	Created  int64  `cbor:"7,keyasint" json:"created_height"`
 	Released int64  `cbor:"8,keyasint,omitempty" json:"released_height,omitempty"`
@@ -94,9 +114,9 @@ type Transfer struct {
 	Parcel        string   `cbor:"2,keyasint" json:"parcel"`
 	Seller        string   `cbor:"3,keyasint" json:"seller"`
 	Buyers        []Owner  `cbor:"4,keyasint" json:"buyers"`
-	Price         uint64   `cbor:"5,keyasint" json:"price"`
-	TaxDue        uint64   `cbor:"6,keyasint,omitempty" json:"tax_due"`
-	Deadline      int64    `cbor:"7,keyasint,omitempty" json:"deadline_unix,omitempty"`
+	Price         uint64   `cbor:"5,keyasint" json:"price" fmt:"yuan"`
+	TaxDue        uint64   `cbor:"6,keyasint,omitempty" json:"tax_due" fmt:"yuan"`
+	Deadline      int64    `cbor:"7,keyasint,omitempty" json:"deadline_unix,omitempty" fmt:"unix"`
 	ParcelVersion uint64   `cbor:"8,keyasint,omitempty" json:"parcel_version"`
 	AcceptedBy    []string `cbor:"9,keyasint,omitempty" json:"accepted_by"`
 	Paid          bool     `cbor:"10,keyasint,omitempty" json:"paid"`
@@ -110,11 +130,14 @@ type Transfer struct {
 	// (the opener does by opening).
 	Sellers     []string `cbor:"17,keyasint" json:"sellers"`
 	ConsentedBy []string `cbor:"18,keyasint,omitempty" json:"consented_by"`
+	// EffectiveStatus is derived when read, never stored: an open transfer
+	// past its deadline shows as "expired".
+	EffectiveStatus string `cbor:"-" json:"effective_status,omitempty"`
 }
 
 // Params are set by the tax role.
 type Params struct {
-	TaxRate uint32 `cbor:"1,keyasint,omitempty" json:"tax_rate_bp"`
+	TaxRate uint32 `cbor:"1,keyasint,omitempty" json:"tax_rate_bp" fmt:"bp"`
 }
 
 // Meta holds counters.
@@ -170,23 +193,9 @@ func checkParcelNumber(n string) error {
 func parcelKey(n string) string              { return "parcel/" + n }
 func historyKey(n string, seq uint64) string { return fmt.Sprintf("hist/%s/%020d", n, seq) }
 func encKey(n string, id uint64) string      { return fmt.Sprintf("enc/%s/%020d", n, id) }
-func encIndexKey(id uint64) string           { return fmt.Sprintf("encid/%020d", id) }
 func ownerKey(acct, n string) string         { return "owner/" + acct + "/" + n }
 func transferKey(id uint64) string           { return fmt.Sprintf("xfer/%020d", id) }
-func pendingKey(n string, id uint64) string  { return fmt.Sprintf("pending/%s/%020d", n, id) }
 func activeEncKey(n string) string           { return "activeenc/" + n }
-
-// HistoryStateKey is the full state key of a parcel's history entry.
-func HistoryStateKey(n string, seq uint64) string { return Name + "/" + historyKey(n, seq) }
-
-// State key prefixes for queries (under "registry/").
-func OwnerPrefix(acct string) string    { return "owner/" + acct + "/" }
-func HistoryPrefix(n string) string     { return "hist/" + n + "/" }
-func EncumbrancePrefix(n string) string { return "enc/" + n + "/" }
-
-// ParcelStateKey and TransferStateKey are full state keys (for proofs).
-func ParcelStateKey(n string) string    { return Name + "/" + parcelKey(n) }
-func TransferStateKey(id uint64) string { return Name + "/" + transferKey(id) }
 
 const (
 	paramsKey = "params"

@@ -1,0 +1,54 @@
+package registry
+
+import (
+	"github.com/govchain/govchain/app/module"
+)
+
+// Queries declares what the API, SDK and CLI read from this module. Every
+// one takes ?prove=true: a list is proven item by item (the state tree is
+// keyed by hash, so a list's completeness is not provable; docs/registry.md).
+func (m *Module) Queries() []module.Query {
+	parcel := func(a module.Args) (string, error) { return parcelKey(a["number"]), nil }
+	return []module.Query{
+		module.RecordQuery[Parcel]("parcel", "parcels/{number}", "A parcel's current title: owners and shares, area, use, freeze, open transfers", parcel).
+			Describe("number", "parcel number", false),
+		module.ListQuery[HistoryEntry]("history", "parcels/{number}/history", "Every event of a parcel, oldest first",
+			func(a module.Args) (string, error) { return "hist/" + a["number"] + "/", nil }).
+			Describe("number", "parcel number", false).Of("parcel", ofParcel),
+		module.ListQuery[Encumbrance]("encumbrances", "parcels/{number}/encumbrances", "A parcel's mortgages and liens, active and released",
+			func(a module.Args) (string, error) { return "enc/" + a["number"] + "/", nil }).
+			Describe("number", "parcel number", false).Of("parcel", ofParcel),
+		module.RefsQuery[Transfer]("transfers", "parcels/{number}/transfers", "A parcel's open transfers",
+			func(r module.Reader, a module.Args) ([]string, error) {
+				p, err := GetParcel(r, a["number"])
+				if err != nil {
+					return nil, err
+				}
+				keys := make([]string, len(p.Pending))
+				for i, id := range p.Pending {
+					keys[i] = transferKey(id)
+				}
+				return keys, nil
+			}).
+			Describe("number", "parcel number", false),
+		module.IndexQuery[Parcel]("owned", "owners/{account}/parcels", "The parcels an account owns, wholly or in part",
+			func(a module.Args) (string, error) { return "owner/" + a["account"] + "/", nil }, parcelKey).
+			Describe("account", "owner's account address", false),
+		module.RecordQuery[Transfer]("transfer", "transfers/{id}", "A transfer: its conditions, who has met them, and its status",
+			func(a module.Args) (string, error) { return transferKey(a.Uint("id")), nil }).
+			Describe("id", "transfer id", true),
+		module.RecordQuery[Params]("params", "params", "The transfer tax rate",
+			func(module.Args) (string, error) { return paramsKey, nil }).WithDefault(),
+	}
+}
+
+func ofParcel(a module.Args) string { return parcelKey(a["number"]) }
+
+// Present shows an open transfer past its deadline as expired (the deadline
+// is compared with the block time of the height read).
+func (t *Transfer) Present(v module.ReadView) {
+	t.EffectiveStatus = t.Status
+	if t.Status == StatusOpen && t.Deadline != 0 && v.Time.Unix() > t.Deadline {
+		t.EffectiveStatus = "expired"
+	}
+}
