@@ -26,6 +26,7 @@ import (
 	"github.com/govchain/govchain/codec"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
+	"github.com/govchain/govchain/ledger/logdb"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
@@ -100,7 +101,7 @@ type App struct {
 	suite   crypto.Suite
 	hasher  ledger.Hasher // the suite in the log's RFC 6962 structure; also events and app hash
 	tree    *store.Tree
-	log     *ledger.Log
+	log     *logdb.Log
 	opts    Options
 	modules []module.Module
 	routes  map[string]module.Route
@@ -143,7 +144,7 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 		}
 	}
 	hasher := ledger.NewHasher(suite.Name, suite.Sum)
-	l, err := ledger.OpenWithHasher(db, hasher)
+	l, err := logdb.OpenWithHasher(db, hasher)
 	if err != nil {
 		return nil, err
 	}
@@ -573,7 +574,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	wg.Wait()
 
 	resp := &abci.ResponseFinalizeBlock{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
-	recs := make([]ledger.Record, len(req.Txs))
+	recs := make([]logdb.Record, len(req.Txs))
 	outs := make([]TxOutcome, len(req.Txs))
 	var valUpdates []module.ValidatorUpdate
 	for i, d := range ds {
@@ -589,7 +590,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 		res.Events = abciEvents(events)
 		resp.TxResults[i] = res
-		recs[i] = ledger.Record{
+		recs[i] = logdb.Record{
 			Entry:  ledger.Entry{TxHash: d.hash[:], Height: uint64(req.Height), Code: res.Code, EventsHash: a.hasher.EventsHash(events)},
 			Detail: ledger.Detail{Tx: req.Txs[i], TxIndex: uint32(i), Log: res.Log, Events: events},
 		}
