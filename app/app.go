@@ -28,6 +28,7 @@ import (
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/ledger/logdb"
 	"github.com/govchain/govchain/store"
+	"github.com/govchain/govchain/store/treedb"
 	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/registry"
@@ -100,7 +101,7 @@ type App struct {
 	db      *pebble.DB
 	suite   crypto.Suite
 	hasher  ledger.Hasher // the suite in the log's RFC 6962 structure; also events and app hash
-	tree    *store.Tree
+	tree    *treedb.Tree
 	log     *logdb.Log
 	opts    Options
 	modules []module.Module
@@ -113,7 +114,7 @@ type App struct {
 
 	checkMu     sync.Mutex
 	check       *cache
-	checkReader *store.Reader
+	checkReader *treedb.Reader
 	seqs        pendingSequences
 
 	sigMu    sync.Mutex
@@ -148,7 +149,7 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{db: db, suite: suite, hasher: hasher, tree: store.NewTreeWithHasher(db, store.NewHasher(suite.Name, suite.Sum)), log: l,
+	a := &App{db: db, suite: suite, hasher: hasher, tree: treedb.NewTreeWithHasher(db, store.NewHasher(suite.Name, suite.Sum)), log: l,
 		opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]struct{}{}}
 	// The module list: identity first, then the domain modules. Identity
 	// must know every role the others define, so that they can be granted.
@@ -340,8 +341,8 @@ func (a *App) resetCheck(height int64) {
 	a.seqs = pendingSequences{}
 }
 
-// readerGetter reads through a store.Reader; storage errors stop the node.
-func readerGetter(r *store.Reader) getter {
+// readerGetter reads through a treedb.Reader; storage errors stop the node.
+func readerGetter(r *treedb.Reader) getter {
 	return func(key []byte) ([]byte, bool) {
 		v, ok, err := r.Get(key)
 		if err != nil {
