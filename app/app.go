@@ -27,7 +27,9 @@ import (
 	"github.com/govchain/govchain/codec"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
+	"github.com/govchain/govchain/ledger/logdb"
 	"github.com/govchain/govchain/store"
+	"github.com/govchain/govchain/store/treedb"
 	"github.com/govchain/govchain/tx"
 )
 
@@ -101,8 +103,8 @@ type App struct {
 	db       *pebble.DB
 	suite    crypto.Suite
 	hasher   ledger.Hasher // the suite in the log's RFC 6962 structure; also events and app hash
-	tree     *store.Tree
-	log      *ledger.Log
+	tree     *treedb.Tree
+	log      *logdb.Log
 	opts     Options
 	modules  []module.Module
 	routes   map[string]module.Route
@@ -117,7 +119,7 @@ type App struct {
 
 	checkMu     sync.Mutex
 	check       *cache
-	checkReader *store.Reader
+	checkReader *treedb.Reader
 	seqs        pendingSequences
 
 	sigMu    sync.Mutex
@@ -148,11 +150,11 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 		}
 	}
 	hasher := ledger.NewHasher(suite.Name, suite.Sum)
-	l, err := ledger.OpenWithHasher(db, hasher)
+	l, err := logdb.OpenWithHasher(db, hasher)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{db: db, suite: suite, hasher: hasher, tree: store.NewTreeWithHasher(db, store.NewHasher(suite.Name, suite.Sum)), log: l,
+	a := &App{db: db, suite: suite, hasher: hasher, tree: treedb.NewTreeWithHasher(db, store.NewHasher(suite.Name, suite.Sum)), log: l,
 		opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]struct{}{}}
 	if err := a.mount(opts.Modules); err != nil {
 		return nil, err
@@ -371,8 +373,8 @@ func (a *App) resetCheck(height int64) {
 	a.seqs = pendingSequences{}
 }
 
-// readerGetter reads through a store.Reader; storage errors stop the node.
-func readerGetter(r *store.Reader) getter {
+// readerGetter reads through a treedb.Reader; storage errors stop the node.
+func readerGetter(r *treedb.Reader) getter {
 	return func(key []byte) ([]byte, bool) {
 		v, ok, err := r.Get(key)
 		if err != nil {
@@ -607,7 +609,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	wg.Wait()
 
 	resp := &abci.ResponseFinalizeBlock{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
-	recs := make([]ledger.Record, len(req.Txs))
+	recs := make([]logdb.Record, len(req.Txs))
 	outs := make([]TxOutcome, len(req.Txs))
 	var valUpdates []module.ValidatorUpdate
 	for i, d := range ds {
@@ -623,7 +625,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 		res.Events = abciEvents(events)
 		resp.TxResults[i] = res
-		recs[i] = ledger.Record{
+		recs[i] = logdb.Record{
 			Entry:  ledger.Entry{TxHash: d.hash[:], Height: uint64(req.Height), Code: res.Code, EventsHash: a.hasher.EventsHash(events)},
 			Detail: ledger.Detail{Tx: req.Txs[i], TxIndex: uint32(i), Log: res.Log, Events: events},
 		}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/codec"
-	"github.com/govchain/govchain/ledger"
+	"github.com/govchain/govchain/ledger/logdb"
 	"github.com/govchain/govchain/store"
 )
 
@@ -72,7 +72,7 @@ func (a *App) ValidatorChanges(upTo int64) ([]int64, error) {
 }
 
 // Log is the record log (read-only use).
-func (a *App) Log() *ledger.Log { return a.log }
+func (a *App) Log() *logdb.Log { return a.log }
 
 // Get reads a state key at height (latest when height < 0).
 func (a *App) Get(key []byte, height int64) ([]byte, bool, error) {

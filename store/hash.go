@@ -1,23 +1,3 @@
-// Package store is govchain's authenticated state: a versioned sparse Merkle
-// tree over 256-bit key hashes, kept in Pebble, with membership and
-// non-membership proofs at every retained version.
-//
-// The tree is binary; a subtree holding a single leaf is replaced by that
-// leaf (the compression of Diem's Jellyfish Merkle tree), so a tree of n keys
-// has about 2n nodes and proofs have about log2(n) siblings. Nodes are stored
-// by position and version, so any retained version can be read and proven.
-// No library offers this tree on Pebble with these proofs, so it is written
-// here; a naive in-memory reference tree in the tests cross-checks it.
-//
-// Hashes (SHA-256):
-//
-//	key hash      = SHA-256(key)
-//	value hash    = SHA-256(value)
-//	leaf          = SHA-256(0x00 || key hash || value hash)
-//	internal node = SHA-256(0x01 || left || right)
-//	empty subtree = 32 zero bytes
-//
-// It imports Pebble and nothing of govchain's own.
 package store
 
 import "crypto/sha256"
@@ -69,5 +49,6 @@ func ValueHash(value []byte) Hash        { return SHA256.ValueHash(value) }
 func LeafHash(key, value Hash) Hash      { return SHA256.LeafHash(key, value) }
 func InternalHash(left, right Hash) Hash { return SHA256.InternalHash(left, right) }
 
-// bit returns bit i (0 = most significant bit of byte 0) of h.
-func bit(h *Hash, i int) int { return int(h[i/8]>>(7-uint(i%8))) & 1 }
+// PathBit is bit i of h, 0 being the most significant bit of h[0]: the
+// child a key hash h leads to below depth i, 0 the left and 1 the right.
+func PathBit(h *Hash, i int) int { return int(h[i/8]>>(7-uint(i%8))) & 1 }

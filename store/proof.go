@@ -91,7 +91,7 @@ func (hs Hasher) verify(root Hash, key, value []byte, p *Proof) error {
 		h = hs.LeafHash(p.Leaf.KeyHash, p.Leaf.ValueHash)
 	}
 	for i := d - 1; i >= 0; i-- {
-		if bit(&kh, i) == 0 {
+		if PathBit(&kh, i) == 0 {
 			h = hs.InternalHash(h, p.Siblings[i])
 		} else {
 			h = hs.InternalHash(p.Siblings[i], h)

@@ -1,14 +1,15 @@
 // Package verify checks govchain's proofs offline: receipts (a transaction
 // is in the record log with its result), state proofs (a key has a value, or
 // none) and log proofs, each anchored to an app hash that the validators
-// signed. Headers are checked with CometBFT's light client verifier
-// (github.com/cometbft/cometbft/light), following validator-set changes from
-// a trusted starting point: the genesis validators, or a trusted header.
+// signed. Headers are checked with CometBFT's light client verifier (the
+// copy in verify/lightverify), following validator-set changes from a
+// trusted starting point: the genesis validators, or a trusted header.
 //
 // The formats are specified in docs/proofs.md. Everything here is pure: no
 // network, no clock (the light client's time checks are given the headers'
 // own times; see TrustingPeriod). It imports store, ledger and tx, never
-// node, api or app.
+// node, api or app, and nothing that reaches Pebble or CometBFT's node, p2p,
+// rpc or light packages (deps_test.go).
 package verify
 
 import (
@@ -22,13 +23,13 @@ import (
 	"time"
 
 	cmtjson "github.com/cometbft/cometbft/libs/json"
-	"github.com/cometbft/cometbft/light"
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/tx"
+	"github.com/govchain/govchain/verify/lightverify"
 )
 
 // Version is the proof format version this package writes and reads.
@@ -248,13 +249,13 @@ func TrustLightBlock(path, hashSuite string) (*Trust, error) {
 func DecodeLightBlock(b []byte) (*cmttypes.LightBlock, error) {
 	var lb cmttypes.LightBlock
 	if err := cmtjson.Unmarshal(b, &lb); err != nil {
-		return nil, fmt.Errorf("%w: light block: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: light block: %w", ErrMalformed, err)
 	}
 	if lb.SignedHeader == nil || lb.SignedHeader.Header == nil || lb.SignedHeader.Commit == nil || lb.ValidatorSet == nil {
 		return nil, fmt.Errorf("%w: light block without header, commit or validators", ErrMalformed)
 	}
 	if err := lb.ValidateBasic(lb.ChainID); err != nil {
-		return nil, fmt.Errorf("%w: light block: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: light block: %w", ErrMalformed, err)
 	}
 	return &lb, nil
 }
@@ -357,16 +358,16 @@ func verifyChain(blocks []*cmttypes.LightBlock, chainID string, t *Trust) error 
 			return fmt.Errorf("%w: height 1 is signed by validators other than genesis's", ErrHeaderChain)
 		}
 		if err := t.Genesis.VerifyCommitLight(chainID, first.Commit.BlockID, first.Height, first.Commit); err != nil {
-			return fmt.Errorf("%w: height 1: %v", ErrHeaderChain, err)
+			return fmt.Errorf("%w: height 1: %w", ErrHeaderChain, err)
 		}
 		trusted, i = first, 1
 	}
 	for ; i < len(blocks); i++ {
 		lb := blocks[i]
 		now := lb.Time.Add(time.Minute)
-		if err := light.Verify(trusted.SignedHeader, trusted.ValidatorSet, lb.SignedHeader, lb.ValidatorSet,
-			TrustingPeriod, now, 10*time.Second, light.DefaultTrustLevel); err != nil {
-			return fmt.Errorf("%w: height %d from height %d: %v", ErrHeaderChain, lb.Height, trusted.Height, err)
+		if err := lightverify.Verify(trusted.SignedHeader, trusted.ValidatorSet, lb.SignedHeader, lb.ValidatorSet,
+			TrustingPeriod, now, 10*time.Second, lightverify.DefaultTrustLevel); err != nil {
+			return fmt.Errorf("%w: height %d from height %d: %w", ErrHeaderChain, lb.Height, trusted.Height, err)
 		}
 		trusted = lb
 	}
@@ -415,7 +416,7 @@ func VerifyReceipt(r *Receipt, t *Trust) (*Result, error) {
 		return nil, err
 	}
 	if err := t.logHasher().VerifyInclusion(e, r.LogIndex, r.Anchor.LogSize, proof, logRoot); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInclusion, err)
+		return nil, fmt.Errorf("%w: %w", ErrInclusion, err)
 	}
 	s, err := VerifyAnchor(&r.Anchor, r.ChainID, t)
 	if err != nil {
@@ -451,11 +452,11 @@ func VerifyStateProof(p *StateProof, t *Trust) (*Result, error) {
 		}
 		err = t.storeHasher().VerifyMembership(root, []byte(p.Key), v, sp)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrStateProof, err)
+			return nil, fmt.Errorf("%w: %w", ErrStateProof, err)
 		}
 		what = fmt.Sprintf("has the value of %d bytes, %s %X", len(v), t.suite().Name, t.storeHasher().ValueHash(v))
 	} else if err := t.storeHasher().VerifyNonMembership(root, []byte(p.Key), sp); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrStateProof, err)
+		return nil, fmt.Errorf("%w: %w", ErrStateProof, err)
 	}
 	s, err := VerifyAnchor(&p.Anchor, p.ChainID, t)
 	if err != nil {
@@ -483,7 +484,7 @@ func VerifyLogProof(p *LogProof, t *Trust) (*Result, error) {
 		return nil, err
 	}
 	if err := t.logHasher().VerifyInclusion(e, p.Index, p.Anchor.LogSize, proof, logRoot); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInclusion, err)
+		return nil, fmt.Errorf("%w: %w", ErrInclusion, err)
 	}
 	s, err := VerifyAnchor(&p.Anchor, p.ChainID, t)
 	if err != nil {

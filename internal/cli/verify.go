@@ -49,7 +49,7 @@ exits with code 5 and the reason.`,
 			case "receipt":
 				var r verify.Receipt
 				if err := json.Unmarshal(b, &r); err != nil {
-					return &exitError{ExitUnverified, fmt.Errorf("%w: %v", verify.ErrMalformed, err)}
+					return &exitError{ExitUnverified, fmt.Errorf("%w: %w", verify.ErrMalformed, err)}
 				}
 				res, err = verify.VerifyReceipt(&r, trust)
 			case "state":
@@ -61,7 +61,7 @@ exits with code 5 and the reason.`,
 			case "log":
 				var p verify.LogProof
 				if err := json.Unmarshal(b, &p); err != nil {
-					return &exitError{ExitUnverified, fmt.Errorf("%w: %v", verify.ErrMalformed, err)}
+					return &exitError{ExitUnverified, fmt.Errorf("%w: %w", verify.ErrMalformed, err)}
 				}
 				res, err = verify.VerifyLogProof(&p, trust)
 			default:

@@ -1,10 +1,12 @@
-package store
+package treedb
 
 import (
 	"fmt"
 	"testing"
 
 	"github.com/cockroachdb/pebble"
+
+	"github.com/govchain/govchain/store"
 )
 
 // benchTree builds a tree of n keys on disk in versions of 10,000 changes.
@@ -17,9 +19,9 @@ func benchTree(b *testing.B, n int) (*pebble.DB, *Tree, uint64) {
 	tr := NewTree(db)
 	v := uint64(0)
 	for i := 0; i < n; v++ {
-		var chs []Change
+		var chs []store.Change
 		for j := 0; j < 10000 && i < n; j, i = j+1, i+1 {
-			chs = append(chs, Change{Key: []byte(fmt.Sprintf("acct/%08d", i)), Value: []byte(fmt.Sprintf("value-%d", i))})
+			chs = append(chs, store.Change{Key: []byte(fmt.Sprintf("acct/%08d", i)), Value: []byte(fmt.Sprintf("value-%d", i))})
 		}
 		batch := db.NewBatch()
 		if _, err := tr.Apply(batch, v, chs); err != nil {
@@ -38,9 +40,9 @@ func BenchmarkStateWrite(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; {
 		v++
-		var chs []Change
+		var chs []store.Change
 		for j := 0; j < 2000 && i < b.N; j, i = j+1, i+1 {
-			chs = append(chs, Change{Key: []byte(fmt.Sprintf("acct/%08d", (i*7919)%200000)), Value: []byte(fmt.Sprintf("v%d", i))})
+			chs = append(chs, store.Change{Key: []byte(fmt.Sprintf("acct/%08d", (i*7919)%200000)), Value: []byte(fmt.Sprintf("v%d", i))})
 		}
 		batch := db.NewBatch()
 		if _, err := tr.Apply(batch, v, chs); err != nil {
@@ -70,7 +72,7 @@ func BenchmarkVerify(b *testing.B) {
 	p, val, _ := tr.Prove(key, v)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := VerifyMembership(root, key, val, p); err != nil {
+		if err := store.VerifyMembership(root, key, val, p); err != nil {
 			b.Fatal(err)
 		}
 	}

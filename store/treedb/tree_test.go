@@ -1,58 +1,21 @@
-package store
+package treedb
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
 	"math/rand"
+	"reflect"
 	"sort"
 	"testing"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/vfs"
 	"github.com/emmansun/gmsm/sm3"
+
+	"github.com/govchain/govchain/store"
+	"github.com/govchain/govchain/store/internal/reftree"
 )
-
-// refTree is the naive reference: a map, hashed recursively from the
-// definitions in the package doc, with no storage and no cleverness.
-type refTree map[string][]byte
-
-func (r refTree) clone() refTree {
-	c := refTree{}
-	for k, v := range r {
-		c[k] = v
-	}
-	return c
-}
-
-type refLeaf struct{ k, v Hash }
-
-func (r refTree) leaves(h Hasher) []refLeaf {
-	var ls []refLeaf
-	for k, v := range r {
-		ls = append(ls, refLeaf{h.KeyHash([]byte(k)), h.ValueHash(v)})
-	}
-	sort.Slice(ls, func(i, j int) bool { return bytes.Compare(ls[i].k[:], ls[j].k[:]) < 0 })
-	return ls
-}
-
-func refRoot(h Hasher, ls []refLeaf, depth int) Hash {
-	switch len(ls) {
-	case 0:
-		return Hash{}
-	case 1:
-		return h.LeafHash(ls[0].k, ls[0].v)
-	}
-	var l, r []refLeaf
-	for _, x := range ls {
-		if bit(&x.k, depth) == 0 {
-			l = append(l, x)
-		} else {
-			r = append(r, x)
-		}
-	}
-	return h.InternalHash(refRoot(h, l, depth+1), refRoot(h, r, depth+1))
-}
 
 func openDB(t testing.TB) *pebble.DB {
 	db, err := pebble.Open("", &pebble.Options{FS: vfs.NewMem()})
@@ -63,7 +26,7 @@ func openDB(t testing.TB) *pebble.DB {
 	return db
 }
 
-func applyVersion(t testing.TB, db *pebble.DB, tr *Tree, v uint64, chs []Change) Hash {
+func applyVersion(t testing.TB, db *pebble.DB, tr *Tree, v uint64, chs []store.Change) store.Hash {
 	b := db.NewBatch()
 	root, err := tr.Apply(b, v, chs)
 	if err != nil {
@@ -79,19 +42,19 @@ func applyVersion(t testing.TB, db *pebble.DB, tr *Tree, v uint64, chs []Change)
 // runOps drives the tree and the reference with ops derived from seed bytes
 // and checks roots, values and proofs at every version.
 func runOps(t *testing.T, rng *rand.Rand, versions, perVersion, keySpace int, prune bool) {
-	runOpsWith(t, SHA256, rng, versions, perVersion, keySpace, prune)
+	runOpsWith(t, store.SHA256, rng, versions, perVersion, keySpace, prune)
 }
 
-func runOpsWith(t *testing.T, h Hasher, rng *rand.Rand, versions, perVersion, keySpace int, prune bool) {
+func runOpsWith(t *testing.T, h store.Hasher, rng *rand.Rand, versions, perVersion, keySpace int, prune bool) {
 	db := openDB(t)
 	tr := NewTreeWithHasher(db, h)
-	ref := refTree{}
-	var history []refTree
-	var roots []Hash
+	ref := reftree.Tree{}
+	var history []reftree.Tree
+	var roots []store.Hash
 	key := func() string { return fmt.Sprintf("k/%d", rng.Intn(keySpace)) }
 	for v := 0; v < versions; v++ {
 		seen := map[string]bool{}
-		var chs []Change
+		var chs []store.Change
 		for i := 0; i < perVersion; i++ {
 			k := key()
 			if seen[k] {
@@ -99,20 +62,20 @@ func runOpsWith(t *testing.T, h Hasher, rng *rand.Rand, versions, perVersion, ke
 			}
 			seen[k] = true
 			if rng.Intn(3) == 0 {
-				chs = append(chs, Change{Key: []byte(k), Delete: true})
+				chs = append(chs, store.Change{Key: []byte(k), Delete: true})
 				delete(ref, k)
 			} else {
 				val := []byte(fmt.Sprintf("v%d", rng.Intn(1000)))
-				chs = append(chs, Change{Key: []byte(k), Value: val})
+				chs = append(chs, store.Change{Key: []byte(k), Value: val})
 				ref[k] = val
 			}
 		}
 		got := applyVersion(t, db, tr, uint64(v), chs)
-		want := refRoot(h, ref.leaves(h), 0)
+		want := ref.Root(h)
 		if got != want {
 			t.Fatalf("version %d: root %x, reference %x", v, got, want)
 		}
-		history = append(history, ref.clone())
+		history = append(history, ref.Clone())
 		roots = append(roots, got)
 	}
 	oldest := 0
@@ -126,7 +89,7 @@ func runOpsWith(t *testing.T, h Hasher, rng *rand.Rand, versions, perVersion, ke
 			t.Fatal(err)
 		}
 		if oldest > 0 {
-			if _, _, err := tr.Prove([]byte("k/1"), uint64(oldest-1)); !errors.Is(err, ErrPruned) {
+			if _, _, err := tr.Prove([]byte("k/1"), uint64(oldest-1)); !errors.Is(err, store.ErrPruned) {
 				t.Fatalf("proof below the pruned version: %v", err)
 			}
 		}
@@ -142,6 +105,11 @@ func runOpsWith(t *testing.T, h Hasher, rng *rand.Rand, versions, perVersion, ke
 			p, val, err := tr.Prove([]byte(k), uint64(v))
 			if err != nil {
 				t.Fatalf("v%d prove %s: %v", v, k, err)
+			}
+			if v == versions-1 && i%8 == 0 { // the reference is slow
+				if rp, _ := history[v].Prove(h, []byte(k)); !reflect.DeepEqual(p, rp) {
+					t.Fatalf("v%d prove %s: %+v, reference %+v", v, k, p, rp)
+				}
 			}
 			if present {
 				if !bytes.Equal(val, want) {
@@ -216,18 +184,18 @@ func testTreeAgainstReference(t *testing.T) {
 // The same tree with SM3: another hash function, the same structure; a
 // proof from one hash function does not verify under the other.
 func TestTreeSM3(t *testing.T) {
-	sm3h := NewHasher("sm3", sm3.Sum)
+	sm3h := store.NewHasher("sm3", sm3.Sum)
 	for seed := int64(0); seed < 3; seed++ {
 		runOpsWith(t, sm3h, rand.New(rand.NewSource(seed)), 15, 20, 40, seed == 1)
 	}
 	db := openDB(t)
 	tr := NewTreeWithHasher(db, sm3h)
-	root := applyVersion(t, db, tr, 0, []Change{{Key: []byte("a"), Value: []byte("1")}, {Key: []byte("b"), Value: []byte("2")}})
+	root := applyVersion(t, db, tr, 0, []store.Change{{Key: []byte("a"), Value: []byte("1")}, {Key: []byte("b"), Value: []byte("2")}})
 	p, v, _ := tr.Prove([]byte("a"), 0)
 	if err := sm3h.VerifyMembership(root, []byte("a"), v, p); err != nil {
 		t.Fatal(err)
 	}
-	if err := SHA256.VerifyMembership(root, []byte("a"), v, p); err == nil {
+	if err := store.SHA256.VerifyMembership(root, []byte("a"), v, p); err == nil {
 		t.Fatal("an SM3 proof verified under SHA-256")
 	}
 }
@@ -236,7 +204,7 @@ func TestPruneKeepsRetainedVersionsSmall(t *testing.T) {
 	db := openDB(t)
 	tr := NewTree(db)
 	for v := uint64(0); v < 50; v++ {
-		applyVersion(t, db, tr, v, []Change{{Key: []byte("a"), Value: []byte(fmt.Sprint(v))}, {Key: []byte("b"), Value: []byte(fmt.Sprint(v))}})
+		applyVersion(t, db, tr, v, []store.Change{{Key: []byte("a"), Value: []byte(fmt.Sprint(v))}, {Key: []byte("b"), Value: []byte(fmt.Sprint(v))}})
 	}
 	count := func() int {
 		it, _ := db.NewIter(&pebble.IterOptions{LowerBound: []byte("s/n/"), UpperBound: []byte("s/n0")})
@@ -259,7 +227,7 @@ func TestPruneKeepsRetainedVersionsSmall(t *testing.T) {
 	}
 	p, v, err := tr.Prove([]byte("a"), 49)
 	root, _ := tr.Root(49)
-	if err != nil || string(v) != "49" || VerifyMembership(root, []byte("a"), v, p) != nil {
+	if err != nil || string(v) != "49" || store.VerifyMembership(root, []byte("a"), v, p) != nil {
 		t.Fatalf("after prune: %v %q", err, v)
 	}
 }
@@ -267,12 +235,12 @@ func TestPruneKeepsRetainedVersionsSmall(t *testing.T) {
 func TestBadKeys(t *testing.T) {
 	db := openDB(t)
 	tr := NewTree(db)
-	for _, k := range [][]byte{nil, {}, []byte("a\x00b"), bytes.Repeat([]byte("k"), MaxKeyLen+1)} {
-		if _, err := tr.Apply(db.NewBatch(), 0, []Change{{Key: k, Value: []byte("v")}}); !errors.Is(err, ErrBadKey) {
+	for _, k := range [][]byte{nil, {}, []byte("a\x00b"), bytes.Repeat([]byte("k"), store.MaxKeyLen+1)} {
+		if _, err := tr.Apply(db.NewBatch(), 0, []store.Change{{Key: k, Value: []byte("v")}}); !errors.Is(err, store.ErrBadKey) {
 			t.Errorf("key %q: %v", k, err)
 		}
 	}
-	if _, err := tr.Root(7); !errors.Is(err, ErrNoVersion) {
+	if _, err := tr.Root(7); !errors.Is(err, store.ErrNoVersion) {
 		t.Errorf("missing version: %v", err)
 	}
 }
@@ -280,30 +248,30 @@ func TestBadKeys(t *testing.T) {
 func TestProofTamper(t *testing.T) {
 	db := openDB(t)
 	tr := NewTree(db)
-	var chs []Change
+	var chs []store.Change
 	for i := 0; i < 50; i++ {
-		chs = append(chs, Change{Key: []byte(fmt.Sprintf("key%d", i)), Value: []byte("val")})
+		chs = append(chs, store.Change{Key: []byte(fmt.Sprintf("key%d", i)), Value: []byte("val")})
 	}
 	root := applyVersion(t, db, tr, 0, chs)
 	p, _, _ := tr.Prove([]byte("key7"), 0)
-	if err := VerifyMembership(root, []byte("key7"), []byte("val"), p); err != nil {
+	if err := store.VerifyMembership(root, []byte("key7"), []byte("val"), p); err != nil {
 		t.Fatal(err)
 	}
 	for i := range p.Siblings {
 		q := *p
-		q.Siblings = append([]Hash{}, p.Siblings...)
+		q.Siblings = append([]store.Hash{}, p.Siblings...)
 		q.Siblings[i][3] ^= 1
-		var rm *RootMismatchError
-		if err := VerifyMembership(root, []byte("key7"), []byte("val"), &q); !errors.As(err, &rm) {
+		var rm *store.RootMismatchError
+		if err := store.VerifyMembership(root, []byte("key7"), []byte("val"), &q); !errors.As(err, &rm) {
 			t.Fatalf("tampered sibling %d: %v", i, err)
 		}
 	}
 	q := *p
 	q.Siblings = p.Siblings[1:]
-	if err := VerifyMembership(root, []byte("key7"), []byte("val"), &q); err == nil {
+	if err := store.VerifyMembership(root, []byte("key7"), []byte("val"), &q); err == nil {
 		t.Fatal("shortened proof accepted")
 	}
-	if err := VerifyMembership(root, []byte("key8"), []byte("val"), p); !errors.Is(err, ErrProofNoLeaf) {
+	if err := store.VerifyMembership(root, []byte("key8"), []byte("val"), p); !errors.Is(err, store.ErrProofNoLeaf) {
 		t.Fatalf("proof for another key: %v", err)
 	}
 }

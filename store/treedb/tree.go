@@ -1,4 +1,15 @@
-package store
+// Package treedb is the stored state tree: the versioned sparse Merkle tree
+// of package store kept in Pebble, which applies each block's changes as a
+// new version, reads values at any retained version, makes the proofs that
+// store's pure functions check, and prunes old versions.
+//
+// Nodes are stored by position and version, so any retained version can be
+// read and proven. No library offers this tree on Pebble with these proofs,
+// so it is written here; a naive in-memory reference tree in the tests
+// cross-checks it. It is the only part of the state that touches Pebble, so
+// that verifiers and the state machine's modules, which import store, do
+// not. It imports Pebble and store, nothing else of govchain's.
+package treedb
 
 import (
 	"bytes"
@@ -9,6 +20,8 @@ import (
 	"sync"
 
 	"github.com/cockroachdb/pebble"
+
+	"github.com/govchain/govchain/store"
 )
 
 // Pebble key layout (all under the "s/" prefix, so other packages can share
@@ -30,15 +43,7 @@ const (
 	keyPruned = "s/p"
 )
 
-// MaxKeyLen bounds application keys.
-const MaxKeyLen = 512
-
-var (
-	ErrBadKey     = errors.New("store: key must be 1 to 512 bytes without 0x00")
-	ErrNoVersion  = errors.New("store: version not found")
-	ErrPruned     = errors.New("store: version has been pruned")
-	errCorruption = errors.New("store: corrupt node")
-)
+var errCorruption = errors.New("store: corrupt node")
 
 type kind byte
 
@@ -50,16 +55,16 @@ const (
 
 type child struct {
 	kind kind
-	hash Hash
+	hash store.Hash
 }
 
 // node is a tree node as read or built during an update.
 type node struct {
 	kind     kind
-	hash     Hash
-	key, val Hash  // leaf
-	l, r     child // internal
-	stored   bool  // present in the database at depth `depth`, version `ver`
+	hash     store.Hash
+	key, val store.Hash // leaf
+	l, r     child      // internal
+	stored   bool       // present in the database at depth `depth`, version `ver`
 	depth    int
 	ver      uint64
 	lazy     bool // stored and unchanged; only kind and hash are filled in
@@ -67,11 +72,11 @@ type node struct {
 
 func (n *node) asChild() child { return child{n.kind, n.hash} }
 
-func (h Hasher) newLeaf(key, val Hash) node {
+func newLeaf(h store.Hasher, key, val store.Hash) node {
 	return node{kind: kindLeaf, key: key, val: val, hash: h.LeafHash(key, val)}
 }
 
-func (h Hasher) newInternal(l, r child) node {
+func newInternal(h store.Hasher, l, r child) node {
 	return node{kind: kindInternal, l: l, r: r, hash: h.InternalHash(l.hash, r.hash)}
 }
 
@@ -95,19 +100,19 @@ func encodeNode(n *node) []byte {
 	panic("store: encoding an empty node")
 }
 
-func (h Hasher) decodeNode(b []byte) (node, error) {
+func decodeNode(h store.Hasher, b []byte) (node, error) {
 	switch {
 	case len(b) == 65 && kind(b[0]) == kindLeaf:
-		var k, v Hash
+		var k, v store.Hash
 		copy(k[:], b[1:33])
 		copy(v[:], b[33:65])
-		return h.newLeaf(k, v), nil
+		return newLeaf(h, k, v), nil
 	case len(b) == 67 && kind(b[0]) == kindInternal && b[1] <= 2 && b[34] <= 2:
 		var l, r child
 		l.kind, r.kind = kind(b[1]), kind(b[34])
 		copy(l.hash[:], b[2:34])
 		copy(r.hash[:], b[35:67])
-		return h.newInternal(l, r), nil
+		return newInternal(h, l, r), nil
 	}
 	return node{}, errCorruption
 }
@@ -125,7 +130,7 @@ func be64(v uint64) []byte {
 }
 
 // posKey is the node position prefix: depth and the first depth bits of path.
-func posKey(depth int, path *Hash) []byte {
+func posKey(depth int, path *store.Hash) []byte {
 	n := (depth + 7) / 8
 	k := make([]byte, 0, len(pfxNode)+1+n+8)
 	k = append(k, pfxNode...)
@@ -144,19 +149,11 @@ func valueKey(key []byte) []byte {
 	return append(k, 0)
 }
 
-// CheckKey validates an application key.
-func CheckKey(key []byte) error {
-	if len(key) == 0 || len(key) > MaxKeyLen || bytes.IndexByte(key, 0) >= 0 {
-		return ErrBadKey
-	}
-	return nil
-}
-
 // Tree is the versioned sparse Merkle tree. Reads are safe for concurrent
 // use; Apply and Committed are called by one writer at a time.
 type Tree struct {
 	db *pebble.DB
-	h  Hasher
+	h  store.Hasher
 
 	// cache holds the newest node at each position down to cacheDepth, as
 	// of version cacheVer, so that updates skip the seeks of the upper
@@ -173,15 +170,15 @@ type Tree struct {
 var cacheDepth = 18
 
 // NewTree opens the tree stored in db.
-func NewTree(db *pebble.DB) *Tree { return NewTreeWithHasher(db, SHA256) }
+func NewTree(db *pebble.DB) *Tree { return NewTreeWithHasher(db, store.SHA256) }
 
 // NewTreeWithHasher opens the tree stored in db, hashed with h.
-func NewTreeWithHasher(db *pebble.DB, h Hasher) *Tree {
+func NewTreeWithHasher(db *pebble.DB, h store.Hasher) *Tree {
 	return &Tree{db: db, h: h, cache: map[string]node{}, cacheVer: -1}
 }
 
 // Hasher is the tree's hash function.
-func (t *Tree) Hasher() Hasher { return t.h }
+func (t *Tree) Hasher() store.Hasher { return t.h }
 
 // Committed tells the tree that the batch of the last Apply, for version,
 // is durably written; the node cache then describes that version.
@@ -245,7 +242,7 @@ func (t *Tree) checkVersion(r pebble.Reader, version uint64) error {
 	below := binary.BigEndian.Uint64(b)
 	closer.Close()
 	if version < below {
-		return fmt.Errorf("%w: version %d, oldest kept is %d", ErrPruned, version, below)
+		return fmt.Errorf("%w: version %d, oldest kept is %d", store.ErrPruned, version, below)
 	}
 	return nil
 }
@@ -256,7 +253,7 @@ func (t *Tree) Get(key []byte, version uint64) ([]byte, bool, error) {
 }
 
 func getValue(r pebble.Reader, key []byte, version uint64) ([]byte, bool, error) {
-	if err := CheckKey(key); err != nil {
+	if err := store.CheckKey(key); err != nil {
 		return nil, false, err
 	}
 	it, err := newIter(r)
@@ -309,7 +306,7 @@ func (t *Tree) Iterate(prefix []byte, version uint64, fn func(key, value []byte)
 }
 
 // Root returns the root hash at version.
-func (t *Tree) Root(version uint64) (Hash, error) {
+func (t *Tree) Root(version uint64) (store.Hash, error) {
 	c, err := t.rootAt(t.db, version)
 	return c.hash, err
 }
@@ -317,7 +314,7 @@ func (t *Tree) Root(version uint64) (Hash, error) {
 func (t *Tree) rootAt(r pebble.Reader, version uint64) (child, error) {
 	b, closer, err := r.Get(append([]byte(pfxRoot), be64(version)...))
 	if errors.Is(err, pebble.ErrNotFound) {
-		return child{}, fmt.Errorf("%w: %d", ErrNoVersion, version)
+		return child{}, fmt.Errorf("%w: %d", store.ErrNoVersion, version)
 	}
 	if err != nil {
 		return child{}, err
@@ -333,7 +330,7 @@ func (t *Tree) rootAt(r pebble.Reader, version uint64) (child, error) {
 }
 
 // loadNode reads the node of kind c at depth along path at version.
-func (h Hasher) loadNode(r *pebble.Iterator, c child, depth int, path *Hash, version uint64) (node, error) {
+func loadNode(h store.Hasher, r *pebble.Iterator, c child, depth int, path *store.Hash, version uint64) (node, error) {
 	if c.kind == kindEmpty {
 		return node{}, nil
 	}
@@ -344,7 +341,7 @@ func (h Hasher) loadNode(r *pebble.Iterator, c child, depth int, path *Hash, ver
 	if !ok {
 		return node{}, fmt.Errorf("%w: missing node at depth %d", errCorruption, depth)
 	}
-	n, err := h.decodeNode(b)
+	n, err := decodeNode(h, b)
 	if err != nil {
 		return node{}, err
 	}
@@ -357,8 +354,8 @@ func (h Hasher) loadNode(r *pebble.Iterator, c child, depth int, path *Hash, ver
 
 // Prove returns a proof for key at version, and the key's value (nil when
 // absent).
-func (t *Tree) Prove(key []byte, version uint64) (*Proof, []byte, error) {
-	if err := CheckKey(key); err != nil {
+func (t *Tree) Prove(key []byte, version uint64) (*store.Proof, []byte, error) {
+	if err := store.CheckKey(key); err != nil {
 		return nil, nil, err
 	}
 	snap := t.db.NewSnapshot()
@@ -376,9 +373,9 @@ func (t *Tree) Prove(key []byte, version uint64) (*Proof, []byte, error) {
 	}
 	defer it.Close()
 	kh := t.h.KeyHash(key)
-	p := &Proof{}
+	p := &store.Proof{}
 	for depth := 0; ; depth++ {
-		n, err := t.h.loadNode(it, c, depth, &kh, version)
+		n, err := loadNode(t.h, it, c, depth, &kh, version)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -386,7 +383,7 @@ func (t *Tree) Prove(key []byte, version uint64) (*Proof, []byte, error) {
 		case kindEmpty:
 			return p, nil, nil
 		case kindLeaf:
-			p.Leaf = &ProofLeaf{KeyHash: n.key, ValueHash: n.val}
+			p.Leaf = &store.ProofLeaf{KeyHash: n.key, ValueHash: n.val}
 			if n.key != kh {
 				return p, nil, nil
 			}
@@ -399,7 +396,7 @@ func (t *Tree) Prove(key []byte, version uint64) (*Proof, []byte, error) {
 			}
 			return p, v, nil
 		}
-		if bit(&kh, depth) == 0 {
+		if store.PathBit(&kh, depth) == 0 {
 			p.Siblings = append(p.Siblings, n.r.hash)
 			c = n.l
 		} else {
@@ -409,22 +406,15 @@ func (t *Tree) Prove(key []byte, version uint64) (*Proof, []byte, error) {
 	}
 }
 
-// Change is one write to apply: a value to set, or a deletion.
-type Change struct {
-	Key    []byte
-	Value  []byte // nil with Delete
-	Delete bool
-}
-
 type hchange struct {
-	key Hash
-	val Hash
+	key store.Hash
+	val store.Hash
 	del bool
 }
 
 // updater builds version `ver` from version `prev` into a batch.
 type updater struct {
-	h      Hasher
+	h      store.Hasher
 	r      *pebble.Iterator
 	b      *pebble.Batch
 	prev   uint64
@@ -434,18 +424,18 @@ type updater struct {
 }
 
 // load reads a node of the previous version, through the cache near the root.
-func (u *updater) load(c child, depth int, path *Hash) (node, error) {
+func (u *updater) load(c child, depth int, path *store.Hash) (node, error) {
 	if c.kind == kindEmpty {
 		return node{}, nil
 	}
 	if depth > cacheDepth {
-		return u.h.loadNode(u.r, c, depth, path, u.prev)
+		return loadNode(u.h, u.r, c, depth, path, u.prev)
 	}
 	pk := string(posKey(depth, path))
 	if n, ok := u.cache[pk]; ok && n.kind == c.kind && n.hash == c.hash {
 		return n, nil
 	}
-	n, err := u.h.loadNode(u.r, c, depth, path, u.prev)
+	n, err := loadNode(u.h, u.r, c, depth, path, u.prev)
 	if err == nil {
 		u.staged[pk] = n
 	}
@@ -455,29 +445,29 @@ func (u *updater) load(c child, depth int, path *Hash) (node, error) {
 // Apply writes version `version` = version-1 plus changes into batch and
 // returns its root. Changes need not be sorted; one change per key. For the
 // first version (no earlier root) it starts from the empty tree.
-func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []Change) (Hash, error) {
+func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []store.Change) (store.Hash, error) {
 	root := child{}
 	if version > 0 {
 		var err error
-		if root, err = t.rootAt(t.db, version-1); err != nil && !errors.Is(err, ErrNoVersion) {
-			return Hash{}, err
+		if root, err = t.rootAt(t.db, version-1); err != nil && !errors.Is(err, store.ErrNoVersion) {
+			return store.Hash{}, err
 		}
 	}
 	it, err := newIter(t.db)
 	if err != nil {
-		return Hash{}, err
+		return store.Hash{}, err
 	}
 	defer it.Close()
 	hs := make([]hchange, len(changes))
 	for i, c := range changes {
-		if err := CheckKey(c.Key); err != nil {
-			return Hash{}, err
+		if err := store.CheckKey(c.Key); err != nil {
+			return store.Hash{}, err
 		}
 		hs[i] = hchange{key: t.h.KeyHash(c.Key), del: c.Delete}
 		vk := valueKey(c.Key)
 		_, oldVer, had, err := seekVersion(it, vk, version)
 		if err != nil {
-			return Hash{}, err
+			return store.Hash{}, err
 		}
 		if had && oldVer < version {
 			b.Set(staleKey(version, append(vk, invVersion(oldVer)...)), nil, nil)
@@ -496,7 +486,7 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []Change) (Hash, e
 	sort.Slice(hs, func(i, j int) bool { return bytes.Compare(hs[i].key[:], hs[j].key[:]) < 0 })
 	for i := 1; i < len(hs); i++ {
 		if hs[i].key == hs[i-1].key {
-			return Hash{}, fmt.Errorf("store: two changes to one key in version %d", version)
+			return store.Hash{}, fmt.Errorf("store: two changes to one key in version %d", version)
 		}
 	}
 	t.mu.Lock()
@@ -507,8 +497,8 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []Change) (Hash, e
 	t.staged, t.stagedAt = map[string]node{}, version
 	u := &updater{h: t.h, r: it, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
 	defer t.mu.Unlock()
-	var zero Hash
-	var path Hash
+	var zero store.Hash
+	var path store.Hash
 	if len(hs) > 0 {
 		path = hs[0].key
 	}
@@ -537,7 +527,7 @@ func staleKey(since uint64, key []byte) []byte {
 	return append(k, key...)
 }
 
-func (u *updater) write(depth int, path *Hash, n *node) {
+func (u *updater) write(depth int, path *store.Hash, n *node) {
 	pk := posKey(depth, path)
 	u.b.Set(append(pk, invVersion(u.ver)...), encodeNode(n), nil)
 	if depth <= cacheDepth {
@@ -547,7 +537,7 @@ func (u *updater) write(depth int, path *Hash, n *node) {
 	}
 }
 
-func (u *updater) markStale(n *node, path *Hash) {
+func (u *updater) markStale(n *node, path *store.Hash) {
 	if n.stored {
 		k := append(posKey(n.depth, path), invVersion(n.ver)...)
 		u.b.Set(staleKey(u.ver, k), nil, nil)
@@ -556,7 +546,7 @@ func (u *updater) markStale(n *node, path *Hash) {
 
 // update returns the subtree at (depth, path) after applying chs (all of
 // whose keys share the subtree's path) to cur, the subtree's old root.
-func (u *updater) update(depth int, path *Hash, cur node, chs []hchange) (node, error) {
+func (u *updater) update(depth int, path *store.Hash, cur node, chs []hchange) (node, error) {
 	if len(chs) == 0 {
 		return cur, nil
 	}
@@ -594,7 +584,7 @@ func (u *updater) update(depth int, path *Hash, cur node, chs []hchange) (node, 
 		return res, nil
 	}
 	// Internal node: split the changes by the bit at this depth.
-	split := sort.Search(len(chs), func(i int) bool { return bit(&chs[i].key, depth) == 1 })
+	split := sort.Search(len(chs), func(i int) bool { return store.PathBit(&chs[i].key, depth) == 1 })
 	lp, rp := childPath(path, depth, 0), childPath(path, depth, 1)
 	l, err := u.updateChild(depth+1, &lp, cur.l, chs[:split])
 	if err != nil {
@@ -611,7 +601,7 @@ func (u *updater) update(depth int, path *Hash, cur node, chs []hchange) (node, 
 	return u.combine(depth, &lp, &rp, l, r)
 }
 
-func (u *updater) updateChild(depth int, path *Hash, c child, chs []hchange) (node, error) {
+func (u *updater) updateChild(depth int, path *store.Hash, c child, chs []hchange) (node, error) {
 	if len(chs) == 0 {
 		// Unchanged; only its kind and hash matter unless it moves up.
 		if c.kind == kindEmpty {
@@ -630,7 +620,7 @@ func (u *updater) updateChild(depth int, path *Hash, c child, chs []hchange) (no
 
 // build makes the subtree at (depth, path) holding exactly the non-deleted
 // entries of chs.
-func (u *updater) build(depth int, path *Hash, chs []hchange) (node, error) {
+func (u *updater) build(depth int, path *store.Hash, chs []hchange) (node, error) {
 	live := chs[:0:0]
 	for _, c := range chs {
 		if !c.del {
@@ -641,12 +631,12 @@ func (u *updater) build(depth int, path *Hash, chs []hchange) (node, error) {
 	case 0:
 		return node{}, nil
 	case 1:
-		return u.h.newLeaf(live[0].key, live[0].val), nil
+		return newLeaf(u.h, live[0].key, live[0].val), nil
 	}
 	if depth >= 256 {
 		return node{}, errors.New("store: two keys with one hash")
 	}
-	split := sort.Search(len(live), func(i int) bool { return bit(&live[i].key, depth) == 1 })
+	split := sort.Search(len(live), func(i int) bool { return store.PathBit(&live[i].key, depth) == 1 })
 	lp, rp := childPath(path, depth, 0), childPath(path, depth, 1)
 	l, err := u.build(depth+1, &lp, live[:split])
 	if err != nil {
@@ -661,8 +651,8 @@ func (u *updater) build(depth int, path *Hash, chs []hchange) (node, error) {
 
 // combine makes the node at depth from its two new children, collapsing a
 // lone leaf upwards and writing children that are new at depth+1.
-func (u *updater) combine(depth int, lp, rp *Hash, l, r node) (node, error) {
-	lift := func(n node, p *Hash) (node, error) {
+func (u *updater) combine(depth int, lp, rp *store.Hash, l, r node) (node, error) {
+	lift := func(n node, p *store.Hash) (node, error) {
 		if n.lazy {
 			var err error
 			if n, err = u.load(child{n.kind, n.hash}, depth+1, p); err != nil {
@@ -683,18 +673,18 @@ func (u *updater) combine(depth int, lp, rp *Hash, l, r node) (node, error) {
 	}
 	for _, c := range []struct {
 		n *node
-		p *Hash
+		p *store.Hash
 	}{{&l, lp}, {&r, rp}} {
 		if c.n.kind != kindEmpty && !(c.n.stored && c.n.depth == depth+1) {
 			u.write(depth+1, c.p, c.n)
 		}
 	}
-	return u.h.newInternal(l.asChild(), r.asChild()), nil
+	return newInternal(u.h, l.asChild(), r.asChild()), nil
 }
 
 // childPath is path with bit depth set to b and later bits cleared.
-func childPath(path *Hash, depth, b int) Hash {
-	var p Hash
+func childPath(path *store.Hash, depth, b int) store.Hash {
+	var p store.Hash
 	copy(p[:], path[:])
 	i := depth / 8
 	shift := 7 - uint(depth%8)
@@ -753,7 +743,7 @@ func (t *Tree) NewReader(version uint64) (*Reader, error) {
 
 // Get returns the value of key (ok false when absent).
 func (r *Reader) Get(key []byte) ([]byte, bool, error) {
-	if err := CheckKey(key); err != nil {
+	if err := store.CheckKey(key); err != nil {
 		return nil, false, err
 	}
 	return iterValue(r.it, key, r.version)
