@@ -204,6 +204,10 @@ type Route struct {
 	Handler Handler
 	Msg     reflect.Type
 	Decode  func(body []byte) (any, error)
+	// Module is the name of the module that routes the type; the
+	// application sets it when it mounts the module (its handler's store
+	// is that module's, whatever the type string says).
+	Module string
 }
 
 // NewRoute declares a typed message route.

@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/tx"
+)
+
+func txError(err error) *module.Error {
+	switch {
+	case errors.Is(err, tx.ErrTooLarge):
+		return ErrTxTooLarge.Wrapf("%v", err)
+	case errors.Is(err, tx.ErrWrongChain):
+		return ErrWrongChainID.Wrapf("%v", err)
+	case errors.Is(err, tx.ErrSignature):
+		return ErrBadSignature.Wrapf("%v", err)
+	case errors.Is(err, tx.ErrMalformed):
+		return ErrMalformedTx.Wrapf("%v", err)
+	}
+	return module.AsError(err)
+}
+
+// authenticate checks the signer against state (kv is the whole state) and
+// every message's route and role, and returns the signer's account.
+func (a *App) authenticate(kv module.Reader, t *tx.Tx) (*module.Account, *module.Error) {
+	acct, e := a.authenticateAnySequence(kv, t)
+	if e == nil && t.Body.Sequence != acct.Sequence {
+		return nil, ErrBadSequence.Wrapf("account %s expects sequence %d, tx has %d", acct.Address, acct.Sequence, t.Body.Sequence)
+	}
+	return acct, e
+}
+
+// lookupAccount reads an account through the accounts module.
+func (a *App) lookupAccount(kv module.Reader, addr string) (*module.Account, *module.Error) {
+	acct, err := a.accounts.LookupAccount(prefixReader{g: kv.Get, prefix: a.acctPfx}, addr)
+	if err != nil {
+		return nil, module.AsError(err)
+	}
+	if acct == nil {
+		return nil, ErrUnknownSigner.Wrapf("%s", addr)
+	}
+	return acct, nil
+}
+
+// authenticateAnySequence is authenticate without the sequence check.
+func (a *App) authenticateAnySequence(kv module.Reader, t *tx.Tx) (*module.Account, *module.Error) {
+	acct, e := a.lookupAccount(kv, t.Body.Signer)
+	if e != nil {
+		return nil, e
+	}
+	if acct.Algorithm != t.Signature.Algorithm || string(acct.PublicKey) != string(t.Signature.PublicKey) {
+		return nil, ErrKeyMismatch.Wrapf("account %s", acct.Address)
+	}
+	if acct.Disabled {
+		return nil, ErrSignerDisabled.Wrapf("%s", acct.Address)
+	}
+	for _, m := range t.Body.Msgs {
+		r, ok := a.routes[m.Type]
+		if !ok {
+			return nil, ErrUnknownMsgType.Wrapf("%q", m.Type)
+		}
+		if !allowed(r, acct.Signer) {
+			return nil, ErrUnauthorized.Wrapf("%s needs one of %v", m.Type, r.Roles)
+		}
+	}
+	return acct, nil
+}
+
+func allowed(r module.Route, s module.Signer) bool {
+	if len(r.Roles) == 0 {
+		return true
+	}
+	for _, role := range r.Roles {
+		if s.HasRole(role) {
+			return true
+		}
+	}
+	return false
+}
+
+type prefixKV struct {
+	kv     module.KV
+	prefix string
+}
+
+func (p prefixKV) Get(k []byte) ([]byte, bool) { return p.kv.Get(append([]byte(p.prefix), k...)) }
+
+func (p prefixKV) Set(k, v []byte) { p.kv.Set(append([]byte(p.prefix), k...), v) }
+
+func (p prefixKV) Delete(k []byte) { p.kv.Delete(append([]byte(p.prefix), k...)) }
+
+func errorResponse(e *module.Error) *abci.ResponseCheckTx {
+	return &abci.ResponseCheckTx{Code: e.Code, Codespace: e.Codespace, Log: e.Error()}
+}
+
+// CheckTx admits to the mempool only transactions that can execute now:
+// well-formed, signed for this chain by the account's current key, with the
+// next sequence number, and each message allowed to the signer.
+func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	if a.opts.Noop {
+		return &abci.ResponseCheckTx{}, nil
+	}
+	a.mu.RLock()
+	chainID := a.chainID
+	a.mu.RUnlock()
+	t, _, err := a.decodeVerify(req.Tx, chainID)
+	if err != nil {
+		return errorResponse(txError(err)), nil
+	}
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	acct, e := a.authenticateAnySequence(a.check, t)
+	if e != nil {
+		return errorResponse(e), nil
+	}
+	if e := a.seqs.admit(acct, t.Body.Sequence); e != nil {
+		return errorResponse(e), nil
+	}
+	return &abci.ResponseCheckTx{Code: 0}, nil
+}
