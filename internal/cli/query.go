@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"reflect"
 	"strings"
 
+	"github.com/govchain/govchain/api/apitype"
 	"github.com/spf13/cobra"
 )
 
@@ -14,7 +16,9 @@ import (
 // module's queries (`query <module> <name>`, generated in modules.go).
 func queryCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "query", Aliases: []string{"q"}, Short: "Read records from a node (--node)"}
-	get := func(use, short string, nargs int, path func(args []string) string) *cobra.Command {
+	// get reads a path; with a record type, text output shows it for
+	// people, otherwise (proof files) as indented JSON.
+	get := func(use, short string, nargs int, path func(args []string) string, typ ...any) *cobra.Command {
 		return &cobra.Command{
 			Use: use, Short: short, Args: cobra.ExactArgs(nargs),
 			RunE: func(cmd *cobra.Command, args []string) error {
@@ -28,6 +32,13 @@ func queryCmd(g *globals) *cobra.Command {
 					return err
 				}
 				return g.print(v, func(w io.Writer) {
+					if len(typ) > 0 {
+						rec := reflect.New(reflect.TypeOf(typ[0]))
+						if json.Unmarshal(v, rec.Interface()) == nil {
+							g.shower().show(w, rec.Interface())
+							return
+						}
+					}
 					var out any
 					json.Unmarshal(v, &out)
 					b, _ := json.MarshalIndent(out, "", "  ")
@@ -38,11 +49,11 @@ func queryCmd(g *globals) *cobra.Command {
 	}
 	esc := url.PathEscape
 	cmd.AddCommand(
-		get("status", "Chain id, height, app hash, log size", 0, func([]string) string { return "/v1/status" }),
-		get("tx HASH", "A committed transaction with its result", 1, func(a []string) string { return "/v1/txs/" + esc(a[0]) }),
-		get("block HEIGHT", "A block (a height or latest)", 1, func(a []string) string { return "/v1/blocks/" + esc(a[0]) }),
-		get("roles", "Roles and the messages they allow", 0, func([]string) string { return "/v1/roles" }),
-		get("codes", "Every result code", 0, func([]string) string { return "/v1/codes" }),
+		get("status", "Chain id, height, app hash, log size", 0, func([]string) string { return "/v1/status" }, apitype.Status{}),
+		get("tx HASH", "A committed transaction with its result", 1, func(a []string) string { return "/v1/txs/" + esc(a[0]) }, apitype.Tx{}),
+		get("block HEIGHT", "A block (a height or latest)", 1, func(a []string) string { return "/v1/blocks/" + esc(a[0]) }, apitype.Block{}),
+		get("roles", "Roles: their module, what they are for, and the messages they allow", 0, func([]string) string { return "/v1/roles" }, apitype.Roles{}),
+		get("codes", "Every result code", 0, func([]string) string { return "/v1/codes" }, apitype.Codes{}),
 		get("receipt HASH", "A self-contained receipt of a committed tx (save it and check it with govchain verify receipt)", 1, func(a []string) string { return "/v1/txs/" + esc(a[0]) + "/receipt" }),
 		get("light HEIGHT", "A signed header and its validator set (to trust with verify --trust-header)", 1, func(a []string) string { return "/v1/light/" + esc(a[0]) }),
 		get("log-proof INDEX", "A log inclusion proof of entry INDEX at the newest signed height", 1, func(a []string) string { return "/v1/log/proof?index=" + url.QueryEscape(a[0]) }),

@@ -83,8 +83,15 @@ func (s *shower) fields(w io.Writer, v reflect.Value, indent string) {
 		if strings.Contains(opts, "omitempty") && fv.IsZero() {
 			continue
 		}
+		format := f.Tag.Get("fmt")
+		if format != "" { // the unit is in the value, not the name
+			for _, unit := range []string{"_centi_m2", "_bp", "_unix"} {
+				name = strings.TrimSuffix(name, unit)
+			}
+		}
 		label := indent + strings.ReplaceAll(name, "_", " ")
-		s.field(w, label, fv, f.Tag.Get("fmt"), indent)
+		s.field(w, label, fv, format, indent)
+		indent = strings.ReplaceAll(indent, "- ", "  ") // a list item's later fields align under its first
 	}
 }
 
@@ -105,7 +112,7 @@ func (s *shower) field(w io.Writer, label string, v reflect.Value, format, inden
 	case v.Kind() == reflect.Slice && isStructish(v.Type().Elem()):
 		fmt.Fprintf(w, "%s:\t%d\n", label, v.Len())
 		for j := 0; j < v.Len(); j++ {
-			s.fields(w, v.Index(j), indent+"  - ")
+			s.fields(w, v.Index(j), strings.ReplaceAll(indent, "- ", "  ")+"  - ")
 		}
 	case v.Kind() == reflect.Slice:
 		items := make([]string, v.Len())
