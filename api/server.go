@@ -113,6 +113,7 @@ func New(a *app.App, c Chain, m *Metrics, logf func(string, ...any), web http.Ha
 	s.handle("GET /v1/log/consistency", s.logConsistency)
 	s.handle("GET /v1/codes", s.codes)
 	s.registryRoutes()
+	s.handle("GET /v1/events", s.events) // websocket: api/events_ws.go
 	s.handle("GET /v1/openapi.json", s.openapi)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
