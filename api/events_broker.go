@@ -134,9 +134,6 @@ func NewEventBroker(a *app.App, m *Metrics, limits EventLimits, logf func(string
 	return b
 }
 
-// Limits are the broker's limits, defaults filled in.
-func (b *EventBroker) Limits() EventLimits { return b.limits }
-
 // Committed tells the broker that a height is durably committed. It never
 // blocks: the dispatcher reads whatever was committed since it last ran.
 func (b *EventBroker) Committed(height int64) {

@@ -56,6 +56,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	}
 	sub, err := b.admit(f)
 	if err != nil {
+		w.Header().Set("Retry-After", "5")
 		return err
 	}
 	defer b.release(sub)
