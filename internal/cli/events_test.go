@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/govchain/govchain/api"
 )
@@ -75,5 +78,48 @@ func TestEventsCLI(t *testing.T) {
 		if code, out, errs := e.run(args...); code != ExitUsage {
 			t.Errorf("govchain %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, ExitUsage, out, errs)
 		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// govchain events --follow prints new transactions as they commit, until
+// the stream ends (here: the node shuts down, which the error explains).
+func TestEventsFollowCLI(t *testing.T) {
+	n, _, e := startNode(t)
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"--home", e.home, "--node", e.api, "events", "--follow", "--type", "identity.account_created", "-o", "json"}, &out, &errb)
+	}()
+	e.ok("keys", "new", "carol")
+	var res struct{ Hash string }
+	e.jsonOut(&res, "tx", "identity", "create-account", "--from", "cab-admin", "--key", "carol", "--citizen")
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(out.String(), res.Hash) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the followed tx never came:\n%s%s", out.String(), errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	n.Stop()
+	if code := <-done; code != ExitError || !strings.Contains(errb.String(), "server shutting down; reconnect with from_height=") {
+		t.Fatalf("events --follow at shutdown: exit %d\n%s", code, errb.String())
 	}
 }
