@@ -69,7 +69,8 @@ var errBrokerClosed = errors.New("api: event broker closed")
 // The node tells it about each commit (Committed, which never blocks); one
 // goroutine reads the new heights from the record log, builds each message
 // once and hands it to every subscriber whose filter keeps it, without ever
-// waiting for one: a subscriber whose buffer is full is dropped.
+// waiting for one: a subscriber with more than Buffer messages unsent is
+// dropped.
 type EventBroker struct {
 	app     *app.App
 	limits  EventLimits
@@ -197,7 +198,6 @@ func (b *EventBroker) dispatch() {
 	// due; a subscriber joining meanwhile joined at from-1 and expects them.
 	var msgs []*eventMsg
 	err := b.walk(from, last, true, func(m *eventMsg) error {
-		m.bytes() // before the channel send: handlers only read it
 		msgs = append(msgs, m)
 		return nil
 	})
@@ -229,6 +229,7 @@ func (b *EventBroker) deliver(s *subscriber, from int64, msgs []*eventMsg) {
 	var batch []*eventMsg
 	for _, m := range msgs {
 		if m.Height >= s.from && s.filter.Match(&m.EventMessage) {
+			m.bytes() // encoded here, once: handlers only read it
 			batch = append(batch, m)
 		}
 	}

@@ -51,14 +51,15 @@ func NewMetrics(mempoolSize func() int) *Metrics {
 			Name: "govchain_event_subscribers", Help: "Websocket subscribers of GET /v1/events.",
 		}),
 		EventsDropped: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "govchain_event_subscribers_dropped_total", Help: "Event subscribers dropped because their buffer was full.",
+			Name: "govchain_event_subscribers_dropped_total", Help: "Event subscribers dropped as too slow (close status 1008).",
 		}),
 	}
 	m.mempoolGauge = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "govchain_mempool_size", Help: "Transactions waiting in the mempool.",
 	}, func() float64 { return float64(mempoolSize()) })
-	m.Registry.MustRegister(m.Committed, m.Failed, m.Rejected, m.BlockTime, m.BlockTxs, m.Height, m.mempoolGauge, m.EventSubscribers, m.EventsDropped,
+	m.Registry.MustRegister(m.Committed, m.Failed, m.Rejected, m.BlockTime, m.BlockTxs, m.Height, m.mempoolGauge,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Registry.MustRegister(m.EventSubscribers, m.EventsDropped)
 	return m
 }
 
