@@ -19,6 +19,10 @@ type Metrics struct {
 	Height       prometheus.Gauge
 	lastBlockAt  time.Time
 	mempoolGauge prometheus.GaugeFunc
+
+	// The event stream (GET /v1/events).
+	EventSubscribers prometheus.Gauge
+	EventsDropped    prometheus.Counter
 }
 
 // NewMetrics registers the metrics; mempoolSize is read at scrape time.
@@ -43,12 +47,19 @@ func NewMetrics(mempoolSize func() int) *Metrics {
 			Buckets: prometheus.ExponentialBuckets(1, 4, 9),
 		}),
 		Height: prometheus.NewGauge(prometheus.GaugeOpts{Name: "govchain_height", Help: "Last committed height."}),
+		EventSubscribers: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "govchain_event_subscribers", Help: "Websocket subscribers of GET /v1/events.",
+		}),
+		EventsDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "govchain_event_subscribers_dropped_total", Help: "Event subscribers dropped as too slow (close status 1008).",
+		}),
 	}
 	m.mempoolGauge = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "govchain_mempool_size", Help: "Transactions waiting in the mempool.",
 	}, func() float64 { return float64(mempoolSize()) })
 	m.Registry.MustRegister(m.Committed, m.Failed, m.Rejected, m.BlockTime, m.BlockTxs, m.Height, m.mempoolGauge,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Registry.MustRegister(m.EventSubscribers, m.EventsDropped)
 	return m
 }
 

@@ -268,17 +268,21 @@ func (b *docBuilder) operation(op *operation) (*openapi3.Operation, error) {
 	}
 	var resp *openapi3.SchemaRef
 	var err error
-	if op.query != nil {
+	switch {
+	case op.query != nil:
 		resp, err = b.querySchema(op)
-	} else {
+	case op.resp != nil:
 		resp, err = b.ref(op.resp)
 	}
 	if err != nil {
 		return nil, err
 	}
 	for _, st := range append([]int{op.successStatus()}, op.also...) {
-		desc := http.StatusText(st)
-		o.Responses.Set(strconv.Itoa(st), &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(desc).WithJSONSchemaRef(resp)})
+		r := openapi3.NewResponse().WithDescription(http.StatusText(st))
+		if resp != nil {
+			r = r.WithJSONSchemaRef(resp)
+		}
+		o.Responses.Set(strconv.Itoa(st), &openapi3.ResponseRef{Value: r})
 	}
 	errs := append([]int{}, op.errors...)
 	errs = append(errs, 500)

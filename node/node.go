@@ -44,6 +44,8 @@ type Options struct {
 	Noop     bool      // run the no-op application (benchmarks only)
 	// Web serves the web UI (nil: none).
 	Web http.Handler
+	// Events bounds the event stream (zero: api's defaults).
+	Events api.EventLimits
 }
 
 // Node is a running govchain process.
@@ -51,6 +53,7 @@ type Node struct {
 	Home    Home
 	App     *app.App
 	Metrics *api.Metrics
+	Events  *api.EventBroker // GET /v1/events (node/events.go)
 
 	cfg     *cmtcfg.Config
 	db      *pebble.DB
@@ -145,6 +148,7 @@ func Start(home Home, opts Options) (n *Node, err error) {
 		}
 		return n.cmt.Mempool().Size()
 	})
+	n.Events = api.NewEventBroker(n.App, n.Metrics, opts.Events, n.logf) // before consensus: the handshake may replay blocks
 	nodeKey, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
 	if err != nil {
 		return nil, fmt.Errorf("node: %w", err)
@@ -235,6 +239,7 @@ func (n *Node) HTTPAddr() string { return n.httpLn.Addr().String() }
 func (n *Node) Stop() {
 	n.stopOnce.Do(func() {
 		n.stopping.Store(true)
+		n.Events.Close() // streams end before the database closes
 		if n.httpSrv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			n.httpSrv.Shutdown(ctx)
@@ -265,6 +270,7 @@ func (n *Node) onCommit(b app.CommittedBlock) {
 	if n.Metrics != nil {
 		n.Metrics.ObserveBlock(b.Height, b.Time, codes)
 	}
+	n.Events.Committed(b.Height) // never blocks
 	n.waitMu.Lock()
 	defer n.waitMu.Unlock()
 	if len(n.waiters) == 0 {
