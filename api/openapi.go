@@ -248,6 +248,9 @@ func (b *docBuilder) operation(op *operation) (*openapi3.Operation, error) {
 	o.Responses.Delete("default")
 	for _, p := range op.params {
 		sch := &openapi3.Schema{Type: &openapi3.Types{p.kind}, Min: p.min}
+		if p.kind == "integer" {
+			sch.Format = "int64" // heights and ids, as in the bodies
+		}
 		for _, e := range p.enum {
 			sch.Enum = append(sch.Enum, e)
 		}

@@ -105,8 +105,7 @@ func newRoot(g *globals) *cobra.Command {
 	pf.StringVar(&g.home, "home", defaultHome(), "node home directory ($GOVCHAIN_HOME)")
 	pf.StringVar(&g.node, "node", "http://127.0.0.1:8080", "API address of the node to talk to")
 	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json")
-	root.AddCommand(initCmd(g), startCmd(g), testnetCmd(g), verifyCmd(g), auditCmd(g), keysCmd(g), txCmd(g), queryCmd(g), benchCmd(g), versionCmd(g))
-	root.AddCommand(eventsCmd(g)) // internal/cli/events.go
+	root.AddCommand(initCmd(g), startCmd(g), testnetCmd(g), verifyCmd(g), auditCmd(g), keysCmd(g), txCmd(g), queryCmd(g), eventsCmd(g), benchCmd(g), versionCmd(g), openapiCmd(g))
 	return root
 }
 
