@@ -118,7 +118,7 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, mod string, q 
 		if err != nil {
 			return err
 		}
-		rec, err := s.readRecord(q, key, rd, true)
+		rec, err := s.readRecord(q, key, rd, strings.TrimSpace(q.Name+" "+lastArg(q, args)))
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, mod string, q 
 	}
 	page := apitype.Page[any]{Items: []any{}, Next: next}
 	for _, k := range keys {
-		rec, err := s.readRecord(q, k, rd, false)
+		rec, err := s.readRecord(q, k, rd, "")
 		if err != nil {
 			return err
 		}
@@ -142,9 +142,10 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, mod string, q 
 }
 
 // readRecord reads the record at a full key at rd.height, with its proof
-// when rd.prove. An absent record is 404 when single (or the zero record
-// for a query WithDefault), and nil in a list.
-func (s *Server) readRecord(q module.Query, key string, rd read, single bool) (any, error) {
+// when rd.prove. An absent record is 404 when single (what names it; or
+// the zero record for a query WithDefault), and nil in a list (what "").
+func (s *Server) readRecord(q module.Query, key string, rd read, what string) (any, error) {
+	single := what != ""
 	if rd.prove {
 		v, err := s.stateView(key, rd.height, true)
 		if err != nil {
@@ -154,7 +155,7 @@ func (s *Server) readRecord(q module.Query, key string, rd read, single bool) (a
 			if !single {
 				return nil, nil
 			}
-			return nil, notFound("no %s at height %d (GET /v1/state/%s?prove=true proves the absence)", q.Name, v.Height, key)
+			return nil, notFound("no %s at height %d (GET /v1/state/%s?prove=true proves the absence)", what, v.Height, key)
 		}
 		rec, err := s.decodeRecord(q, mustB64(*v.Value), v.Height)
 		if err != nil {
@@ -177,7 +178,7 @@ func (s *Server) readRecord(q module.Query, key string, rd read, single bool) (a
 		case q.Default:
 			raw = codec.MustMarshal(map[int]int{})
 		default:
-			return nil, notFound("no %s %s at height %d", q.Name, strings.TrimPrefix(key, key[:strings.IndexByte(key, '/')+1]), h)
+			return nil, notFound("no %s at height %d", what, h)
 		}
 	}
 	return s.decodeRecord(q, raw, h)
