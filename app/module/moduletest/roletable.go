@@ -3,9 +3,9 @@ package moduletest
 import (
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -168,12 +168,11 @@ func CheckEveryModuleHasRoleTable(t *testing.T, mods []module.Module) {
 			typ = typ.Elem()
 		}
 		pkg := typ.PkgPath()
-		out, err := exec.Command("go", "list", "-f", "{{.Dir}}", pkg).Output()
+		bp, err := build.Import(pkg, ".", build.FindOnly)
 		if err != nil {
-			t.Fatalf("go list %s: %v", pkg, err)
+			t.Fatalf("module %s: finding package %s: %v", m.Name(), pkg, err)
 		}
-		dir := strings.TrimSpace(string(out))
-		ok, err := callsCheckRoleTable(dir)
+		ok, err := callsCheckRoleTable(bp.Dir)
 		if err != nil {
 			t.Fatalf("module %s: %v", m.Name(), err)
 		}
