@@ -62,7 +62,7 @@ func TestGenesis(t *testing.T) {
 	w := newWorld(t)
 	for _, d := range depts {
 		a := account(t, w, d)
-		if a.Department != d || !slices(a.Roles, identity.RoleAdmin) || a.Citizen {
+		if a.Department != d || !has(a.Roles, identity.RoleAdmin) || a.Citizen {
 			t.Fatalf("admin of %s: %+v", d, a)
 		}
 		if _, err := identity.GetDepartment(view(w), d); err != nil {
@@ -83,7 +83,7 @@ func TestGenesis(t *testing.T) {
 	}
 }
 
-func slices(ss []string, s string) bool {
+func has(ss []string, s string) bool {
 	for _, x := range ss {
 		if x == s {
 			return true
@@ -94,7 +94,7 @@ func slices(ss []string, s string) bool {
 
 // Genesis sections InitGenesis refuses, each with its code.
 func TestGenesisRefusals(t *testing.T) {
-	key := func(n string) []byte { k := moduletest.New(t, identity.New()); return k.PublicKey(n) }
+	key := moduletest.New(t, identity.New()).PublicKey // keys by name; this world never starts
 	admin := []identity.GenesisAccount{{Algorithm: crypto.AlgEd25519, PublicKey: key("a")}}
 	val := &identity.Validator{PublicKey: key("v"), Power: 1}
 	good := func() identity.Genesis {
@@ -320,7 +320,7 @@ func TestProposalsMofN(t *testing.T) {
 	w.ExpectOK(t, "ec", identity.TypePropose, propose(identity.Action{Kind: identity.KindGrantAdmin, Department: "ec", Account: clerk}))
 	w.ExpectOK(t, "mof", identity.TypeApprove, approve(4))
 	w.ExpectOK(t, "nrb", identity.TypeApprove, approve(4))
-	if a := account(t, w, "ec-clerk"); !slices(a.Roles, identity.RoleAdmin) {
+	if a := account(t, w, "ec-clerk"); !has(a.Roles, identity.RoleAdmin) {
 		t.Fatalf("grant_admin did not execute: %+v", a)
 	}
 	// Expiry: a proposal takes approvals up to its expiry height, not after.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/govchain/govchain/app/module"
-	"github.com/govchain/govchain/codec"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/tx"
@@ -519,7 +518,3 @@ func routeTypes(m module.Module) []string {
 	sort.Strings(out)
 	return out
 }
-
-// Encode is the canonical encoding of a body, for tests that build raw
-// bodies.
-func Encode(body any) []byte { return codec.MustMarshal(body) }
