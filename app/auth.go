@@ -63,23 +63,11 @@ func (a *App) authenticateAnySequence(kv module.Reader, t *tx.Tx) (*module.Accou
 		if !ok {
 			return nil, ErrUnknownMsgType.Wrapf("%q", m.Type)
 		}
-		if !allowed(r, acct.Signer) {
+		if !module.Allowed(r, acct.Signer) {
 			return nil, ErrUnauthorized.Wrapf("%s needs one of %v", m.Type, r.Roles)
 		}
 	}
 	return acct, nil
-}
-
-func allowed(r module.Route, s module.Signer) bool {
-	if len(r.Roles) == 0 {
-		return true
-	}
-	for _, role := range r.Roles {
-		if s.HasRole(role) {
-			return true
-		}
-	}
-	return false
 }
 
 type prefixKV struct {

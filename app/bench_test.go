@@ -11,6 +11,7 @@ import (
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
+	"github.com/govchain/govchain/x/registry"
 )
 
 // BenchmarkBlock measures FinalizeBlock+Commit of blocks of 5,000 signed
@@ -71,5 +72,77 @@ func BenchmarkBlock(b *testing.B) {
 			}
 		}
 		done += len(txs)
+	}
+}
+
+func sole(a string) registry.Owner { return registry.Owner{Account: a, Share: registry.FullShare} }
+
+// signSeqMsg signs msgs from signer with an explicit sequence.
+func (h *harness) signSeqMsg(signer string, seq uint64, m tx.Msg) []byte {
+	k := h.key(signer)
+	raw, err := tx.Sign(&tx.Tx{Body: tx.Body{ChainID: testChain, Signer: k.Address(), Sequence: seq, Msgs: []tx.Msg{m}}}, k)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return raw
+}
+
+// BenchmarkRegistryTransfer: full transfers (open, accept, pay, tax,
+// executed by the last) through FinalizeBlock and Commit, 200 at a time in
+// four blocks; reported per transfer, signatures included.
+func BenchmarkRegistryTransfer(b *testing.B) {
+	h := newHarness(b)
+	for _, o := range []struct{ name, role string }{{"registrar", registry.RoleRegistrar}, {"bank", registry.RoleBank}, {"tax", registry.RoleTax}} {
+		h.createOfficial("mof", o.name, o.role)
+	}
+	h.mustOK("tax", msg(b, registry.TypeSetTaxRate, registry.MsgSetTaxRate{Rate: 300}))
+	const batch = 200
+	var sellers, buyers []string
+	for i := 0; i < batch; i++ {
+		sellers = append(sellers, fmt.Sprint("seller", i))
+		buyers = append(buyers, fmt.Sprint("buyer", i))
+	}
+	var setup [][]byte
+	a, _ := h.app.Account(h.key("cab").Address())
+	seq := a.Sequence
+	for _, n := range append(append([]string{}, sellers...), buyers...) {
+		k := h.key(n)
+		setup = append(setup, h.signSeqMsg("cab", seq, msg(b, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Citizen: true})))
+		seq++
+	}
+	h.block(setup...)
+	acct := func(n string) uint64 { a, _ := h.app.Account(h.key(n).Address()); return a.Sequence }
+	round := 0
+	b.ResetTimer()
+	for done := 0; done < b.N; done += batch {
+		b.StopTimer()
+		// Parcels for this round, registered outside the timing.
+		var regs [][]byte
+		rs := acct("registrar")
+		for i, s := range sellers {
+			regs = append(regs, h.signSeqMsg("registrar", rs+uint64(i), msg(b, registry.TypeRegisterParcel, registry.MsgRegisterParcel{
+				Number: fmt.Sprintf("R%d-%d", round, i), District: "D", Area: 100, Use: "residential", Owners: []registry.Owner{sole(h.key(s).Address())}})))
+		}
+		h.block(regs...)
+		firstID := uint64(round*batch + 1)
+		var opens, accepts, pays, taxes [][]byte
+		bs, ts := acct("bank"), acct("tax")
+		for i := range sellers {
+			opens = append(opens, h.signSeqMsg(sellers[i], acct(sellers[i]), msg(b, registry.TypeOpenTransfer, registry.MsgOpenTransfer{
+				Parcel: fmt.Sprintf("R%d-%d", round, i), Buyers: []registry.Owner{sole(h.key(buyers[i]).Address())}, Price: 1000})))
+			id := firstID + uint64(i)
+			accepts = append(accepts, h.signSeqMsg(buyers[i], acct(buyers[i]), msg(b, registry.TypeAcceptTransfer, registry.MsgTransferRef{ID: id})))
+			pays = append(pays, h.signSeqMsg("bank", bs+uint64(i), msg(b, registry.TypeConfirmPayment, registry.MsgTransferRef{ID: id})))
+			taxes = append(taxes, h.signSeqMsg("tax", ts+uint64(i), msg(b, registry.TypeConfirmTax, registry.MsgConfirmTax{ID: id, Amount: 30})))
+		}
+		b.StartTimer()
+		for _, blk := range [][][]byte{opens, accepts, pays, taxes} {
+			for _, r := range h.block(blk...) {
+				if r.Code != 0 {
+					b.Fatal(r.Log)
+				}
+			}
+		}
+		round++
 	}
 }

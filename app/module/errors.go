@@ -71,6 +71,16 @@ var (
 	ErrInvalidField = Register("app", 22, "invalid field")
 )
 
+// Errors of the application's authorization of a signer and its messages,
+// declared here so that the module test kit (app/module/moduletest) returns
+// the very codes the application does; package app re-exports them.
+var (
+	ErrUnknownSigner  = Register("app", 5, "unknown signer account")
+	ErrUnknownMsgType = Register("app", 8, "unknown message type")
+	ErrUnauthorized   = Register("app", 9, "signer lacks the role this message needs")
+	ErrSignerDisabled = Register("app", 10, "signer account is disabled")
+)
+
 // AsError converts any error into a coded one (internal errors get code 99
 // and no detail, so nothing internal leaks).
 func AsError(err error) *Error {

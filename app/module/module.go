@@ -291,6 +291,21 @@ type Accounts interface {
 	BumpSequence(kv KV, a *Account)
 }
 
+// Allowed reports whether signer s may send a message of route r: the
+// route names no role (any active account), or s holds one of its roles.
+// The application and the module test kit both decide with it.
+func Allowed(r Route, s Signer) bool {
+	if len(r.Roles) == 0 {
+		return true
+	}
+	for _, role := range r.Roles {
+		if s.HasRole(role) {
+			return true
+		}
+	}
+	return false
+}
+
 // SortedUnique returns ss sorted with duplicates removed.
 func SortedUnique(ss []string) []string {
 	out := append([]string{}, ss...)
