@@ -107,6 +107,65 @@ func (c *Context) step(n int) {
 	}
 }
 
+// Atomic runs fn so that its writes, events and validator updates take
+// effect only if it returns nil: for a step that may fail after writing,
+// inside a message that succeeds anyway (a proposal whose action fails is
+// closed as failed, and nothing of the action remains).
+func (c *Context) Atomic(fn func() error) error {
+	parent := c.root
+	ov := &overlay{parent: parent, writes: map[string][]byte{}, deleted: map[string]bool{}}
+	nev, nvu := len(c.events), len(c.valUpdates)
+	c.root = ov
+	defer func() { c.root = parent }()
+	if err := fn(); err != nil {
+		c.events, c.valUpdates = c.events[:nev], c.valUpdates[:nvu]
+		return err
+	}
+	keys := make([]string, 0, len(ov.writes)+len(ov.deleted))
+	for k := range ov.writes {
+		keys = append(keys, k)
+	}
+	for k := range ov.deleted {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if ov.deleted[k] {
+			parent.Delete([]byte(k))
+		} else {
+			parent.Set([]byte(k), ov.writes[k])
+		}
+	}
+	return nil
+}
+
+// overlay holds the writes of an Atomic step.
+type overlay struct {
+	parent  KV
+	writes  map[string][]byte
+	deleted map[string]bool
+}
+
+func (o *overlay) Get(k []byte) ([]byte, bool) {
+	if o.deleted[string(k)] {
+		return nil, false
+	}
+	if v, ok := o.writes[string(k)]; ok {
+		return v, true
+	}
+	return o.parent.Get(k)
+}
+
+func (o *overlay) Set(k, v []byte) {
+	delete(o.deleted, string(k))
+	o.writes[string(k)] = append([]byte{}, v...)
+}
+
+func (o *overlay) Delete(k []byte) {
+	delete(o.writes, string(k))
+	o.deleted[string(k)] = true
+}
+
 // Store is the module's own prefixed state.
 func (c *Context) Store() KV { return prefixed{c, c.prefix} }
 

@@ -324,7 +324,7 @@ func (m *Module) maybeExecute(ctx *module.Context, p *Proposal, params *Params) 
 		}
 	}
 	if uint32(len(active)) >= params.Threshold {
-		if err := m.execute(ctx, &p.Action); err != nil {
+		if err := ctx.Atomic(func() error { return m.execute(ctx, &p.Action) }); err != nil {
 			p.Status, p.Result = StatusFailed, err.Error()
 		} else {
 			p.Status, p.Result = StatusExecuted, "ok"

@@ -507,16 +507,13 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// A failed add_department must leave nothing behind. It does not yet: the
-// action writes the new admin's account before setValidator refuses the key,
-// and maybeExecute keeps the action's writes when it fails, so the account
-// (of a department that does not exist) stays and can sign open messages,
-// and the department can never be added with that admin key
-// (ErrAccountExists). Fixing it means running the action over its own
-// overlay, or checking the validator key before any write, in
-// identity.execute.
+// A failed add_department leaves nothing behind: the action writes the new
+// admin's account before setValidator refuses the key, so the action runs
+// atomically (module.Context.Atomic) and a failure discards its writes;
+// otherwise an account of a department that does not exist would remain,
+// able to sign open messages, and the department could never be added
+// with that admin key.
 func TestFailedAddDepartmentLeavesNothing(t *testing.T) {
-	t.Skip("known bug in x/identity: a failed add_department keeps its admin account (see the comment)")
 	w := newWorld(t)
 	p := pass(t, w, identity.Action{Kind: identity.KindAddDepartment, Department: "moh", Name: "Health",
 		Algorithm: crypto.AlgEd25519, PublicKey: w.PublicKey("moh"), ValidatorKey: w.ValidatorKey("mof"), Power: 1})
