@@ -10,11 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/node/nodetest"
 	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/registry"
 )
@@ -48,30 +47,16 @@ func (e *cliEnv) jsonOut(v any, args ...string) {
 	}
 }
 
-// startNode runs a fresh dev chain in-process and returns it, its home and
-// a CLI environment pointed at it, once the first block is committed.
-func startNode(t *testing.T) (*node.Node, string, *cliEnv) {
+// startNode runs a fresh dev chain in-process and returns it and a CLI
+// environment pointed at it.
+func startNode(t *testing.T) (*nodetest.Dev, *cliEnv) {
 	t.Helper()
-	home := filepath.Join(t.TempDir(), "home")
-	if err := node.InitDev(node.Home(home), time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-		t.Fatal(err)
-	}
-	n, err := node.Start(node.Home(home), node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.Stop)
-	for i := 0; n.App.LastCommitted().Height < 1; i++ {
-		if i > 300 {
-			t.Fatal("node did not start")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return n, home, &cliEnv{t: t, home: home, api: n.HTTPAddr()}
+	d := nodetest.StartDev(t)
+	return d, &cliEnv{t: t, home: string(d.Home), api: d.Addr}
 }
 
 func TestCLIAgainstNode(t *testing.T) {
-	_, _, e := startNode(t)
+	_, e := startNode(t)
 	var st struct {
 		LatestHeight int64 `json:"latest_height"`
 	}
@@ -209,8 +194,8 @@ func writeFile(t *testing.T, p, s string) {
 // The auditor follows a node, resumes from its state, and raises an alert
 // with evidence when history is rewritten or headers do not verify.
 func TestAudit(t *testing.T) {
-	n, home, e := startNode(t)
-	genesis := filepath.Join(home, "config", "genesis.json")
+	d, e := startNode(t)
+	genesis := d.Home.GenesisFile()
 	stateFile := filepath.Join(t.TempDir(), "audit.json")
 	audit := func(nodes ...string) (int, string, string) {
 		args := []string{"audit", "--trust", genesis, "--state", stateFile, "--once"}
@@ -222,14 +207,14 @@ func TestAudit(t *testing.T) {
 	tx := func() {
 		k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
 		e.ok("tx", "identity", "create-account", "--from", "cab-admin", "--pubkey", base64.StdEncoding.EncodeToString(k.PublicKey()), "--citizen")
-		time.Sleep(700 * time.Millisecond) // let the next block sign it
+		d.WaitSigned(d.Height()) // the auditor checks signed headers
 	}
 	tx()
-	if code, out, errs := audit(n.HTTPAddr()); code != 0 || !strings.Contains(out, "headers verified") {
+	if code, out, errs := audit(d.Addr); code != 0 || !strings.Contains(out, "headers verified") {
 		t.Fatalf("first audit: %d\n%s%s", code, out, errs)
 	}
 	tx()
-	if code, out, errs := audit(n.HTTPAddr()); code != 0 || !strings.Contains(out, "consistent with what was accepted") {
+	if code, out, errs := audit(d.Addr); code != 0 || !strings.Contains(out, "consistent with what was accepted") {
 		t.Fatalf("resumed audit: %d\n%s%s", code, out, errs)
 	}
 	// What the auditor accepted earlier differs from what the node now
@@ -241,19 +226,17 @@ func TestAudit(t *testing.T) {
 	b, _ = json.Marshal(st)
 	os.WriteFile(stateFile, b, 0o600)
 	tx()
-	if code, _, errs := audit(n.HTTPAddr()); code != ExitAlert || !strings.Contains(errs, "ALERT rewritten_history") || !strings.Contains(errs, "evidence") {
+	if code, _, errs := audit(d.Addr); code != ExitAlert || !strings.Contains(errs, "ALERT rewritten_history") || !strings.Contains(errs, "evidence") {
 		t.Fatalf("rewritten history not reported: %d\n%s", code, errs)
 	}
 	// Another chain with the same chain-id: its headers do not verify from
 	// this genesis.
-	other, _, oe := startNode(t)
+	other, oe := startNode(t)
 	os.Remove(stateFile)
 	k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
 	oe.ok("tx", "identity", "create-account", "--from", "cab-admin", "--pubkey", base64.StdEncoding.EncodeToString(k.PublicKey()), "--citizen")
-	for i := 0; i < 100 && other.App.LastCommitted().Height < 3; i++ {
-		time.Sleep(100 * time.Millisecond)
-	}
-	if code, _, errs := audit(other.HTTPAddr()); code != ExitAlert || !strings.Contains(errs, "ALERT bad_headers") {
+	other.WaitHeight(3)
+	if code, _, errs := audit(other.Addr); code != ExitAlert || !strings.Contains(errs, "ALERT bad_headers") {
 		t.Fatalf("foreign headers not reported: %d\n%s", code, errs)
 	}
 }
@@ -261,7 +244,7 @@ func TestAudit(t *testing.T) {
 // The registry through the CLI: register, sell with conditions, query with
 // proofs that verify offline.
 func TestRegistryCLI(t *testing.T) {
-	n, home, e := startNode(t)
+	d, e := startNode(t)
 	addr := func(name string) string {
 		var k struct{ Address string }
 		e.jsonOut(&k, "keys", "show", name)
@@ -299,7 +282,7 @@ func TestRegistryCLI(t *testing.T) {
 		t.Fatalf("parcels of bob %+v", owned)
 	}
 	// The Go SDK reads the same records; a proven title verifies.
-	c := client.New(n.HTTPAddr())
+	c := d.Client
 	ctx := context.Background()
 	if tv, err := c.Transfer(ctx, 1); err != nil || tv.Status != registry.StatusExecuted || tv.EffectiveStatus != registry.StatusExecuted {
 		t.Fatalf("sdk transfer: %+v %v", tv, err)
@@ -307,11 +290,13 @@ func TestRegistryCLI(t *testing.T) {
 	if h, err := c.ParcelHistory(ctx, "BJ-001"); err != nil || len(h) != 2 {
 		t.Fatalf("sdk history: %v %v", h, err)
 	}
-	// The title with a proof, verified offline from genesis.
-	time.Sleep(700 * time.Millisecond)
+	// The title with a proof, verified offline from genesis: a proof is
+	// at the height before the latest, so wait until the state read above
+	// is signed.
+	d.WaitSigned(d.Height())
 	if _, sp, err := c.ProvenParcel(ctx, "BJ-001"); err != nil {
 		t.Fatal(err)
-	} else if tr, err := verify.TrustGenesis(filepath.Join(home, "config", "genesis.json")); err != nil {
+	} else if tr, err := verify.TrustGenesis(d.Home.GenesisFile()); err != nil {
 		t.Fatal(err)
 	} else if _, err := verify.VerifyStateProof(sp, tr); err != nil {
 		t.Fatal(err)
@@ -321,7 +306,7 @@ func TestRegistryCLI(t *testing.T) {
 	json.Unmarshal([]byte(out), &pr)
 	pf := filepath.Join(t.TempDir(), "title.json")
 	writeFile(t, pf, string(pr.Proof))
-	if code, out, errs := e.run("verify", "state", pf, "--trust", filepath.Join(home, "config", "genesis.json")); code != 0 || !strings.Contains(out, "registry/parcel/BJ-001") {
+	if code, out, errs := e.run("verify", "state", pf, "--trust", d.Home.GenesisFile()); code != 0 || !strings.Contains(out, "registry/parcel/BJ-001") {
 		t.Fatalf("verify title: %d %s %s", code, out, errs)
 	}
 }
