@@ -11,10 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node"
 	"github.com/govchain/govchain/node/nodetest"
 	"github.com/govchain/govchain/verify"
+	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/registry"
 )
 
@@ -181,6 +183,47 @@ func TestBenchSmall(t *testing.T) {
 	}
 	if r.Committed != r.Txs || r.Txs != 200 || r.Failed != 0 {
 		t.Fatalf("registry bench result %+v", r)
+	}
+}
+
+// bench --node reports the validator set of the node it measured: here a
+// proposal gives a second department a validator (of small power, so the
+// running one keeps its quorum alone) and bench counts two.
+func TestBenchAgainstNode(t *testing.T) {
+	d, e := startNode(t)
+	ctx := context.Background()
+	vk, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
+	action := identity.Action{Kind: identity.KindSetValidator, Department: "nrb", ValidatorKey: vk.PublicKey(), Power: 1}
+	if _, err := d.Client.Exec(ctx, d.Admin("mof"), client.Msg(identity.TypePropose, identity.MsgPropose{Action: action})); err != nil {
+		t.Fatal(err)
+	}
+	var ps struct{ Proposals []identity.Proposal }
+	if err := d.Client.Get(ctx, "/v1/proposals", &ps); err != nil || len(ps.Proposals) == 0 {
+		t.Fatalf("proposals %+v %v", ps, err)
+	}
+	id := ps.Proposals[len(ps.Proposals)-1].ID
+	var approved int64
+	for _, dept := range []string{"nrb", "cab"} {
+		res, err := d.Client.Exec(ctx, d.Admin(dept), client.Msg(identity.TypeApprove, identity.MsgApprove{ID: id}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		approved = res.Height
+	}
+	// A validator update of block h applies from h+2. The chain makes
+	// empty blocks only every 10 s, but one right after a block that changed
+	// the state: a tx after the approval brings h+2 at once.
+	citizen, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
+	res, err := d.Client.Exec(ctx, d.Admin("cab"), client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: citizen.Algorithm, PublicKey: citizen.PublicKey(), Citizen: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.WaitHeight(max(approved+2, res.Height+1))
+
+	var r BenchResult
+	e.jsonOut(&r, "bench", "--txs", "40", "--accounts", "2", "--concurrency", "2", "--batch", "20")
+	if r.Validators != 2 || r.Committed != 40 || r.Failed != 0 {
+		t.Fatalf("bench --node: %+v", r)
 	}
 }
 
