@@ -2,44 +2,13 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/govchain/govchain/client"
-	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/node/nodetest"
 )
-
-// startNode runs a real dev node (CometBFT, app, API) for API tests.
-func startNode(t *testing.T) (*node.Node, string) {
-	t.Helper()
-	home := node.Home(filepath.Join(t.TempDir(), "home"))
-	if err := node.InitDev(home, time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-		t.Fatal(err)
-	}
-	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.Stop)
-	base := "http://" + n.HTTPAddr()
-	c := client.New(base)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if st, err := c.Status(context.Background()); err == nil && st.LatestHeight >= 1 {
-			return n, base
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no block")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 func problemOf(t *testing.T, resp *http.Response) map[string]any {
 	t.Helper()
@@ -59,7 +28,7 @@ func problemOf(t *testing.T, resp *http.Response) map[string]any {
 
 // Malformed input to every POST endpoint gets a 4xx problem, never a crash.
 func TestMalformedPosts(t *testing.T) {
-	_, base := startNode(t)
+	base := nodetest.StartDev(t).URL
 	bodies := map[string]string{
 		"not json":          "{bad",
 		"wrong type":        `{"tx": 5}`,
@@ -122,7 +91,7 @@ func TestMalformedPosts(t *testing.T) {
 }
 
 func TestBadReads(t *testing.T) {
-	_, base := startNode(t)
+	base := nodetest.StartDev(t).URL
 	cases := map[string]int{
 		"/v1/blocks/0":                                         400,
 		"/v1/blocks/abc":                                       400,

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -16,7 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
-	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/node/nodetest"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/registry"
 )
@@ -45,7 +44,8 @@ func loadDoc(t *testing.T, base string) *openapi3.T {
 // operationId, a summary, typed responses including problem+json errors
 // and an explicit open security requirement; module queries are there too.
 func TestOpenAPIDocument(t *testing.T) {
-	n, base := startNode(t)
+	d := nodetest.StartDev(t)
+	n, base := d.Node, d.URL
 	doc := loadDoc(t, base)
 	var documented []string
 	ids := map[string]bool{}
@@ -80,14 +80,15 @@ func TestOpenAPIDocument(t *testing.T) {
 // Real answers of a running node, successes and problems, validate against
 // the document's schemas.
 func TestResponsesMatchOpenAPI(t *testing.T) {
-	n, base := startNode(t)
+	d := nodetest.StartDev(t)
+	base := d.URL
 	doc := loadDoc(t, base)
 	doc.Servers = openapi3.Servers{{URL: base}}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	seedRegistry(t, n, base)
+	seedRegistry(t, d)
 	paths := []string{
 		"/healthz", "/v1/status", "/v1/blocks/latest", "/v1/blocks/1", "/v1/blocks/0", "/v1/codes", "/v1/roles",
 		"/v1/identity/departments", "/v1/identity/departments/mof", "/v1/identity/departments/mof?prove=true",
@@ -136,12 +137,12 @@ func checkResponse(t *testing.T, router routers.Router, method, url string, body
 
 // seedRegistry registers parcel T-1 and opens transfer 1 with the dev
 // admins' keys, so that registry answers have content.
-func seedRegistry(t *testing.T, n *node.Node, base string) {
+func seedRegistry(t *testing.T, d *nodetest.Dev) {
 	t.Helper()
 	ctx := context.Background()
-	c := client.New(base)
+	c := d.Client
 	admin := func(name string) *client.Signer {
-		k, _, err := crypto.ReadKeyFile(n.Home.KeyFile(name))
+		k, _, err := crypto.ReadKeyFile(d.Home.KeyFile(name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,21 +184,5 @@ func seedRegistry(t *testing.T, n *node.Node, base string) {
 		t.Fatal(err)
 	}
 	// Proofs need the header that signs the last block.
-	st, err := c.Status(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitHeight(t, n, st.LatestHeight+1)
-}
-
-// waitHeight waits until the node has committed height h.
-func waitHeight(t *testing.T, n *node.Node, h int64) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for n.App.LastCommitted().Height < h {
-		if time.Now().After(deadline) {
-			t.Fatalf("height %d not reached", h)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	d.WaitSigned(d.Height())
 }

@@ -66,6 +66,9 @@ type Node struct {
 
 	waitMu  sync.Mutex
 	waiters map[[32]byte][]chan app.TxOutcome
+	// nextCommit is closed (and replaced) at every commit; WaitHeight
+	// sleeps on it.
+	nextCommit chan struct{}
 
 	stopOnce sync.Once
 	stopping atomic.Bool
@@ -115,7 +118,7 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("node: log level %q: %w", acfg.LogLevel, err)
 	}
-	n = &Node{Home: home, cfg: cfg, waiters: map[[32]byte][]chan app.TxOutcome{}}
+	n = &Node{Home: home, cfg: cfg, waiters: map[[32]byte][]chan app.TxOutcome{}, nextCommit: make(chan struct{})}
 	logger := &stoppingLogger{Logger: cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(w)), allow), stopping: &n.stopping}
 	n.logf = func(format string, args ...any) { logger.Logger.Error(fmt.Sprintf(format, args...)) }
 	started := n // the named result is nil by the time an error return runs the defer
@@ -273,6 +276,8 @@ func (n *Node) onCommit(b app.CommittedBlock) {
 	n.Events.Committed(b.Height) // never blocks
 	n.waitMu.Lock()
 	defer n.waitMu.Unlock()
+	close(n.nextCommit)
+	n.nextCommit = make(chan struct{})
 	if len(n.waiters) == 0 {
 		return
 	}
@@ -284,6 +289,25 @@ func (n *Node) onCommit(b app.CommittedBlock) {
 			}
 		}
 		delete(n.waiters, t.Hash)
+	}
+}
+
+// WaitHeight returns once the application has committed height h, or
+// with ctx's error.
+func (n *Node) WaitHeight(ctx context.Context, h int64) error {
+	for {
+		n.waitMu.Lock()
+		next := n.nextCommit
+		n.waitMu.Unlock()
+		at := n.App.LastCommitted().Height
+		if at >= h {
+			return nil
+		}
+		select {
+		case <-next:
+		case <-ctx.Done():
+			return fmt.Errorf("node: waiting for height %d (at %d): %w", h, at, ctx.Err())
+		}
 	}
 }
 

@@ -1,4 +1,4 @@
-package node
+package node_test
 
 import (
 	"context"
@@ -21,31 +21,11 @@ import (
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
+	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/node/nodetest"
 	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/identity"
 )
-
-func startDev(t *testing.T, home Home) (*Node, *client.Client) {
-	t.Helper()
-	n, err := Start(home, Options{HTTP: "127.0.0.1:0", Log: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.Stop)
-	c := client.New(n.HTTPAddr())
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for {
-		if st, err := c.Status(ctx); err == nil && st.LatestHeight >= 1 {
-			return n, c
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("node did not produce a block")
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
 
 func unhex(t *testing.T, ss ...string) [][]byte {
 	var out [][]byte
@@ -60,24 +40,13 @@ func unhex(t *testing.T, ss ...string) [][]byte {
 }
 
 func TestDevNodeEndToEnd(t *testing.T) {
-	home := Home(filepath.Join(t.TempDir(), "home"))
-	if err := InitDev(home, time.Now(), DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := InitDev(home, time.Now(), DevOptions{}); err == nil {
+	d := nodetest.StartDev(t)
+	home, c := d.Home, d.Client
+	if err := node.InitDev(home, time.Now(), node.DevOptions{}); err == nil {
 		t.Fatal("InitDev overwrote an existing home")
 	}
-	n, c := startDev(t, home)
 	ctx := context.Background()
-
-	admin, _, err := crypto.ReadKeyFile(home.KeyFile(AdminKeyName("cab")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.NewSigner(ctx, admin, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := d.Admin("cab")
 	citizen, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
 	res, err := c.Exec(ctx, s, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: citizen.Algorithm, PublicKey: citizen.PublicKey(), Citizen: true}))
 	if err != nil {
@@ -94,21 +63,17 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	if err != nil || tv.Code != 0 || tv.Tx.Msgs[0].Type != identity.TypeCreateAccount || len(tv.Events) != 1 {
 		t.Fatalf("tx view %+v %v", tv, err)
 	}
-	// A state proof from the API verifies offline against genesis.
+	// A state proof from the API verifies offline against genesis. The
+	// proof is at the height before the latest, signed by the latest header:
+	// once res.Height+1 is committed, it covers the new account.
+	d.WaitSigned(res.Height)
 	var sv apitype.State
 	var proofRaw json.RawMessage
-	for i := 0; ; i++ {
-		if err := c.Get(ctx, "/v1/state/identity/acct/"+citizen.Address()+"?prove=true", &proofRaw); err != nil {
-			t.Fatal(err)
-		}
-		json.Unmarshal(proofRaw, &sv)
-		if sv.Found && sv.Anchor != nil {
-			break
-		}
-		if i > 100 {
-			t.Fatalf("no anchored proof: %s", proofRaw)
-		}
-		time.Sleep(100 * time.Millisecond)
+	if err := c.Get(ctx, "/v1/state/identity/acct/"+citizen.Address()+"?prove=true", &proofRaw); err != nil {
+		t.Fatal(err)
+	}
+	if json.Unmarshal(proofRaw, &sv); !sv.Found || sv.Anchor == nil {
+		t.Fatalf("no anchored proof: %s", proofRaw)
 	}
 	trust, err := verify.TrustGenesis(home.GenesisFile())
 	if err != nil {
@@ -185,7 +150,7 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	}
 
 	// Metrics count the committed tx.
-	resp, err := http.Get("http://" + n.HTTPAddr() + "/metrics")
+	resp, err := http.Get(d.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,9 +162,8 @@ func TestDevNodeEndToEnd(t *testing.T) {
 
 	// Restart: the chain continues from where it was, with the same history.
 	st, _ := c.Status(ctx)
-	n.Stop()
-	n2, c2 := startDev(t, home)
-	_ = n2
+	d.Restart()
+	c2 := d.Client
 	st2, err := c2.Status(ctx)
 	if err != nil || st2.LatestHeight < st.LatestHeight || st2.LogSize != st.LogSize {
 		t.Fatalf("after restart %+v (before %+v) %v", st2, st, err)
@@ -212,12 +176,9 @@ func TestDevNodeEndToEnd(t *testing.T) {
 // A node whose govchain database is gone but whose block store remains
 // refuses to start instead of silently rebuilding a different state.
 func TestRefusesDamagedDataDir(t *testing.T) {
-	home := Home(filepath.Join(t.TempDir(), "home"))
-	if err := InitDev(home, time.Now(), DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-		t.Fatal(err)
-	}
-	n, _ := startDev(t, home)
-	n.Stop()
+	d := nodetest.StartDev(t)
+	home := d.Home
+	d.Stop()
 	// A corrupted database (its manifest overwritten) refuses too, naming it.
 	manifests, _ := filepath.Glob(filepath.Join(home.DBDir(), "MANIFEST-*"))
 	if len(manifests) == 0 {
@@ -226,14 +187,14 @@ func TestRefusesDamagedDataDir(t *testing.T) {
 	for _, m := range manifests {
 		os.WriteFile(m, []byte("garbage"), 0o600)
 	}
-	_, err := Start(home, Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	_, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
 	if err == nil || !strings.Contains(err.Error(), home.DBDir()) {
 		t.Fatalf("start with a corrupted database: %v", err)
 	}
 	if err := os.RemoveAll(home.DBDir()); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Start(home, Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	_, err = node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
 	if err == nil || !strings.Contains(err.Error(), "re-sync from peers") {
 		t.Fatalf("start with a missing database: %v", err)
 	}
@@ -241,19 +202,10 @@ func TestRefusesDamagedDataDir(t *testing.T) {
 
 // A proof at a height pruned away gets a clear 410, not a wrong answer.
 func TestPrunedHeightProof(t *testing.T) {
-	home := Home(filepath.Join(t.TempDir(), "home"))
-	if err := InitDev(home, time.Now(), DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-		t.Fatal(err)
-	}
-	cfg := DefaultAppConfig()
-	cfg.KeepRecent = 2
-	if err := WriteAppConfig(home, cfg); err != nil {
-		t.Fatal(err)
-	}
-	_, c := startDev(t, home)
+	d := nodetest.StartDev(t, nodetest.WithKeepRecent(2))
+	c := d.Client
 	ctx := context.Background()
-	admin, _, _ := crypto.ReadKeyFile(home.KeyFile(AdminKeyName("cab")))
-	s, _ := c.NewSigner(ctx, admin, "")
+	s := d.Admin("cab")
 	for i := 0; i < 5; i++ {
 		k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
 		if _, err := c.Exec(ctx, s, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Citizen: true})); err != nil {
@@ -274,29 +226,22 @@ func TestPrunedHeightProof(t *testing.T) {
 // verifies offline with its genesis, and the database refuses to be opened
 // as a SHA-256 chain.
 func TestSM3ChainWithSM2Accounts(t *testing.T) {
-	home := Home(filepath.Join(t.TempDir(), "home"))
-	co := ChainOptions{HashSuite: "sm3", AdminAlgo: crypto.AlgSM2}
-	if err := InitDev(home, time.Now(), DevOptions{ChainOptions: co, P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-		t.Fatal(err)
-	}
-	n, c := startDev(t, home)
+	d := nodetest.StartDev(t, nodetest.WithChain(node.ChainOptions{HashSuite: "sm3", AdminAlgo: crypto.AlgSM2}))
+	home, c := d.Home, d.Client
 	ctx := context.Background()
-	admin, _, err := crypto.ReadKeyFile(home.KeyFile(AdminKeyName("cab")))
-	if err != nil || admin.Algorithm != crypto.AlgSM2 {
-		t.Fatalf("admin key: %v", err)
+	if admin := d.AdminKey("cab"); admin.Algorithm != crypto.AlgSM2 {
+		t.Fatalf("admin key algorithm %s", admin.Algorithm)
 	}
-	s, _ := c.NewSigner(ctx, admin, "")
+	s := d.Admin("cab")
 	citizen, _ := crypto.GenerateKey(crypto.AlgSM2, nil)
 	res, err := c.Exec(ctx, s, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: citizen.Algorithm, PublicKey: citizen.PublicKey(), Citizen: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.WaitSigned(res.Height)
 	var rc verify.Receipt
-	for i := 0; c.Get(ctx, "/v1/txs/"+res.Hash+"/receipt", &rc) != nil; i++ {
-		if i > 100 {
-			t.Fatal("no receipt")
-		}
-		time.Sleep(100 * time.Millisecond)
+	if err := c.Get(ctx, "/v1/txs/"+res.Hash+"/receipt", &rc); err != nil {
+		t.Fatalf("receipt: %v", err)
 	}
 	trust, err := verify.TrustGenesis(home.GenesisFile())
 	if err != nil || trust.Suite.Name != "sm3" {
@@ -308,7 +253,7 @@ func TestSM3ChainWithSM2Accounts(t *testing.T) {
 	if rc.Anchor.HashSuite != "sm3" {
 		t.Fatalf("anchor suite %q", rc.Anchor.HashSuite)
 	}
-	n.Stop()
+	d.Stop()
 	db, err := pebble.Open(home.DBDir(), &pebble.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/node/nodetest"
 	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/identity"
 )
@@ -30,25 +30,11 @@ var update = flag.Bool("update", false, "regenerate testdata from a fresh chain"
 // receipt, state proofs (present and absent), a log proof, a trusted light
 // block and the genesis into testdata.
 func regenerate(t *testing.T, dir string, co node.ChainOptions) {
-	home := node.Home(filepath.Join(t.TempDir(), "home"))
-	if err := node.InitDev(home, time.Now(), node.DevOptions{ChainOptions: co, P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-		t.Fatal(err)
-	}
-	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Stop()
-	c := client.New(n.HTTPAddr())
+	d := nodetest.StartDev(t, nodetest.WithChain(co))
+	defer d.Stop()
+	c := d.Client
 	ctx := context.Background()
-	for c.Get(ctx, "/v1/light/1", nil) != nil {
-		time.Sleep(50 * time.Millisecond)
-	}
-	admin, _, _ := crypto.ReadKeyFile(home.KeyFile(node.AdminKeyName("cab")))
-	s, err := c.NewSigner(ctx, admin, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := d.Admin("cab")
 	var raws [][]byte
 	var first string
 	for i := 0; i < 5; i++ {
@@ -63,17 +49,13 @@ func regenerate(t *testing.T, dir string, co node.ChainOptions) {
 	if err != nil || res[2].Code != 0 {
 		t.Fatal(err)
 	}
+	// Everything below is anchored once the txs' height is signed (and
+	// light block 2 exists).
+	d.WaitSigned(max(res[2].Height, 1))
 	get := func(path, file string) {
 		var raw json.RawMessage
-		for i := 0; ; i++ {
-			err := c.Get(ctx, path, &raw)
-			if err == nil && !strings.Contains(string(raw), `"header_pending"`) {
-				break
-			}
-			if i > 100 {
-				t.Fatalf("%s: %v %s", path, err, raw)
-			}
-			time.Sleep(100 * time.Millisecond)
+		if err := c.Get(ctx, path, &raw); err != nil || strings.Contains(string(raw), `"header_pending"`) {
+			t.Fatalf("%s: %v %s", path, err, raw)
 		}
 		if err := os.WriteFile(filepath.Join(dir, file), append(raw, '\n'), 0o644); err != nil {
 			t.Fatal(err)
@@ -84,7 +66,7 @@ func regenerate(t *testing.T, dir string, co node.ChainOptions) {
 	get("/v1/light/2", "light.json")
 	get("/v1/state/identity/acct/"+first+"?prove=true", "state.json")
 	get("/v1/state/identity/acct/0000000000000000000000000000000000000000?prove=true", "state_absent.json")
-	b, _ := os.ReadFile(home.GenesisFile())
+	b, _ := os.ReadFile(d.Home.GenesisFile())
 	os.WriteFile(filepath.Join(dir, "genesis.json"), b, 0o644)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +27,7 @@ import (
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/identity"
 )
 
@@ -119,7 +121,10 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 			case own:
 				res, err = g.benchOwn(ctx, o, false)
 			default:
-				res, err = g.benchAgainst(ctx, client.New(g.node), o, g.loadKey)
+				c := client.New(g.node)
+				if res, err = g.benchAgainst(ctx, c, o, g.loadKey); err == nil {
+					res.Validators, err = validatorCount(ctx, c)
+				}
 			}
 			if err != nil {
 				return err
@@ -285,6 +290,24 @@ func (g *globals) benchCluster(ctx context.Context, o benchOpts, noop bool) (Ben
 	}
 	res.Validators = o.cluster
 	return res, err
+}
+
+// validatorCount is the size of the validator set that signed the node's
+// latest block, from its light block (GET /v1/light/{height}).
+func validatorCount(ctx context.Context, c *client.Client) (int, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var raw json.RawMessage
+	if err := c.Get(ctx, fmt.Sprintf("/v1/light/%d", st.LatestHeight), &raw); err != nil {
+		return 0, fmt.Errorf("bench: validators at height %d: %w", st.LatestHeight, err)
+	}
+	lb, err := verify.DecodeLightBlock(raw)
+	if err != nil {
+		return 0, fmt.Errorf("bench: validators at height %d: %w", st.LatestHeight, err)
+	}
+	return lb.ValidatorSet.Size(), nil
 }
 
 // freePortRange finds n consecutive free loopback ports.

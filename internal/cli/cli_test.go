@@ -10,13 +10,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/node/nodetest"
 	"github.com/govchain/govchain/verify"
+	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/registry"
 )
 
@@ -49,30 +50,16 @@ func (e *cliEnv) jsonOut(v any, args ...string) {
 	}
 }
 
-// startNode runs a fresh dev chain in-process and returns it, its home and
-// a CLI environment pointed at it, once the first block is committed.
-func startNode(t *testing.T) (*node.Node, string, *cliEnv) {
+// startNode runs a fresh dev chain in-process and returns it and a CLI
+// environment pointed at it.
+func startNode(t *testing.T) (*nodetest.Dev, *cliEnv) {
 	t.Helper()
-	home := filepath.Join(t.TempDir(), "home")
-	if err := node.InitDev(node.Home(home), time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-		t.Fatal(err)
-	}
-	n, err := node.Start(node.Home(home), node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.Stop)
-	for i := 0; n.App.LastCommitted().Height < 1; i++ {
-		if i > 300 {
-			t.Fatal("node did not start")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return n, home, &cliEnv{t: t, home: home, api: n.HTTPAddr()}
+	d := nodetest.StartDev(t)
+	return d, &cliEnv{t: t, home: string(d.Home), api: d.Addr}
 }
 
 func TestCLIAgainstNode(t *testing.T) {
-	_, _, e := startNode(t)
+	_, e := startNode(t)
 	var st struct {
 		LatestHeight int64 `json:"latest_height"`
 	}
@@ -200,6 +187,47 @@ func TestBenchSmall(t *testing.T) {
 	}
 }
 
+// bench --node reports the validator set of the node it measured: here a
+// proposal gives a second department a validator (of small power, so the
+// running one keeps its quorum alone) and bench counts two.
+func TestBenchAgainstNode(t *testing.T) {
+	d, e := startNode(t)
+	ctx := context.Background()
+	vk, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
+	action := identity.Action{Kind: identity.KindSetValidator, Department: "nrb", ValidatorKey: vk.PublicKey(), Power: 1}
+	if _, err := d.Client.Exec(ctx, d.Admin("mof"), client.Msg(identity.TypePropose, identity.MsgPropose{Action: action})); err != nil {
+		t.Fatal(err)
+	}
+	var ps struct{ Proposals []identity.Proposal }
+	if err := d.Client.Get(ctx, "/v1/proposals", &ps); err != nil || len(ps.Proposals) == 0 {
+		t.Fatalf("proposals %+v %v", ps, err)
+	}
+	id := ps.Proposals[len(ps.Proposals)-1].ID
+	var approved int64
+	for _, dept := range []string{"nrb", "cab"} {
+		res, err := d.Client.Exec(ctx, d.Admin(dept), client.Msg(identity.TypeApprove, identity.MsgApprove{ID: id}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		approved = res.Height
+	}
+	// A validator update of block h applies from h+2. The chain makes
+	// empty blocks only every 10 s, but one right after a block that changed
+	// the state: a tx after the approval brings h+2 at once.
+	citizen, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
+	res, err := d.Client.Exec(ctx, d.Admin("cab"), client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: citizen.Algorithm, PublicKey: citizen.PublicKey(), Citizen: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.WaitHeight(max(approved+2, res.Height+1))
+
+	var r BenchResult
+	e.jsonOut(&r, "bench", "--txs", "40", "--accounts", "2", "--concurrency", "2", "--batch", "20")
+	if r.Validators != 2 || r.Committed != 40 || r.Failed != 0 {
+		t.Fatalf("bench --node: %+v", r)
+	}
+}
+
 func writeFile(t *testing.T, p, s string) {
 	t.Helper()
 	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
@@ -210,8 +238,8 @@ func writeFile(t *testing.T, p, s string) {
 // The auditor follows a node, resumes from its state, and raises an alert
 // with evidence when history is rewritten or headers do not verify.
 func TestAudit(t *testing.T) {
-	n, home, e := startNode(t)
-	genesis := filepath.Join(home, "config", "genesis.json")
+	d, e := startNode(t)
+	genesis := d.Home.GenesisFile()
 	stateFile := filepath.Join(t.TempDir(), "audit.json")
 	audit := func(nodes ...string) (int, string, string) {
 		args := []string{"audit", "--trust", genesis, "--state", stateFile, "--once"}
@@ -223,14 +251,14 @@ func TestAudit(t *testing.T) {
 	tx := func() {
 		k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
 		e.ok("tx", "identity", "create-account", "--from", "cab-admin", "--pubkey", base64.StdEncoding.EncodeToString(k.PublicKey()), "--citizen")
-		time.Sleep(700 * time.Millisecond) // let the next block sign it
+		d.WaitSigned(d.Height()) // the auditor checks signed headers
 	}
 	tx()
-	if code, out, errs := audit(n.HTTPAddr()); code != 0 || !strings.Contains(out, "headers verified") {
+	if code, out, errs := audit(d.Addr); code != 0 || !strings.Contains(out, "headers verified") {
 		t.Fatalf("first audit: %d\n%s%s", code, out, errs)
 	}
 	tx()
-	if code, out, errs := audit(n.HTTPAddr()); code != 0 || !strings.Contains(out, "consistent with what was accepted") {
+	if code, out, errs := audit(d.Addr); code != 0 || !strings.Contains(out, "consistent with what was accepted") {
 		t.Fatalf("resumed audit: %d\n%s%s", code, out, errs)
 	}
 	// What the auditor accepted earlier differs from what the node now
@@ -242,19 +270,17 @@ func TestAudit(t *testing.T) {
 	b, _ = json.Marshal(st)
 	os.WriteFile(stateFile, b, 0o600)
 	tx()
-	if code, _, errs := audit(n.HTTPAddr()); code != ExitAlert || !strings.Contains(errs, "ALERT rewritten_history") || !strings.Contains(errs, "evidence") {
+	if code, _, errs := audit(d.Addr); code != ExitAlert || !strings.Contains(errs, "ALERT rewritten_history") || !strings.Contains(errs, "evidence") {
 		t.Fatalf("rewritten history not reported: %d\n%s", code, errs)
 	}
 	// Another chain with the same chain-id: its headers do not verify from
 	// this genesis.
-	other, _, oe := startNode(t)
+	other, oe := startNode(t)
 	os.Remove(stateFile)
 	k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
 	oe.ok("tx", "identity", "create-account", "--from", "cab-admin", "--pubkey", base64.StdEncoding.EncodeToString(k.PublicKey()), "--citizen")
-	for i := 0; i < 100 && other.App.LastCommitted().Height < 3; i++ {
-		time.Sleep(100 * time.Millisecond)
-	}
-	if code, _, errs := audit(other.HTTPAddr()); code != ExitAlert || !strings.Contains(errs, "ALERT bad_headers") {
+	other.WaitHeight(3)
+	if code, _, errs := audit(other.Addr); code != ExitAlert || !strings.Contains(errs, "ALERT bad_headers") {
 		t.Fatalf("foreign headers not reported: %d\n%s", code, errs)
 	}
 }
@@ -262,7 +288,7 @@ func TestAudit(t *testing.T) {
 // The registry through the CLI: register, sell with conditions, query with
 // proofs that verify offline.
 func TestRegistryCLI(t *testing.T) {
-	n, home, e := startNode(t)
+	d, e := startNode(t)
 	addr := func(name string) string {
 		var k struct{ Address string }
 		e.jsonOut(&k, "keys", "show", name)
@@ -307,7 +333,7 @@ func TestRegistryCLI(t *testing.T) {
 		}
 	}
 	// The Go SDK reads the same records; a proven title verifies.
-	c := client.New(n.HTTPAddr())
+	c := d.Client
 	ctx := context.Background()
 	if tv, err := client.Query[registry.Transfer](ctx, c, client.Path("registry", "transfers", "1")); err != nil || tv.Status != registry.StatusExecuted || tv.EffectiveStatus != registry.StatusExecuted {
 		t.Fatalf("sdk transfer: %+v %v", tv, err)
@@ -315,11 +341,13 @@ func TestRegistryCLI(t *testing.T) {
 	if h, err := client.List[registry.HistoryEntry](ctx, c, client.Path("registry", "parcels", "BJ-001", "history")); err != nil || len(h.Items) != 2 {
 		t.Fatalf("sdk history: %v %v", h, err)
 	}
-	// The title with a proof, verified offline from genesis.
-	time.Sleep(700 * time.Millisecond)
+	// The title with a proof, verified offline from genesis: a proof is
+	// at the height before the latest, so wait until the state read above
+	// is signed.
+	d.WaitSigned(d.Height())
 	if pp, err := client.Proven[registry.Parcel](ctx, c, client.Path("registry", "parcels", "BJ-001")); err != nil {
 		t.Fatal(err)
-	} else if tr, err := verify.TrustGenesis(filepath.Join(home, "config", "genesis.json")); err != nil {
+	} else if tr, err := verify.TrustGenesis(d.Home.GenesisFile()); err != nil {
 		t.Fatal(err)
 	} else if _, err := verify.VerifyStateProof(stateProof(t, pp.Proof), tr); err != nil {
 		t.Fatal(err)
@@ -327,7 +355,7 @@ func TestRegistryCLI(t *testing.T) {
 	out := e.ok("query", "registry", "parcel", "BJ-001", "--prove", "-o", "json")
 	pf := filepath.Join(t.TempDir(), "title.json")
 	writeFile(t, pf, out) // {record, proof}: verify state checks the proof
-	if code, out, errs := e.run("verify", "state", pf, "--trust", filepath.Join(home, "config", "genesis.json")); code != 0 || !strings.Contains(out, "registry/parcel/BJ-001") {
+	if code, out, errs := e.run("verify", "state", pf, "--trust", d.Home.GenesisFile()); code != 0 || !strings.Contains(out, "registry/parcel/BJ-001") {
 		t.Fatalf("verify title: %d %s %s", code, out, errs)
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 // govchain events prints the history with its filters and exits.
 func TestEventsCLI(t *testing.T) {
-	_, _, e := startNode(t)
+	_, e := startNode(t)
 	addr := func(name string) string {
 		var k struct{ Address string }
 		e.jsonOut(&k, "keys", "show", name)
@@ -102,7 +102,7 @@ func (s *syncBuffer) String() string {
 // govchain events --follow prints new transactions as they commit, until
 // the stream ends (here: the node shuts down, which the error explains).
 func TestEventsFollowCLI(t *testing.T) {
-	n, _, e := startNode(t)
+	d, e := startNode(t)
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
@@ -118,7 +118,7 @@ func TestEventsFollowCLI(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	n.Stop()
+	d.Stop()
 	if code := <-done; code != ExitError || !strings.Contains(errb.String(), "server shutting down; reconnect with from_height=") {
 		t.Fatalf("events --follow at shutdown: exit %d\n%s", code, errb.String())
 	}
