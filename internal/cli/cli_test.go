@@ -198,11 +198,11 @@ func TestBenchAgainstNode(t *testing.T) {
 	if _, err := d.Client.Exec(ctx, d.Admin("mof"), client.Msg(identity.TypePropose, identity.MsgPropose{Action: action})); err != nil {
 		t.Fatal(err)
 	}
-	var ps struct{ Proposals []identity.Proposal }
-	if err := d.Client.Get(ctx, "/v1/proposals", &ps); err != nil || len(ps.Proposals) == 0 {
+	ps, err := client.ListAll[identity.Proposal](ctx, d.Client, client.Path("identity", "proposals"), 0)
+	if err != nil || len(ps) == 0 {
 		t.Fatalf("proposals %+v %v", ps, err)
 	}
-	id := ps.Proposals[len(ps.Proposals)-1].ID
+	id := ps[len(ps)-1].ID
 	var approved int64
 	for _, dept := range []string{"nrb", "cab"} {
 		res, err := d.Client.Exec(ctx, d.Admin(dept), client.Msg(identity.TypeApprove, identity.MsgApprove{ID: id}))

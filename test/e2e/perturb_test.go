@@ -188,11 +188,11 @@ func propose(what string, proposer int, action func(n *testnet) identity.Action,
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ps struct{ Proposals []identity.Proposal }
-		if err := cl.Get(ctx, "/v1/proposals", &ps); err != nil {
-			t.Fatal(err)
+		ps, err := client.ListAll[identity.Proposal](ctx, cl, client.Path("identity", "proposals"), 0)
+		if err != nil || len(ps) == 0 {
+			t.Fatal(ps, err)
 		}
-		id := ps.Proposals[len(ps.Proposals)-1].ID
+		id := ps[len(ps)-1].ID
 		last := cl // read the outcome from the node that saw the last approval commit
 		for _, j := range approvers {
 			cj := n.client(j)
@@ -201,8 +201,8 @@ func propose(what string, proposer int, action func(n *testnet) identity.Action,
 			}
 			last = cj
 		}
-		var p identity.Proposal
-		if err := last.Get(ctx, fmt.Sprintf("/v1/proposals/%d", id), &p); err != nil || p.Status != identity.StatusExecuted {
+		p, err := client.Query[identity.Proposal](ctx, last, client.Path("identity", "proposals", fmt.Sprint(id)))
+		if err != nil || p.Status != identity.StatusExecuted {
 			t.Fatalf("proposal %d (%s, after %v): %+v %v", id, a.Kind, res.Hash, p, err)
 		}
 	}}
