@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -185,7 +186,7 @@ func (s *Server) lightBlock(w http.ResponseWriter, r *http.Request) error {
 	}
 	lb, err := s.chain.LightBlock(h)
 	if err != nil {
-		return notFound("%v", err)
+		return fmt.Errorf("api: light block %d: %w", h, err) // committed, so a storage failure: logged, answered 500
 	}
 	raw, err := verify.EncodeLightBlock(lb)
 	if err != nil {

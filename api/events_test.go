@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/node/nodetest"
 	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
 )
@@ -26,6 +26,7 @@ import (
 // of two department admins.
 type eventsNode struct {
 	t        *testing.T
+	d        *nodetest.Dev
 	n        *node.Node
 	c        *client.Client
 	cab, mof *client.Signer
@@ -33,43 +34,12 @@ type eventsNode struct {
 
 func startEventsNode(t *testing.T, limits api.EventLimits) *eventsNode {
 	t.Helper()
-	home := node.Home(filepath.Join(t.TempDir(), "home"))
-	if err := node.InitDev(home, time.Now(), node.DevOptions{P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0"}); err != nil {
-		t.Fatal(err)
-	}
-	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard, Events: limits})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.Stop)
-	e := &eventsNode{t: t, n: n, c: client.New(n.HTTPAddr())}
-	e.waitHeight(1)
-	signer := func(dept string) *client.Signer {
-		k, _, err := crypto.ReadKeyFile(home.KeyFile(node.AdminKeyName(dept)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := e.c.NewSigner(context.Background(), k, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	e.cab, e.mof = signer("cab"), signer("mof")
-	return e
+	d := nodetest.StartDev(t, nodetest.WithEvents(limits))
+	return &eventsNode{t: t, d: d, n: d.Node, c: d.Client, cab: d.Admin("cab"), mof: d.Admin("mof")}
 }
 
 // waitHeight waits until the node has committed height h.
-func (e *eventsNode) waitHeight(h int64) {
-	e.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for e.n.App.LastCommitted().Height < h {
-		if time.Now().After(deadline) {
-			e.t.Fatalf("height %d not reached", h)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
+func (e *eventsNode) waitHeight(h int64) { e.d.WaitHeight(h) }
 
 func newCitizenMsg() (tx.Msg, string) {
 	k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)

@@ -124,11 +124,12 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, mod string, q 
 		}
 		return writeJSON(w, http.StatusOK, rec)
 	}
-	keys, next, err := s.listKeys(mod, q, args, rd)
+	keys, next, h, err := s.listKeys(mod, q, args, rd)
 	if err != nil {
 		return err
 	}
-	page := apitype.Page[any]{Items: []any{}, Next: next}
+	rd.height = h // every item at the height the keys were listed at
+	page := apitype.Page[any]{Items: []any{}, Next: next, Height: h}
 	for _, k := range keys {
 		rec, err := s.readRecord(q, k, rd, "")
 		if err != nil {
@@ -151,13 +152,18 @@ func (s *Server) readRecord(q module.Query, key string, rd read, what string) (a
 		if err != nil {
 			return nil, err
 		}
-		if !v.Found {
-			if !single {
-				return nil, nil
-			}
+		raw := []byte(nil)
+		switch {
+		case v.Found:
+			raw = mustB64(*v.Value)
+		case !single:
+			return nil, nil
+		case q.Default: // the proof shows the absence; the record is the zero one
+			raw = codec.MustMarshal(map[int]int{})
+		default:
 			return nil, notFound("no %s at height %d (GET /v1/state/%s?prove=true proves the absence)", what, v.Height, key)
 		}
-		rec, err := s.decodeRecord(q, mustB64(*v.Value), v.Height)
+		rec, err := s.decodeRecord(q, raw, v.Height)
 		if err != nil {
 			return nil, err
 		}
@@ -202,41 +208,63 @@ func (s *Server) decodeRecord(q module.Query, raw []byte, h int64) (any, error) 
 
 // listKeys returns the full keys of one page of a list query, and the
 // cursor of the next page ("" on the last).
-func (s *Server) listKeys(mod string, q module.Query, args module.Args, rd read) ([]string, string, error) {
-	h, err := s.app.Resolve(rd.height)
-	if err != nil {
-		return nil, "", stateError(err)
+func (s *Server) listKeys(mod string, q module.Query, args module.Args, rd read) (keys []string, next string, h int64, err error) {
+	if h, err = s.app.Resolve(rd.height); err != nil {
+		return nil, "", 0, stateError(err)
 	}
 	if q.Parent != nil {
-		if _, ok := s.reader(mod, h).Get([]byte(q.Parent(args))); !ok {
-			return nil, "", notFound("no %s %s at height %d", q.ParentNoun, lastArg(q, args), h)
+		r := s.reader(mod, h)
+		_, ok := r.Get([]byte(q.Parent(args)))
+		if r.err != nil {
+			return nil, "", 0, stateError(r.err)
+		}
+		if !ok {
+			return nil, "", 0, notFound("no %s %s at height %d", q.ParentNoun, lastArg(q, args), h)
 		}
 	}
 	if q.Refs != nil {
-		rel, err := q.Refs(s.reader(mod, h), args)
-		if err != nil {
-			return nil, "", queryError(err)
-		}
-		start := 0
-		if rd.after != "" {
-			if start, err = strconv.Atoi(rd.after); err != nil || start < 0 {
-				return nil, "", badRequest("after must be a cursor from a previous page")
-			}
-		}
-		var keys []string
-		for i := start; i < len(rel) && len(keys) < rd.limit; i++ {
-			k, err := stateKey(mod, rel[i])
-			if err != nil {
-				return nil, "", err
-			}
-			keys = append(keys, k)
-		}
-		next := ""
-		if start+len(keys) < len(rel) {
-			next = strconv.Itoa(start + len(keys))
-		}
-		return keys, next, nil
+		k, n, err := s.refKeys(mod, q, args, rd, h)
+		return k, n, h, err
 	}
+	k, n, err := s.prefixKeys(mod, q, args, rd, h)
+	return k, n, h, err
+}
+
+// refKeys pages the record keys a Refs query reads from state; the cursor
+// is a position in that list.
+func (s *Server) refKeys(mod string, q module.Query, args module.Args, rd read, h int64) ([]string, string, error) {
+	r := s.reader(mod, h)
+	rel, err := q.Refs(r, args)
+	if r.err != nil {
+		return nil, "", stateError(r.err)
+	}
+	if err != nil {
+		return nil, "", queryError(err)
+	}
+	start := 0
+	if rd.after != "" {
+		if start, err = strconv.Atoi(rd.after); err != nil || start < 0 {
+			return nil, "", badRequest("after must be a cursor from a previous page")
+		}
+	}
+	var keys []string
+	for i := start; i < len(rel) && len(keys) < rd.limit; i++ {
+		k, err := stateKey(mod, rel[i])
+		if err != nil {
+			return nil, "", err
+		}
+		keys = append(keys, k)
+	}
+	next := ""
+	if start+len(keys) < len(rel) {
+		next = strconv.Itoa(start + len(keys))
+	}
+	return keys, next, nil
+}
+
+// prefixKeys pages the keys under a List or Index query's prefix; the
+// cursor is the last key's part after the prefix.
+func (s *Server) prefixKeys(mod string, q module.Query, args module.Args, rd read, h int64) ([]string, string, error) {
 	rel, err := q.Prefix(args)
 	if err != nil {
 		return nil, "", queryError(err)
@@ -298,20 +326,23 @@ func queryError(err error) error {
 	return err
 }
 
-// reader reads a module's state at height h.
-func (s *Server) reader(mod string, h int64) module.Reader {
-	return stateReader{s: s, prefix: mod + "/", h: h}
+// reader reads a module's state at height h; a storage error reads as
+// absent and is kept in err, which the caller checks.
+func (s *Server) reader(mod string, h int64) *stateReader {
+	return &stateReader{s: s, prefix: mod + "/", h: h}
 }
 
 type stateReader struct {
 	s      *Server
 	prefix string
 	h      int64
+	err    error
 }
 
-func (r stateReader) Get(key []byte) ([]byte, bool) {
+func (r *stateReader) Get(key []byte) ([]byte, bool) {
 	v, ok, err := r.s.app.Get(append([]byte(r.prefix), key...), r.h)
 	if err != nil {
+		r.err = err
 		return nil, false
 	}
 	return v, ok

@@ -166,9 +166,12 @@ func (b *docBuilder) querySchema(op *operation) (*openapi3.SchemaRef, error) {
 		arr.Items = item
 		next := openapi3.NewStringSchema()
 		next.Description = "the cursor of the next page (pass it as ?after=); absent on the last page"
-		return object([]string{"items"}, map[string]*openapi3.SchemaRef{
-			"items": {Value: arr},
-			"next":  {Value: next},
+		height := openapi3.NewInt64Schema()
+		height.Description = "the height the page was read at"
+		return object([]string{"height", "items"}, map[string]*openapi3.SchemaRef{
+			"items":  {Value: arr},
+			"next":   {Value: next},
+			"height": {Value: height},
 		})
 	}
 	plain := b.component(name+"Page", page(rec))
@@ -247,7 +250,7 @@ func (b *docBuilder) operation(op *operation) (*openapi3.Operation, error) {
 		Security: &openapi3.SecurityRequirements{}, Responses: openapi3.NewResponses()}
 	o.Responses.Delete("default")
 	for _, p := range op.params {
-		sch := &openapi3.Schema{Type: &openapi3.Types{p.kind}, Min: p.min}
+		sch := &openapi3.Schema{Type: &openapi3.Types{p.kind}, Min: p.min, Max: p.max}
 		if p.kind == "integer" {
 			sch.Format = "int64" // heights and ids, as in the bodies
 		}

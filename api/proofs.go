@@ -4,7 +4,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/app"
@@ -76,8 +78,44 @@ func headerPending(w http.ResponseWriter, h int64) error {
 }
 
 // anchor binds height m to the signed header m+1, with the light blocks
-// from height 1 through every validator-set change (docs/proofs.md).
+// from height 1 through every validator-set change (docs/proofs.md). Once
+// built, a height's anchor never changes, so recent ones are kept: a page
+// of proven records shares one.
 func (s *Server) anchor(m app.Meta) (*verify.Anchor, error) {
+	if a := s.anchors.get(m.Height); a != nil {
+		return a, nil
+	}
+	a, err := s.buildAnchor(m)
+	if err == nil {
+		s.anchors.put(m.Height, a)
+	}
+	return a, err
+}
+
+// anchorCache keeps the anchors of recent heights.
+type anchorCache struct {
+	mu sync.Mutex
+	m  map[int64]*verify.Anchor
+}
+
+const anchorCacheMax = 64
+
+func (c *anchorCache) get(h int64) *verify.Anchor {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[h]
+}
+
+func (c *anchorCache) put(h int64, a *verify.Anchor) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= anchorCacheMax {
+		c.m = map[int64]*verify.Anchor{}
+	}
+	c.m[h] = a
+}
+
+func (s *Server) buildAnchor(m app.Meta) (*verify.Anchor, error) {
 	top := m.Height + 1
 	if top > s.chain.LatestBlockHeight() {
 		return nil, errHeaderPending
@@ -100,7 +138,12 @@ func (s *Server) anchor(m app.Meta) (*verify.Anchor, error) {
 	for _, h := range heights {
 		lb, err := s.chain.LightBlock(h)
 		if err != nil {
-			return nil, errHeaderPending
+			// The height is committed (top <= latest), so this is a missing
+			// commit of the newest block or a storage failure.
+			if h == top {
+				return nil, errHeaderPending
+			}
+			return nil, fmt.Errorf("api: light block %d: %w", h, err)
 		}
 		raw, err := verify.EncodeLightBlock(lb)
 		if err != nil {

@@ -38,7 +38,7 @@ type param struct {
 	kind          string // "string", "integer", "boolean"
 	enum          []string
 	required      bool
-	min           *float64
+	min, max      *float64
 }
 
 func pathParam(name, doc string) param {
@@ -51,14 +51,14 @@ func queryParam(name, kind, doc string, enum ...string) param {
 
 func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
 
-var zero = 0.0
+var zero, one, thousand = 0.0, 1.0, 1000.0
 
 // The query parameters every read of state takes.
 var (
 	heightQ = param{name: "height", in: "query", kind: "integer", min: &zero,
 		doc: "read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)"}
 	proveQ = queryParam("prove", "boolean", "include proofs anchored to signed headers (docs/proofs.md)")
-	limitQ = param{name: "limit", in: "query", kind: "integer", min: &zero,
+	limitQ = param{name: "limit", in: "query", kind: "integer", min: &one, max: &thousand,
 		doc: "page size, 1 to 1000 (default 100; 100 at most with prove=true)"}
 	afterQ = queryParam("after", "string", "the cursor of the previous page's next")
 )

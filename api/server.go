@@ -58,6 +58,7 @@ type Server struct {
 	mux     *http.ServeMux
 	ops     []*operation
 	doc     []byte // the OpenAPI document, built once
+	anchors anchorCache
 }
 
 // MaxBodyBytes bounds request bodies (a batch of transactions).

@@ -19,11 +19,11 @@ import (
 )
 
 // Codes of refusals the API itself makes before a tx reaches the chain
-// (codespace "api"); they appear in /v1/codes with the chain's.
+// (codespace "api", 900-999); they appear in /v1/codes with the chain's.
 var (
-	ErrCodeMempoolFull = module.Register("api", 90, "mempool is full; retry later")
-	ErrCodeTimeout     = module.Register("api", 91, "not committed before the timeout; it may still commit")
-	ErrCodeInternal    = module.Register("api", 92, "internal error while submitting")
+	ErrCodeMempoolFull = module.Register("api", 900, "mempool is full; retry later")
+	ErrCodeTimeout     = module.Register("api", 901, "not committed before the timeout; it may still commit")
+	ErrCodeInternal    = module.Register("api", 902, "internal error while submitting")
 )
 
 func readJSON(r *http.Request, v any) error {
@@ -213,6 +213,10 @@ func (s *Server) submit(ctx context.Context, raws [][]byte, wait bool) []submitO
 			}
 		case errors.Is(err, ErrMempoolFull):
 			out[i].err = apiRefusal(http.StatusServiceUnavailable, ErrCodeMempoolFull, "mempool is full; retry later")
+			chans[i] = nil
+			continue
+		case err != nil && ctx.Err() != nil:
+			out[i].err = apiRefusal(http.StatusGatewayTimeout, ErrCodeTimeout, "the mempool did not answer before the timeout; the tx may still commit (GET /v1/txs/%s)", out[i].Hash)
 			chans[i] = nil
 			continue
 		case err != nil:

@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -181,13 +182,24 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 	return a, nil
 }
 
+// moduleName is what a module may be called: its name is a state prefix,
+// a message type prefix and a path segment under /v1/.
+var moduleName = regexp.MustCompile(`^[a-z][a-z0-9]{1,31}$`)
+
+// reservedNames are the /v1/ path segments and prefixes the chain itself
+// uses; a module may not take them.
+var reservedNames = map[string]bool{
+	"a": true, "app": true, "anchor": true, "blocks": true, "codes": true, "commitments": true, "events": true,
+	"light": true, "log": true, "openapi": true, "roles": true, "state": true, "status": true, "txs": true, "api": true,
+}
+
 // mount registers the modules' routes and roles and finds the accounts
 // module.
 func (a *App) mount(mods []module.Module) error {
 	names := map[string]bool{}
 	for _, m := range mods {
-		if names[m.Name()] || strings.ContainsAny(m.Name(), "./") || m.Name() == "" {
-			return fmt.Errorf("app: module name %q is empty, taken or not a plain word", m.Name())
+		if names[m.Name()] || !moduleName.MatchString(m.Name()) || reservedNames[m.Name()] {
+			return fmt.Errorf("app: module name %q is taken, reserved or not a lowercase word", m.Name())
 		}
 		names[m.Name()] = true
 		if acc, ok := m.(module.Accounts); ok {

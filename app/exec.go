@@ -163,7 +163,10 @@ func (a *App) runMsgs(ctx *module.Context, t *tx.Tx) (merr *module.Error) {
 				a.opts.Logf("internal error in %s: %v", m.Type, err)
 			}
 			if len(t.Body.Msgs) > 1 {
-				return e.Wrapf("message %d (%s): %s", i, m.Type, e.Error())
+				if e.Detail() == "" {
+					return e.Wrapf("message %d (%s)", i, m.Type)
+				}
+				return e.Wrapf("message %d (%s): %s", i, m.Type, e.Detail())
 			}
 			return e
 		}

@@ -111,6 +111,11 @@ func (a *App) Resolve(height int64) (int64, error) {
 	if height > last {
 		return 0, fmt.Errorf("%w: %d is above the latest %d", ErrNoHeight, height, last)
 	}
+	if height < last {
+		if err := a.tree.CheckVersion(uint64(height)); err != nil {
+			return 0, err
+		}
+	}
 	return height, nil
 }
 

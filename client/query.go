@@ -29,7 +29,9 @@ type ReadOptions struct {
 	After  string // a previous page's Next
 }
 
-func (o ReadOptions) query(prove bool) string {
+// Query is the query string of a read with these options ("" or
+// "?height=...&prove=true...").
+func (o ReadOptions) Query(prove bool) string {
 	q := url.Values{}
 	if o.Height > 0 {
 		q.Set("height", strconv.FormatInt(o.Height, 10))
@@ -62,26 +64,26 @@ func readOpts(opts []ReadOptions) ReadOptions {
 //	p, err := client.Query[registry.Parcel](ctx, c, client.Path("registry", "parcels", "BJ-001"))
 func Query[T any](ctx context.Context, c *Client, path string, opts ...ReadOptions) (*T, error) {
 	var t T
-	return &t, c.Get(ctx, path+readOpts(opts).query(false), &t)
+	return &t, c.Get(ctx, path+readOpts(opts).Query(false), &t)
 }
 
 // Proven reads one record with its state proof; check the proof offline
 // with verify.VerifyStateProof before trusting the record.
 func Proven[T any](ctx context.Context, c *Client, path string, opts ...ReadOptions) (*apitype.Proven[T], error) {
 	var p apitype.Proven[T]
-	return &p, c.Get(ctx, path+readOpts(opts).query(true), &p)
+	return &p, c.Get(ctx, path+readOpts(opts).Query(true), &p)
 }
 
 // List reads one page of a list query.
 func List[T any](ctx context.Context, c *Client, path string, opts ...ReadOptions) (*apitype.Page[T], error) {
 	var p apitype.Page[T]
-	return &p, c.Get(ctx, path+readOpts(opts).query(false), &p)
+	return &p, c.Get(ctx, path+readOpts(opts).Query(false), &p)
 }
 
 // ListProven reads one page of a list query, each item with its proof.
 func ListProven[T any](ctx context.Context, c *Client, path string, opts ...ReadOptions) (*apitype.Page[apitype.Proven[T]], error) {
 	var p apitype.Page[apitype.Proven[T]]
-	return &p, c.Get(ctx, path+readOpts(opts).query(true), &p)
+	return &p, c.Get(ctx, path+readOpts(opts).Query(true), &p)
 }
 
 // ListAll reads every page of a list query (at most max items; 0 = no

@@ -232,10 +232,10 @@ func (l pebbleLogger) Fatalf(format string, args ...any) {
 	os.Exit(1)
 }
 
-// HTTPAddr is the API's actual listen address.
+// API is the node's HTTP API server.
 func (n *Node) API() *api.Server { return n.api }
 
-// HTTPAddr is the address the API listens on.
+// HTTPAddr is the API's actual listen address.
 func (n *Node) HTTPAddr() string { return n.httpLn.Addr().String() }
 
 // Stop shuts everything down; it is safe to call more than once.

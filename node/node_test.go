@@ -72,7 +72,7 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	if err := c.Get(ctx, "/v1/state/identity/acct/"+citizen.Address()+"?prove=true", &proofRaw); err != nil {
 		t.Fatal(err)
 	}
-	if json.Unmarshal(proofRaw, &sv); !sv.Found || sv.Anchor == nil {
+	if err := json.Unmarshal(proofRaw, &sv); err != nil || !sv.Found || sv.Anchor == nil {
 		t.Fatalf("no anchored proof: %s", proofRaw)
 	}
 	trust, err := verify.TrustGenesis(home.GenesisFile())

@@ -160,11 +160,13 @@ type Proven[T any] struct {
 	Proof  *State `json:"proof"`
 }
 
-// Page is one page of a list. Next, when set, is the cursor of the next
-// page (pass it as ?after=); absent on the last page.
+// Page is one page of a list, read at Height. Next, when set, is the
+// cursor of the next page (pass it as ?after=, with ?height= to read the
+// following pages at the same height); absent on the last page.
 type Page[T any] struct {
-	Items []T    `json:"items"`
-	Next  string `json:"next,omitempty"`
+	Items  []T    `json:"items"`
+	Next   string `json:"next,omitempty"`
+	Height int64  `json:"height"`
 }
 
 // Commitments are what the app hash of a height binds.

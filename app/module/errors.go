@@ -7,7 +7,8 @@ import (
 
 // Error is a rejection with a stable numeric code. Codes are unique across
 // the whole chain: 1-99 belong to the application, 100-199 to identity, and
-// each further module takes the next hundred.
+// each further module takes the next hundred; 900-999 are the API's own
+// refusals before a transaction reaches the chain.
 type Error struct {
 	Codespace string
 	Code      uint32
@@ -40,6 +41,9 @@ func (e *Error) Is(target error) bool {
 	var t *Error
 	return errors.As(target, &t) && t.Code == e.Code && t.Codespace == e.Codespace
 }
+
+// Detail is the error's detail ("" when none).
+func (e *Error) Detail() string { return e.detail }
 
 // Wrapf returns the error with a detail message.
 func (e *Error) Wrapf(format string, args ...any) *Error {

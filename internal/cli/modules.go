@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -65,8 +64,12 @@ func (g *globals) routeCmd(r module.Route) *cobra.Command {
 	if args != "" {
 		n = len(strings.Fields(args))
 	}
-	c.Args = cobra.ExactArgs(n)
+	// With --body-json the arguments may be left out (the body has them).
+	c.Args = cobra.RangeArgs(0, n)
 	c.RunE = func(cmd *cobra.Command, a []string) error {
+		if len(a) != n && b.bodyJSON == "" {
+			return usageErr("%s takes %d argument(s): %s (or the whole message with --body-json)", c.Name(), n, args)
+		}
 		body, err := b.build(cmd, a)
 		if err != nil {
 			return err
@@ -141,7 +144,7 @@ func (g *globals) runQuery(ctx context.Context, q module.Query, path string, pro
 	c := g.client()
 	if !q.List {
 		var raw json.RawMessage
-		if err := c.Get(ctx, path+queryString(ro, prove), &raw); err != nil {
+		if err := c.Get(ctx, path+ro.Query(prove), &raw); err != nil {
 			return err
 		}
 		return g.printRecord(raw, q.Record, prove)
@@ -150,7 +153,7 @@ func (g *globals) runQuery(ctx context.Context, q module.Query, path string, pro
 	next := ""
 	for {
 		var page apitype.Page[json.RawMessage]
-		if err := c.Get(ctx, path+queryString(ro, prove), &page); err != nil {
+		if err := c.Get(ctx, path+ro.Query(prove), &page); err != nil {
 			return err
 		}
 		items, next = append(items, page.Items...), page.Next
@@ -177,26 +180,6 @@ func (g *globals) runQuery(ctx context.Context, q module.Query, path string, pro
 		fmt.Fprintf(g.stdout, "\nmore: --after %s (or --all)\n", next)
 	}
 	return nil
-}
-
-func queryString(ro client.ReadOptions, prove bool) string {
-	v := make([]string, 0, 4)
-	if ro.Height > 0 {
-		v = append(v, "height="+strconv.FormatInt(ro.Height, 10))
-	}
-	if prove {
-		v = append(v, "prove=true")
-	}
-	if ro.Limit > 0 {
-		v = append(v, "limit="+strconv.Itoa(ro.Limit))
-	}
-	if ro.After != "" {
-		v = append(v, "after="+url.QueryEscape(ro.After))
-	}
-	if len(v) == 0 {
-		return ""
-	}
-	return "?" + strings.Join(v, "&")
 }
 
 // printRecord shows one answer: JSON as the API gave it, or the record for

@@ -165,6 +165,9 @@ func (b *msgBinder) build(cmd *cobra.Command, args []string) (any, error) {
 		switch {
 		case f.arg:
 			if i >= len(args) {
+				if b.bodyJSON != "" {
+					continue // from the body
+				}
 				return nil, usageErr("missing argument %s", strings.ToUpper(f.flag))
 			}
 			if err := setField(fv, f, args[i]); err != nil {

@@ -62,7 +62,12 @@ func TestMessageFlags(t *testing.T) {
 	if err != nil || m.Number != "P-2" || m.Use != "public" || m.Nested.A != 7 || m.Area != 6 {
 		t.Fatalf("%+v %v", m, err)
 	}
+	// The body alone, arguments included.
+	if m, err := buildMsg(t, "--body-json", `{"number":"Q","use":"public"}`); err != nil || m.Number != "Q" {
+		t.Fatalf("%+v %v", m, err)
+	}
 	for _, bad := range [][]string{
+		{}, // no argument and no body
 		{"P", "--area", "-1"},
 		{"P", "--area", "x"},
 		{"P", "--owner", a + ":0"},

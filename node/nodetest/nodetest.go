@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node"
@@ -34,6 +35,7 @@ const Timeout = 30 * time.Second
 type settings struct {
 	chain      node.ChainOptions
 	keepRecent uint64
+	events     api.EventLimits
 }
 
 // Option adjusts the dev chain StartDev creates.
@@ -51,6 +53,11 @@ func WithKeepRecent(n uint64) Option {
 	return func(s *settings) { s.keepRecent = n }
 }
 
+// WithEvents sets the event stream's limits (GET /v1/events).
+func WithEvents(l api.EventLimits) Option {
+	return func(s *settings) { s.events = l }
+}
+
 // Dev is a running development node and the ways to reach it.
 type Dev struct {
 	t testing.TB
@@ -64,6 +71,8 @@ type Dev struct {
 	Addr, URL string
 	// Client talks to the API.
 	Client *client.Client
+
+	events api.EventLimits
 }
 
 // StartDev creates a dev chain (node.InitDev) in a temporary home, starts
@@ -91,7 +100,7 @@ func StartDev(t testing.TB, opts ...Option) *Dev {
 			t.Fatal(err)
 		}
 	}
-	d := &Dev{t: t, Home: home, Addr: "127.0.0.1:0"}
+	d := &Dev{t: t, Home: home, Addr: "127.0.0.1:0", events: s.events}
 	t.Cleanup(d.Stop)
 	d.Start()
 	return d
@@ -105,7 +114,7 @@ func (d *Dev) Start() {
 		d.t.Fatal("nodetest: node already running")
 	}
 	w, level := logOptions()
-	n, err := node.Start(d.Home, node.Options{HTTP: d.Addr, Log: w, LogLevel: level})
+	n, err := node.Start(d.Home, node.Options{HTTP: d.Addr, Log: w, LogLevel: level, Events: d.events})
 	if err != nil {
 		d.t.Fatal(err)
 	}

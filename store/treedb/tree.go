@@ -230,6 +230,11 @@ func prefixEnd(p []byte) []byte {
 	return nil
 }
 
+// CheckVersion fails with store.ErrPruned for a version pruned away (Get
+// and Iterate do not check, to stay one read; readers of past versions
+// call this first).
+func (t *Tree) CheckVersion(version uint64) error { return t.checkVersion(t.db, version) }
+
 // checkVersion fails for versions pruned away.
 func (t *Tree) checkVersion(r pebble.Reader, version uint64) error {
 	b, closer, err := r.Get([]byte(keyPruned))
