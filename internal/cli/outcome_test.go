@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/node"
 )
 
@@ -83,5 +85,46 @@ func TestTxOutcome(t *testing.T) {
 	}
 	if code, out, errs := runCLI("--home", string(home), "query", "status"); code != 0 || !strings.Contains(out, node.DevChainID) {
 		t.Fatalf("query status from the home's address: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+func TestCreatedRecords(t *testing.T) {
+	ev := func(typ string, kv ...string) ledger.Event {
+		e := ledger.Event{Type: typ}
+		for i := 0; i+1 < len(kv); i += 2 {
+			e.Attrs = append(e.Attrs, ledger.Attribute{Key: kv[i], Value: kv[i+1]})
+		}
+		return e
+	}
+	got := createdRecords([]ledger.Event{
+		ev("identity.proposal_opened", "id", "3", "kind", "set_threshold"),
+		ev("identity.proposal_approved", "id", "3"),
+		ev("identity.department_added", "id", "moh", "admin", "ab"),
+		ev("identity.account_created", "address", "cd", "department", "cab"),
+		ev("registry.tax_rate_set", "rate_bp", "300"),
+		ev("registry.encumbered", "parcel", "BJ-001", "seq", "2"),
+		ev("registry.encumbrance_proposed", "id", "7"),
+		ev("x.thing_created"), // no id: nothing to print
+		ev("noperiod_created", "id", "1"),
+	})
+	want := []createdRecord{
+		{"proposal", "3", "opened", "identity.proposal_opened"},
+		{"department", "moh", "added", "identity.department_added"},
+		{"account", "cd", "created", "identity.account_created"},
+		{"encumbrance", "7", "proposed", "registry.encumbrance_proposed"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestAsksJSON(t *testing.T) {
+	for args, want := range map[string]bool{
+		"x -o json": true, "x --output json": true, "x --output=json": true, "x -ojson": true,
+		"x -o text": false, "x": false, "x -- -o json": false, "x -o": false,
+	} {
+		if got := asksJSON(strings.Fields(args)); got != want {
+			t.Errorf("asksJSON(%q) = %v", args, got)
+		}
 	}
 }

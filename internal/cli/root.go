@@ -218,11 +218,7 @@ func exitCode(err error) int {
 func message(err error) string {
 	var p *apitype.Problem
 	if errors.As(err, &p) && p.Code != 0 {
-		cs := ""
-		if p.Codespace != "" {
-			cs = " (" + p.Codespace + ")"
-		}
-		return fmt.Sprintf("the node refused the transaction with code %d%s: %s", p.Code, cs, p.Detail)
+		return fmt.Sprintf("the node refused the transaction with code %d%s: %s", p.Code, codespaceText(p.Codespace), p.Detail)
 	}
 	return err.Error()
 }
