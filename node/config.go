@@ -2,7 +2,10 @@ package node
 
 import (
 	"fmt"
+	"net"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -88,4 +91,95 @@ func LoadCometConfig(h Home) (*cmtcfg.Config, error) {
 		return nil, fmt.Errorf("node: %s: %w", h.ConfigFile(), err)
 	}
 	return cfg, nil
+}
+
+// CheckHTTPAddr checks an API listen address: host:port, where an empty
+// host listens on every interface and port 0 picks a free port.
+func CheckHTTPAddr(addr string) error {
+	if strings.Contains(addr, "://") {
+		return fmt.Errorf("%q: give host:port without a scheme, e.g. 127.0.0.1:8080", addr)
+	}
+	return checkHostPort(addr, "127.0.0.1:8080", false)
+}
+
+// CometListenAddr checks a CometBFT listen address and returns it in the
+// form CometBFT wants: tcp://host:port (host:port alone means tcp), or, where
+// unix is allowed (the RPC), unix:///path. The p2p address needs a host.
+func CometListenAddr(addr string, p2p bool) (string, error) {
+	example := "tcp://127.0.0.1:26657"
+	if p2p {
+		example = "tcp://127.0.0.1:26656"
+	}
+	scheme, rest, ok := strings.Cut(addr, "://")
+	if !ok {
+		scheme, rest = "tcp", addr
+	}
+	switch {
+	case scheme == "unix" && !p2p:
+		if rest == "" {
+			return "", fmt.Errorf("%q: a unix socket needs a path, e.g. unix:///var/run/govchain.sock", addr)
+		}
+		return addr, nil
+	case scheme != "tcp":
+		return "", fmt.Errorf("%q: the scheme must be tcp://, e.g. %s", addr, example)
+	}
+	if err := checkHostPort(rest, strings.TrimPrefix(example, "tcp://"), p2p); err != nil {
+		return "", err
+	}
+	return "tcp://" + rest, nil
+}
+
+// checkHostPort checks host:port without resolving the host.
+func checkHostPort(addr, example string, needHost bool) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port, e.g. %s", addr, example)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("%q: the port must be a number from 0 to 65535 (0 picks a free one)", addr)
+	}
+	if host == "" {
+		if needHost {
+			return fmt.Errorf("%q: give a host, e.g. %s", addr, example)
+		}
+		return nil
+	}
+	if net.ParseIP(host) == nil && !validHostname(host) {
+		return fmt.Errorf("%q: %q is neither an IP address nor a host name", addr, host)
+	}
+	return nil
+}
+
+// validHostname reports whether s is a syntactically valid DNS name.
+func validHostname(s string) bool {
+	if len(s) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(s, "."), ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// DialAddr turns a listen address (host:port, as in app.toml) into one to
+// connect to: an empty or unspecified host (0.0.0.0, ::) becomes loopback.
+func DialAddr(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return net.JoinHostPort(host, port)
 }

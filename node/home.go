@@ -109,44 +109,95 @@ type DevOptions struct {
 
 // InitDev creates a single-validator development chain in home: CometBFT
 // config, validator and node keys, one admin key per demo department, and a
-// genesis with the demo consortium. It refuses to touch an existing home.
+// genesis with the demo consortium. It refuses to touch an existing home,
+// and it is atomic: the home appears complete or not at all (buildHome).
 func InitDev(home Home, now time.Time, o DevOptions) error {
 	if home.Exists() {
 		return fmt.Errorf("node: %s already holds a chain (genesis.json exists)", home)
 	}
 	cfg := DefaultCometConfig(string(home))
 	cfg.P2P.PexReactor = false // a single validator has no peers to exchange
+	var err error
 	if o.P2P != "" {
-		cfg.P2P.ListenAddress = o.P2P
+		if cfg.P2P.ListenAddress, err = CometListenAddr(o.P2P, true); err != nil {
+			return fmt.Errorf("node: p2p address %w", err)
+		}
 	}
 	if o.RPC != "" {
-		cfg.RPC.ListenAddress = o.RPC
+		if cfg.RPC.ListenAddress, err = CometListenAddr(o.RPC, false); err != nil {
+			return fmt.Errorf("node: rpc address %w", err)
+		}
 	}
 	acfg := DefaultAppConfig()
 	if o.HTTP != "" {
+		if err := CheckHTTPAddr(o.HTTP); err != nil {
+			return fmt.Errorf("node: http address %w", err)
+		}
 		acfg.HTTP = o.HTTP
 	}
-	_, pv, err := prepareHome(home, cfg, acfg)
-	if err != nil {
+	if _, err := crypto.SuiteByName(o.HashSuite); err != nil {
 		return err
 	}
-	var depts []genesisDept
-	for i, d := range DemoDepartments {
-		admin, err := newAdminKey(home, d.ID, o.AdminAlgo)
+	return buildHome(home, func(tmp Home) error {
+		cfg.SetRoot(string(tmp))
+		_, pv, err := prepareHome(tmp, cfg, acfg)
 		if err != nil {
 			return err
 		}
-		gd := genesisDept{DemoDepartment: d, admin: admin}
-		if i == 0 {
-			gd.validator, gd.power = pv, 10
+		var depts []genesisDept
+		for i, d := range DemoDepartments {
+			admin, err := newAdminKey(tmp, d.ID, o.AdminAlgo)
+			if err != nil {
+				return err
+			}
+			gd := genesisDept{DemoDepartment: d, admin: admin}
+			if i == 0 {
+				gd.validator, gd.power = pv, 10
+			}
+			depts = append(depts, gd)
 		}
-		depts = append(depts, gd)
+		doc, err := buildGenesis(DevChainID, now, depts, o.ChainOptions)
+		if err != nil {
+			return err
+		}
+		return doc.SaveAs(tmp.GenesisFile())
+	})
+}
+
+// buildHome creates home atomically: build fills a fresh directory beside
+// it, which is renamed into place only once build has succeeded, so a
+// failure leaves nothing behind and the next attempt starts clean. home may
+// exist as an empty directory; anything else in it is refused.
+func buildHome(home Home, build func(tmp Home) error) (err error) {
+	dir := filepath.Clean(string(home))
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return fmt.Errorf("node: %s is not empty but holds no chain; remove it or choose another home", dir)
 	}
-	doc, err := buildGenesis(DevChainID, now, depts, o.ChainOptions)
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o700); err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".init-")
 	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := build(Home(tmp)); err != nil {
 		return err
 	}
-	return doc.SaveAs(home.GenesisFile())
+	// Go's rename refuses an existing directory: an empty one (checked
+	// above) goes first; os.Remove never removes a non-empty one.
+	if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("node: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("node: moving the new home into place: %w", err)
+	}
+	return nil
 }
 
 // prepareHome creates a home's directories, CometBFT and govchain configs,

@@ -39,6 +39,7 @@ import (
 // Options override the home's configuration.
 type Options struct {
 	HTTP     string    // API listen address; "" = config
+	P2P, RPC string    // CometBFT listen addresses (tcp://host:port); "" = config
 	LogLevel string    // "" = config
 	Log      io.Writer // nil = stderr
 	Noop     bool      // run the no-op application (benchmarks only)
@@ -99,6 +100,12 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	cfg, err := LoadCometConfig(home)
 	if err != nil {
 		return nil, err
+	}
+	if opts.P2P != "" {
+		cfg.P2P.ListenAddress = opts.P2P
+	}
+	if opts.RPC != "" {
+		cfg.RPC.ListenAddress = opts.RPC
 	}
 	acfg, err := LoadAppConfig(home)
 	if err != nil {

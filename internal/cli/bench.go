@@ -121,7 +121,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 			case own:
 				res, err = g.benchOwn(ctx, o, false)
 			default:
-				c := client.New(g.node)
+				c := g.client()
 				if res, err = g.benchAgainst(ctx, c, o, g.loadKey); err == nil {
 					res.Validators, err = validatorCount(ctx, c)
 				}

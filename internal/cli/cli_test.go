@@ -305,7 +305,9 @@ func TestRegistryCLI(t *testing.T) {
 	if code, _, _ := e.run("tx", "registry", "open-transfer", "BJ-001", "--from", "bob", "--buyer", addr("alice"), "--price", "100"); code != ExitTxFailed {
 		t.Fatalf("a non-owner opened a transfer: exit %d", code)
 	}
-	e.ok("tx", "registry", "open-transfer", "BJ-001", "--from", "alice", "--buyer", addr("bob"), "--price", "250000000")
+	if out := e.ok("tx", "registry", "open-transfer", "BJ-001", "--from", "alice", "--buyer", addr("bob"), "--price", "250000000"); !strings.Contains(out, "transfer 1 opened\n") {
+		t.Fatalf("open-transfer does not print the new id:\n%s", out)
+	}
 	e.ok("tx", "registry", "accept-transfer", "1", "--from", "bob")
 	e.ok("tx", "registry", "confirm-payment", "1", "--from", "bank")
 	var p struct {

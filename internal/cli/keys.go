@@ -35,6 +35,17 @@ func validKeyName(name string) error {
 	return nil
 }
 
+// freeKeyName checks a name for a new key: valid and not taken.
+func (g *globals) freeKeyName(name string) error {
+	if err := validKeyName(name); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(g.homeDir().KeyFile(name)); err == nil {
+		return g.keyExists(name)
+	}
+	return nil
+}
+
 // loadKey reads keys/<name>.json from the home.
 func (g *globals) loadKey(name string) (*crypto.PrivateKey, error) {
 	if err := validKeyName(name); err != nil {
@@ -53,7 +64,7 @@ func keysCmd(g *globals) *cobra.Command {
 	newC := &cobra.Command{
 		Use: "new NAME", Short: "Generate a key", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validKeyName(args[0]); err != nil {
+			if err := g.freeKeyName(args[0]); err != nil {
 				return err
 			}
 			k, err := crypto.GenerateKey(algo, nil)
@@ -126,7 +137,7 @@ func keysCmd(g *globals) *cobra.Command {
 	imp := &cobra.Command{
 		Use: "import NAME FILE", Short: "Import a key: a govchain key file, or a PKCS#8 PEM private key (Ed25519 or SM2)", Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validKeyName(args[0]); err != nil {
+			if err := g.freeKeyName(args[0]); err != nil {
 				return err
 			}
 			b, err := os.ReadFile(args[1])
@@ -149,6 +160,11 @@ func keysCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
+// keyExists is the error for a name already taken.
+func (g *globals) keyExists(name string) error {
+	return usageErr("a key named %s already exists in %s; choose another name or remove it", name, g.homeDir().KeysDir())
+}
+
 // saveKey writes k as keys/<name>.json (mode 0600, never overwriting) and
 // prints it.
 func (g *globals) saveKey(name string, k *crypto.PrivateKey) error {
@@ -156,7 +172,11 @@ func (g *globals) saveKey(name string, k *crypto.PrivateKey) error {
 		return err
 	}
 	f := k.ToFile(name)
-	if err := crypto.WriteKeyFile(g.homeDir().KeyFile(name), f); err != nil {
+	err := crypto.WriteKeyFile(g.homeDir().KeyFile(name), f)
+	if errors.Is(err, os.ErrExist) {
+		return g.keyExists(name)
+	}
+	if err != nil {
 		return err
 	}
 	return g.printKey(f)

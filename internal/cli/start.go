@@ -19,6 +19,9 @@ func startCmd(g *globals) *cobra.Command {
 		Short: "Run the node (creating a development chain first if --home has none)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkAddrFlags(&opts.HTTP, &opts.P2P, &opts.RPC); err != nil {
+				return err
+			}
 			home := g.homeDir()
 			if !home.Exists() {
 				fmt.Fprintf(g.stderr, "no chain in %s: creating the development chain %s\n", home, node.DevChainID)
@@ -43,7 +46,9 @@ func startCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&opts.HTTP, "http", "", "API listen address (default from app.toml: 127.0.0.1:8080)")
+	cmd.Flags().StringVar(&opts.HTTP, "http", "", "API listen address for this run (default from app.toml: 127.0.0.1:8080)")
+	cmd.Flags().StringVar(&opts.P2P, "p2p", "", "CometBFT p2p listen address for this run (default from config.toml: tcp://127.0.0.1:26656)")
+	cmd.Flags().StringVar(&opts.RPC, "rpc", "", "CometBFT RPC listen address for this run (default from config.toml: tcp://127.0.0.1:26657)")
 	cmd.Flags().StringVar(&opts.LogLevel, "log-level", "", "error, info or debug (default from app.toml: error)")
 	cmd.Flags().BoolVar(&opts.Noop, "noop", false, "run the no-op application (for govchain bench --cluster --noop only)")
 	cmd.Flags().MarkHidden("noop")

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +17,7 @@ import (
 	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
+	"github.com/govchain/govchain/ledger"
 	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
 )
@@ -33,12 +36,27 @@ func (f *txFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.address, "address", "", "signer account address, if it differs from the key's (after a key rotation)")
 	cmd.Flags().StringVar(&f.memo, "memo", "", "memo recorded with the transaction")
 	cmd.Flags().BoolVar(&f.noWait, "no-wait", false, "return once the mempool accepts the tx instead of waiting for the commit")
-	cmd.Flags().StringVar(&f.receipt, "receipt", "", "save the tx's receipt to this file once it is signed (see govchain verify)")
+	cmd.Flags().StringVar(&f.receipt, "receipt", "", "save the tx's receipt to this file once it is signed (see govchain verify; not with --no-wait)")
 	cmd.MarkFlagRequired("from")
 }
 
-// send signs msgs with --from, submits and prints the outcome.
+// txOutcome is what a tx command prints: the node's result, and once
+// committed, the tx's events and the records it created.
+type txOutcome struct {
+	apitype.SubmitResult
+	Events  []ledger.Event  `json:"events,omitempty"`
+	Created []createdRecord `json:"created,omitempty"`
+	Receipt string          `json:"receipt,omitempty"`
+}
+
+// send signs msgs with --from, submits and prints the outcome once: on
+// stdout when the tx committed successfully (or was accepted with
+// --no-wait), otherwise as the error (and, with -o json, as the result on
+// stdout).
 func (g *globals) send(ctx context.Context, f *txFlags, msgs ...tx.Msg) error {
+	if f.receipt != "" && f.noWait {
+		return usageErr("--receipt needs the commit: drop --no-wait, or fetch it later with govchain query receipt HASH")
+	}
 	key, err := g.loadKey(f.from)
 	if err != nil {
 		return err
@@ -56,19 +74,42 @@ func (g *globals) send(ctx context.Context, f *txFlags, msgs ...tx.Msg) error {
 	if err != nil {
 		return err
 	}
-	if err := g.print(r, func(w io.Writer) { printResult(w, r) }); err != nil {
-		return err
+	out := txOutcome{SubmitResult: *r}
+	if r.Committed && r.Code == 0 {
+		if t, err := c.Tx(ctx, r.Hash); err != nil {
+			fmt.Fprintf(g.stderr, "warning: committed, but its events could not be read: %v\n", err)
+		} else {
+			out.Events, out.Created = t.Events, createdRecords(t.Events)
+		}
 	}
 	if f.receipt != "" && r.Committed {
 		if err := saveReceipt(ctx, c, r.Hash, f.receipt); err != nil {
-			return err
+			return fmt.Errorf("tx %s committed at height %d, but its receipt was not saved: %w", r.Hash, r.Height, err)
 		}
-		fmt.Fprintf(g.stderr, "receipt saved to %s\n", f.receipt)
+		out.Receipt = f.receipt
 	}
 	if r.Code != 0 {
-		return &exitError{ExitTxFailed, fmt.Errorf("transaction failed with code %d: %s", r.Code, r.Log)}
+		saved := ""
+		if out.Receipt != "" {
+			saved = " (receipt saved to " + out.Receipt + ")"
+		}
+		err := &exitError{ExitTxFailed, fmt.Errorf("tx %s committed at height %d but failed with code %d%s: %s%s", r.Hash, r.Height, r.Code, codespaceText(r.Codespace), r.Log, saved)}
+		if !g.json() {
+			return err
+		}
+		if perr := g.print(out, nil); perr != nil {
+			return perr
+		}
+		return shownError{err}
 	}
-	return nil
+	return g.print(out, func(w io.Writer) { printOutcome(w, &out) })
+}
+
+func codespaceText(cs string) string {
+	if cs == "" {
+		return ""
+	}
+	return " (" + cs + ")"
 }
 
 // saveReceipt waits for the header that signs the tx's block (the next
@@ -89,15 +130,65 @@ func saveReceipt(ctx context.Context, c *client.Client, hash, path string) error
 	return fmt.Errorf("receipt: %w", err)
 }
 
-func printResult(w io.Writer, r *apitype.SubmitResult) {
-	switch {
-	case r.Committed && r.Code == 0:
-		fmt.Fprintf(w, "committed at height %d (log index %d)\ntx %s\n", r.Height, r.LogIndex, r.Hash)
-	case r.Committed:
-		fmt.Fprintf(w, "committed at height %d with code %d: %s\ntx %s\n", r.Height, r.Code, r.Log, r.Hash)
-	default:
-		fmt.Fprintf(w, "accepted into the mempool\ntx %s\n", r.Hash)
+// printOutcome shows a successful submission for people.
+func printOutcome(w io.Writer, o *txOutcome) {
+	if !o.Committed {
+		fmt.Fprintf(w, "accepted into the mempool\ntx %s\n", o.Hash)
+		return
 	}
+	fmt.Fprintf(w, "committed at height %d (log index %d)\ntx %s\n", o.Height, o.LogIndex, o.Hash)
+	for _, c := range o.Created {
+		fmt.Fprintf(w, "%s %s %s\n", strings.ReplaceAll(c.Record, "_", " "), c.ID, c.Verb)
+	}
+	if o.Receipt != "" {
+		fmt.Fprintf(w, "receipt saved to %s\n", o.Receipt)
+	}
+}
+
+// createdRecord is a record a tx created, as its event announced it.
+type createdRecord struct {
+	Record string `json:"record"` // "proposal"
+	ID     string `json:"id"`     // "3"
+	Verb   string `json:"verb"`   // "opened"
+	Event  string `json:"event"`  // "identity.proposal_opened"
+}
+
+// createdVerbs end the names of the events that announce a new record.
+var createdVerbs = []string{"opened", "created", "added", "proposed"}
+
+// createdRecords finds the records a tx created, from its events alone, so
+// every module is covered without the CLI knowing it: by convention an
+// event named <module>.<record>_<verb>, the verb one of createdVerbs,
+// carries the new record's identifier in its "id" attribute (an account's
+// in "address"): identity.proposal_opened {id}, registry.transfer_opened
+// {id}, identity.account_created {address}.
+func createdRecords(evs []ledger.Event) []createdRecord {
+	var out []createdRecord
+	for _, e := range evs {
+		_, name, ok := strings.Cut(e.Type, ".")
+		i := strings.LastIndex(name, "_")
+		if !ok || i <= 0 || !slices.Contains(createdVerbs, name[i+1:]) {
+			continue
+		}
+		id := attr(e, "id")
+		if id == "" {
+			id = attr(e, "address")
+		}
+		if id == "" {
+			continue
+		}
+		out = append(out, createdRecord{Record: name[:i], ID: id, Verb: name[i+1:], Event: e.Type})
+	}
+	return out
+}
+
+func attr(e ledger.Event, key string) string {
+	for _, a := range e.Attrs {
+		if a.Key == key {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // pubKeyFlags take a public key as --key NAME (a local key) or --pubkey.
