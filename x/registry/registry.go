@@ -42,6 +42,7 @@ func (m *Module) Roles() []module.Role {
 		{Name: RoleBank, Doc: "registers and releases mortgages; confirms buyers' payments"},
 		{Name: RoleCourt, Doc: "registers and releases liens; freezes and unfreezes parcels"},
 		{Name: RoleTax, Doc: "confirms transfer tax; sets the tax rate (Ministry of Finance)"},
+		{Name: RoleHighCourt, Doc: "a higher court: freezes parcels and lifts any court's freeze"},
 	}
 }
 

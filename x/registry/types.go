@@ -22,6 +22,9 @@ const (
 	RoleTax       = "registry.tax"       // confirms transfer tax; sets the rate (Ministry of Finance)
 )
 
+// RoleHighCourt is a higher court: it lifts any court's freeze.
+const RoleHighCourt = "registry.high_court"
+
 // FullShare is 100% in basis points.
 const FullShare = 10000
 
