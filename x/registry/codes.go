@@ -32,4 +32,5 @@ var (
 	ErrUnknownBuyer     = module.Register(Name, 224, "buyer account does not exist")
 	ErrWrongRoleForKind = module.Register(Name, 225, "mortgages are registered by banks, liens by courts")
 	ErrTooManyPending   = module.Register(Name, 226, "parcel has too many open transfers")
+	ErrNotFreezer       = module.Register(Name, 227, "a freeze is lifted by the court that set it or by a higher court")
 )

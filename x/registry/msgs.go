@@ -77,13 +77,27 @@ type MsgReleaseEncumbrance struct {
 
 func (m *MsgReleaseEncumbrance) Validate() error { return checkParcelNumber(m.Parcel) }
 
-// MsgFreeze freezes or unfreezes a parcel (court).
+// MsgFreeze freezes a parcel (a court, by order in a case).
 type MsgFreeze struct {
 	Parcel string `cbor:"1,keyasint" json:"parcel" cli:"arg"`
-	Reason string `cbor:"2,keyasint,omitempty" json:"reason,omitempty" doc:"case reference"`
+	Reason string `cbor:"2,keyasint" json:"reason" doc:"case reference and grounds of the court order"`
 }
 
 func (m *MsgFreeze) Validate() error {
+	if err := checkParcelNumber(m.Parcel); err != nil {
+		return err
+	}
+	return checkText("reason", m.Reason, 256, true)
+}
+
+// MsgUnfreeze lifts a parcel's freeze (the court that set it, or a higher
+// court).
+type MsgUnfreeze struct {
+	Parcel string `cbor:"1,keyasint" json:"parcel" cli:"arg"`
+	Reason string `cbor:"2,keyasint,omitempty" json:"reason,omitempty" doc:"case reference of the order lifting the freeze"`
+}
+
+func (m *MsgUnfreeze) Validate() error {
 	if err := checkParcelNumber(m.Parcel); err != nil {
 		return err
 	}

@@ -53,8 +53,8 @@ func (m *Module) Routes() []module.Route {
 		module.NewRoute(TypeRegisterParcel, []string{RoleRegistrar}, "Register a parcel and its first title", m.registerParcel),
 		module.NewRoute(TypeAddEncumbrance, []string{RoleBank, RoleCourt}, "Register a mortgage (bank) or a lien (court) on a parcel", m.addEncumbrance),
 		module.NewRoute(TypeReleaseEncumbrance, []string{RoleBank, RoleCourt}, "Release a mortgage or lien (its holder only)", m.releaseEncumbrance),
-		module.NewRoute(TypeFreeze, []string{RoleCourt}, "Freeze a parcel: its transfers wait until it is unfrozen", m.freeze),
-		module.NewRoute(TypeUnfreeze, []string{RoleCourt}, "Lift a parcel's freeze", m.unfreeze),
+		module.NewRoute(TypeFreeze, []string{RoleCourt, RoleHighCourt}, "Freeze a parcel by court order: its transfers wait until it is unfrozen", m.freeze),
+		module.NewRoute(TypeUnfreeze, []string{RoleCourt, RoleHighCourt}, "Lift a parcel's freeze (the court that set it, or a higher court)", m.unfreeze),
 		module.NewRoute(TypeOpenTransfer, nil, "Offer a whole parcel for sale on conditions (an owner; co-owners consent with accept_transfer)", m.openTransfer),
 		module.NewRoute(TypeAcceptTransfer, nil, "Accept a transfer as a buyer, or consent to it as a co-owner", m.acceptTransfer),
 		module.NewRoute(TypeConfirmPayment, []string{RoleBank}, "Confirm that the buyers paid the price", m.confirmPayment),
@@ -133,7 +133,7 @@ func setActiveEncumbrances(kv module.KV, n string, v uint64) {
 // record appends a history entry and stores the parcel.
 func record(ctx *module.Context, p *Parcel, e HistoryEntry) {
 	kv := ctx.Store()
-	e.Seq, e.Height, e.Time, e.By = p.Events, ctx.Height, ctx.Time.Unix(), ctx.Signer.Address
+	e.Seq, e.Height, e.Time, e.By, e.Department = p.Events, ctx.Height, ctx.Time.Unix(), ctx.Signer.Address, ctx.Signer.Department
 	p.Events++
 	module.SetRecord(kv, historyKey(p.Number, e.Seq), &e)
 	module.SetRecord(kv, parcelKey(p.Number), p)
@@ -236,11 +236,12 @@ func (m *Module) freeze(ctx *module.Context, msg *MsgFreeze) error {
 		return ErrAlreadyFrozen
 	}
 	p.Frozen = true
-	record(ctx, p, HistoryEntry{Kind: "frozen"})
+	p.Freeze = &Freeze{By: ctx.Signer.Address, Department: ctx.Signer.Department, Reason: msg.Reason, Height: ctx.Height}
+	record(ctx, p, HistoryEntry{Kind: "frozen", Reason: msg.Reason})
 	return nil
 }
 
-func (m *Module) unfreeze(ctx *module.Context, msg *MsgFreeze) error {
+func (m *Module) unfreeze(ctx *module.Context, msg *MsgUnfreeze) error {
 	kv := ctx.Store()
 	p, err := GetParcel(kv, msg.Parcel)
 	if err != nil {
@@ -249,10 +250,27 @@ func (m *Module) unfreeze(ctx *module.Context, msg *MsgFreeze) error {
 	if !p.Frozen {
 		return ErrNotFrozen
 	}
-	p.Frozen = false
-	record(ctx, p, HistoryEntry{Kind: "unfrozen"})
+	if !mayLift(ctx.Signer, p.Freeze) {
+		by := "an unrecorded court"
+		if p.Freeze != nil {
+			by = fmt.Sprintf("%s of department %s", p.Freeze.By, p.Freeze.Department)
+		}
+		return ErrNotFreezer.Wrapf("frozen by %s", by)
+	}
+	p.Frozen, p.Freeze = false, nil
+	record(ctx, p, HistoryEntry{Kind: "unfrozen", Reason: msg.Reason})
 	m.executePending(ctx, p)
 	return nil
+}
+
+// mayLift reports whether s may lift freeze f: a higher court may lift any
+// freeze; a court, its own department's (the route admits only courts). A
+// freeze without a record of who set it is for a higher court.
+func mayLift(s module.Signer, f *Freeze) bool {
+	if s.HasRole(RoleHighCourt) {
+		return true
+	}
+	return f != nil && s.HasRole(RoleCourt) && (s.Address == f.By || (f.Department != "" && s.Department == f.Department))
 }
 
 func (m *Module) openTransfer(ctx *module.Context, msg *MsgOpenTransfer) error {

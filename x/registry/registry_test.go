@@ -12,8 +12,9 @@ import (
 	"github.com/govchain/govchain/x/registry"
 )
 
-// world: a registrar (nrb), two banks, a court and a tax officer (mof), a
-// clerk with no role (nrb), three citizens (cab), a 3% transfer tax.
+// world: a registrar (nrb), two banks, two courts and a tax officer (mof), a
+// court of another department (ec), a higher court (hc), a clerk with no
+// role (nrb), three citizens (cab), a 3% transfer tax.
 type world struct {
 	*moduletest.World
 	t                 *testing.T
@@ -22,13 +23,16 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	w := &world{World: moduletest.New(t, identity.New(), registry.New()), t: t}
-	for _, d := range []string{"mof", "nrb", "cab", "ec"} {
+	for _, d := range []string{"mof", "nrb", "cab", "ec", "hc"} {
 		w.Department(d)
 	}
 	w.Official("registrar", "nrb", registry.RoleRegistrar)
 	w.Official("bank", "mof", registry.RoleBank)
 	w.Official("bank2", "mof", registry.RoleBank)
 	w.Official("court", "mof", registry.RoleCourt)
+	w.Official("court-colleague", "mof", registry.RoleCourt)
+	w.Official("court2", "ec", registry.RoleCourt)
+	w.Official("highcourt", "hc", registry.RoleHighCourt)
 	w.Official("tax", "mof", registry.RoleTax)
 	w.Official("clerk", "nrb")
 	w.alice = w.Citizen("alice", "cab")
@@ -78,6 +82,16 @@ func (w *world) transfer(id uint64) *registry.Transfer {
 		w.t.Fatal(err)
 	}
 	return tr
+}
+
+// history reads a parcel's whole history, oldest first.
+func (w *world) history(n string) []*registry.HistoryEntry {
+	w.t.Helper()
+	var out []*registry.HistoryEntry
+	for i := uint64(0); i < w.parcel(n).Events; i++ {
+		out = append(out, moduletest.Get[registry.HistoryEntry](w.World, registry.Name, fmt.Sprintf("hist/%s/%020d", n, i)))
+	}
+	return out
 }
 
 func ref(id uint64) registry.MsgTransferRef { return registry.MsgTransferRef{ID: id} }
@@ -132,10 +146,10 @@ func TestRoleTable(t *testing.T) {
 			Body: registry.MsgAddEncumbrance{Parcel: "P-8", Kind: registry.KindMortgage, Amount: 1}},
 		{Type: registry.TypeReleaseEncumbrance, Roles: []string{registry.RoleBank, registry.RoleCourt}, Attempts: tried("tax", "bank"),
 			Body: registry.MsgReleaseEncumbrance{Parcel: "P-8", ID: 1}},
-		{Type: registry.TypeFreeze, Roles: []string{registry.RoleCourt}, Attempts: tried("bank", "court"),
-			Body: registry.MsgFreeze{Parcel: "P-8"}},
-		{Type: registry.TypeUnfreeze, Roles: []string{registry.RoleCourt}, Attempts: tried("registrar", "court"),
-			Body: registry.MsgFreeze{Parcel: "P-8"}},
+		{Type: registry.TypeFreeze, Roles: []string{registry.RoleCourt, registry.RoleHighCourt}, Attempts: tried("bank", "court"),
+			Body: registry.MsgFreeze{Parcel: "P-8", Reason: "case 1"}},
+		{Type: registry.TypeUnfreeze, Roles: []string{registry.RoleCourt, registry.RoleHighCourt}, Attempts: tried("registrar", "court"),
+			Body: registry.MsgUnfreeze{Parcel: "P-8"}},
 		{Type: registry.TypeOpenTransfer, Body: registry.MsgOpenTransfer{Parcel: "P-7", Buyers: []registry.Owner{sole(w.bob)}, Price: 5},
 			Attempts: []moduletest.Attempt{
 				{Signer: "carol", Code: registry.ErrNotOwner.Code, Body: registry.MsgOpenTransfer{Parcel: "P-7", Buyers: []registry.Owner{sole(w.bob)}, Price: 5}},
@@ -257,17 +271,17 @@ func TestEncumbrancesAndFreeze(t *testing.T) {
 	if w.parcel("P-2").Owners[0].Account != w.alice {
 		t.Fatal("executed while frozen")
 	}
-	w.refused(registry.ErrAlreadyFrozen.Code, "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-2"})
+	w.refused(registry.ErrAlreadyFrozen.Code, "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-2", Reason: "case 43"})
 	// A frozen parcel takes no new transfer.
 	w.refused(registry.ErrFrozen.Code, "alice", registry.TypeOpenTransfer, registry.MsgOpenTransfer{Parcel: "P-2", Buyers: []registry.Owner{sole(w.carol)}, Price: 1})
-	r := w.ok("court", registry.TypeUnfreeze, registry.MsgFreeze{Parcel: "P-2"})
+	r := w.ok("court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "P-2"})
 	if p := w.parcel("P-2"); p.Owners[0].Account != w.bob {
 		t.Fatalf("not executed when the last hold was lifted: %+v", p)
 	}
 	if _, ok := r.Event("registry.transfer_executed"); !ok {
 		t.Fatalf("the unfreeze did not report the execution: %+v", r.Events)
 	}
-	w.refused(registry.ErrNotFrozen.Code, "court", registry.TypeUnfreeze, registry.MsgFreeze{Parcel: "P-2"})
+	w.refused(registry.ErrNotFrozen.Code, "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "P-2"})
 }
 
 // Two transfers of one parcel: at most one executes, the other fails.
@@ -403,9 +417,12 @@ func TestBadInput(t *testing.T) {
 		{"encumbrance of an unknown parcel", "bank", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-99", Kind: registry.KindMortgage}, registry.ErrUnknownParcel.Code},
 		{"unknown encumbrance", "court", registry.TypeReleaseEncumbrance, registry.MsgReleaseEncumbrance{Parcel: "P-5", ID: 9}, registry.ErrUnknownEncumbr.Code},
 		{"release by another holder", "bank", registry.TypeReleaseEncumbrance, registry.MsgReleaseEncumbrance{Parcel: "P-5", ID: 1}, registry.ErrNotHolder.Code},
-		{"freeze an unknown parcel", "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-99"}, registry.ErrUnknownParcel.Code},
+		{"freeze an unknown parcel", "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-99", Reason: "case 1"}, registry.ErrUnknownParcel.Code},
 		{"freeze reason too long", "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-5", Reason: strings.Repeat("x", 257)}, invalid},
-		{"unfreeze a parcel not frozen", "court", registry.TypeUnfreeze, registry.MsgFreeze{Parcel: "P-5"}, registry.ErrNotFrozen.Code},
+		{"freeze without a reason", "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-5"}, invalid},
+		{"unfreeze a parcel not frozen", "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "P-5"}, registry.ErrNotFrozen.Code},
+		{"unfreeze reason too long", "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "P-5", Reason: strings.Repeat("x", 257)}, invalid},
+		{"unfreeze an unknown parcel", "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "P-99"}, registry.ErrUnknownParcel.Code},
 		{"zero price", "alice", registry.TypeOpenTransfer, open(func(m *registry.MsgOpenTransfer) { m.Price = 0 }), registry.ErrBadPrice.Code},
 		{"negative deadline", "alice", registry.TypeOpenTransfer, open(func(m *registry.MsgOpenTransfer) { m.Deadline = -1 }), invalid},
 		{"buyer shares", "alice", registry.TypeOpenTransfer, open(func(m *registry.MsgOpenTransfer) { m.Buyers[0].Share = 1 }), registry.ErrBadShares.Code},
@@ -467,5 +484,61 @@ func TestCoOwnedSale(t *testing.T) {
 	}
 	if keys := w.Keys("registry/owner/" + w.bob + "/"); len(keys) != 0 {
 		t.Fatalf("bob still indexed as an owner: %v", keys)
+	}
+}
+
+// Issue 12: any court lifted another court's freeze, and the freeze's
+// reason was not in the history. A freeze is lifted by the account that set
+// it, a court official of the same department, or a higher court; the
+// history keeps who (account and department) and why.
+func TestFreezeIsLiftedByItsCourt(t *testing.T) {
+	w := newWorld(t)
+	w.register("F-1", sole(w.alice))
+	w.ok("court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "F-1", Reason: "(2024) Jing 0101 Zhi 42"})
+	if f := w.parcel("F-1").Freeze; f == nil || f.By != w.Addr("court") || f.Department != "mof" || f.Reason != "(2024) Jing 0101 Zhi 42" || f.Height != w.Height() {
+		t.Fatalf("freeze %+v", f)
+	}
+	// The attack: a court of another department lifts it.
+	r := w.refused(registry.ErrNotFreezer.Code, "court2", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1", Reason: "mine now"})
+	if !strings.Contains(r.Err.Error(), "mof") {
+		t.Fatalf("the refusal does not name the freezing court: %v", r.Err)
+	}
+	// Nor may it stack a freeze of its own on it.
+	w.refused(registry.ErrAlreadyFrozen.Code, "court2", registry.TypeFreeze, registry.MsgFreeze{Parcel: "F-1", Reason: "case 7"})
+	// A colleague of the same court may lift it.
+	w.ok("court-colleague", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1", Reason: "(2024) Jing 0101 Zhi 42-1"})
+	if p := w.parcel("F-1"); p.Frozen || p.Freeze != nil {
+		t.Fatalf("still frozen: %+v", p)
+	}
+	// Another court's freeze: the first court cannot lift it, a higher
+	// court can.
+	w.ok("court2", registry.TypeFreeze, registry.MsgFreeze{Parcel: "F-1", Reason: "case 7"})
+	w.refused(registry.ErrNotFreezer.Code, "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1"})
+	w.ok("highcourt", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1", Reason: "appeal 3"})
+	// A higher court's own freeze is beyond the lower courts.
+	w.ok("highcourt", registry.TypeFreeze, registry.MsgFreeze{Parcel: "F-1", Reason: "appeal 4"})
+	w.refused(registry.ErrNotFreezer.Code, "court2", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1"})
+	w.refused(registry.ErrNotFreezer.Code, "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1"})
+	w.ok("highcourt", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1"})
+
+	type step struct{ kind, by, dept, reason string }
+	want := []step{
+		{"registered", "registrar", "nrb", ""},
+		{"frozen", "court", "mof", "(2024) Jing 0101 Zhi 42"},
+		{"unfrozen", "court-colleague", "mof", "(2024) Jing 0101 Zhi 42-1"},
+		{"frozen", "court2", "ec", "case 7"},
+		{"unfrozen", "highcourt", "hc", "appeal 3"},
+		{"frozen", "highcourt", "hc", "appeal 4"},
+		{"unfrozen", "highcourt", "hc", ""},
+	}
+	hist := w.history("F-1")
+	if len(hist) != len(want) {
+		t.Fatalf("history has %d entries, want %d: %+v", len(hist), len(want), hist)
+	}
+	for i, s := range want {
+		e := hist[i]
+		if e.Kind != s.kind || e.By != w.Addr(s.by) || e.Department != s.dept || e.Reason != s.reason {
+			t.Errorf("history %d: %+v, want %+v", i, e, s)
+		}
 	}
 }

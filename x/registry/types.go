@@ -67,6 +67,18 @@ type Parcel struct {
 	Events    uint64  `cbor:"11,keyasint,omitempty" json:"history_length"`
 	// Pending lists the open transfers of the parcel, by id.
 	Pending []uint64 `cbor:"12,keyasint,omitempty" json:"pending_transfers"`
+	// Freeze says who froze the parcel and why, while it is frozen.
+	Freeze *Freeze `cbor:"13,keyasint,omitempty" json:"freeze,omitempty"`
+}
+
+// Freeze is a court's freeze of a parcel. It is lifted by the account that
+// set it, by another court official of the same department (the court, not
+// the clerk, holds the case), or by a higher court (RoleHighCourt).
+type Freeze struct {
+	By         string `cbor:"1,keyasint" json:"by"`
+	Department string `cbor:"2,keyasint" json:"department"`
+	Reason     string `cbor:"3,keyasint" json:"reason"`
+	Height     int64  `cbor:"4,keyasint" json:"height"`
 }
 
 // Uses a parcel may have.
@@ -82,6 +94,10 @@ type HistoryEntry struct {
 	Price  uint64  `cbor:"6,keyasint,omitempty" json:"price,omitempty" fmt:"yuan"`
 	By     string  `cbor:"7,keyasint" json:"by"`
 	Ref    uint64  `cbor:"8,keyasint,omitempty" json:"ref,omitempty"` // transfer or encumbrance id
+	// Reason is the case reference of a freeze or unfreeze.
+	Reason string `cbor:"9,keyasint,omitempty" json:"reason,omitempty"`
+	// Department is the signer's department (By's court, bank or bureau).
+	Department string `cbor:"10,keyasint,omitempty" json:"department,omitempty"`
 }
 
 // Encumbrance kinds.
