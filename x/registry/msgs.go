@@ -17,6 +17,8 @@ const (
 	TypeConfirmTax         = "registry.confirm_tax"
 	TypeCancelTransfer     = "registry.cancel_transfer"
 	TypeSetTaxRate         = "registry.set_tax_rate"
+	TypeAcceptEncumbrance  = "registry.accept_encumbrance"
+	TypeDeclineEncumbrance = "registry.decline_encumbrance"
 )
 
 // MsgRegisterParcel records a parcel and its first title.
@@ -52,11 +54,13 @@ func (m *MsgRegisterParcel) Validate() error {
 	return checkOwners(m.Owners)
 }
 
-// MsgAddEncumbrance registers a mortgage (bank) or lien (court).
+// MsgAddEncumbrance registers a lien (court) or offers a mortgage (bank)
+// for the owners' consent.
 type MsgAddEncumbrance struct {
-	Parcel string `cbor:"1,keyasint" json:"parcel" cli:"arg"`
-	Kind   string `cbor:"2,keyasint" json:"kind" doc:"mortgage (a bank) or lien (a court)" default:"mortgage"`
-	Amount uint64 `cbor:"3,keyasint,omitempty" json:"amount" doc:"secured amount in fen" fmt:"yuan"`
+	Parcel    string `cbor:"1,keyasint" json:"parcel" cli:"arg"`
+	Kind      string `cbor:"2,keyasint" json:"kind" doc:"mortgage (a bank) or lien (a court)" default:"mortgage"`
+	Amount    uint64 `cbor:"3,keyasint,omitempty" json:"amount" doc:"secured amount in fen" fmt:"yuan"`
+	Reference string `cbor:"4,keyasint,omitempty" json:"reference,omitempty" doc:"loan contract number (mortgage) or case reference (lien: required)"`
 }
 
 func (m *MsgAddEncumbrance) Validate() error {
@@ -66,24 +70,39 @@ func (m *MsgAddEncumbrance) Validate() error {
 	if m.Kind != KindMortgage && m.Kind != KindLien {
 		return module.ErrInvalidField.Wrapf("kind must be mortgage or lien")
 	}
-	return nil
+	return checkText("reference", m.Reference, 256, m.Kind == KindLien)
 }
 
-// MsgReleaseEncumbrance releases an encumbrance (its holder only).
-type MsgReleaseEncumbrance struct {
+// MsgEncumbranceRef names an encumbrance of a parcel: its holder releases
+// or withdraws it, an owner accepts or declines it.
+type MsgEncumbranceRef struct {
 	Parcel string `cbor:"1,keyasint" json:"parcel" cli:"arg"`
 	ID     uint64 `cbor:"2,keyasint" json:"id" cli:"arg" doc:"encumbrance id"`
 }
 
-func (m *MsgReleaseEncumbrance) Validate() error { return checkParcelNumber(m.Parcel) }
+func (m *MsgEncumbranceRef) Validate() error { return checkParcelNumber(m.Parcel) }
 
-// MsgFreeze freezes or unfreezes a parcel (court).
+// MsgFreeze freezes a parcel (a court, by order in a case).
 type MsgFreeze struct {
 	Parcel string `cbor:"1,keyasint" json:"parcel" cli:"arg"`
-	Reason string `cbor:"2,keyasint,omitempty" json:"reason,omitempty" doc:"case reference"`
+	Reason string `cbor:"2,keyasint" json:"reason" doc:"case reference and grounds of the court order"`
 }
 
 func (m *MsgFreeze) Validate() error {
+	if err := checkParcelNumber(m.Parcel); err != nil {
+		return err
+	}
+	return checkText("reason", m.Reason, 256, true)
+}
+
+// MsgUnfreeze lifts a parcel's freeze (the court that set it, or a higher
+// court).
+type MsgUnfreeze struct {
+	Parcel string `cbor:"1,keyasint" json:"parcel" cli:"arg"`
+	Reason string `cbor:"2,keyasint,omitempty" json:"reason,omitempty" doc:"case reference of the order lifting the freeze"`
+}
+
+func (m *MsgUnfreeze) Validate() error {
 	if err := checkParcelNumber(m.Parcel); err != nil {
 		return err
 	}

@@ -10,14 +10,30 @@ import (
 func (m *Module) Queries() []module.Query {
 	parcel := func(a module.Args) (string, error) { return parcelKey(a["number"]), nil }
 	return []module.Query{
-		module.RecordQuery[Parcel]("parcel", "parcels/{number}", "A parcel's current title: owners and shares, area, use, freeze, open transfers", parcel).
+		module.RecordQuery[Parcel]("parcel", "parcels/{number}", "A parcel's current title: owners and shares, area, use, freeze, open transfers, mortgages awaiting consent", parcel).
 			Describe("number", "parcel number", false),
 		module.ListQuery[HistoryEntry]("history", "parcels/{number}/history", "Every event of a parcel, oldest first",
 			func(a module.Args) (string, error) { return "hist/" + a["number"] + "/", nil }).
 			Describe("number", "parcel number", false).Of("parcel", ofParcel),
-		module.ListQuery[Encumbrance]("encumbrances", "parcels/{number}/encumbrances", "A parcel's mortgages and liens, active and released",
+		module.ListQuery[Encumbrance]("encumbrances", "parcels/{number}/encumbrances", "A parcel's mortgages and liens with their status: pending consent, active, released, withdrawn, declined, expired, lapsed",
 			func(a module.Args) (string, error) { return "enc/" + a["number"] + "/", nil }).
 			Describe("number", "parcel number", false).Of("parcel", ofParcel),
+		module.RecordQuery[Encumbrance]("encumbrance", "parcels/{number}/encumbrances/{id}", "A mortgage or lien: holder, amount, status, and which owners have consented",
+			func(a module.Args) (string, error) { return encKey(a["number"], a.Uint("id")), nil }).
+			Describe("number", "parcel number", false).Describe("id", "encumbrance id", true),
+		module.RefsQuery[Encumbrance]("offers", "parcels/{number}/offers", "A parcel's mortgages awaiting its owners' consent",
+			func(r module.Reader, a module.Args) ([]string, error) {
+				p, err := GetParcel(r, a["number"])
+				if err != nil {
+					return nil, err
+				}
+				keys := make([]string, len(p.PendingEncumbrances))
+				for i, id := range p.PendingEncumbrances {
+					keys[i] = encKey(p.Number, id)
+				}
+				return keys, nil
+			}).
+			Describe("number", "parcel number", false),
 		module.RefsQuery[Transfer]("transfers", "parcels/{number}/transfers", "A parcel's open transfers",
 			func(r module.Reader, a module.Args) ([]string, error) {
 				p, err := GetParcel(r, a["number"])
@@ -50,5 +66,14 @@ func (t *Transfer) Present(v module.ReadView) {
 	t.EffectiveStatus = t.Status
 	if t.Status == StatusOpen && t.Deadline != 0 && v.Time.Unix() > t.Deadline {
 		t.EffectiveStatus = "expired"
+	}
+}
+
+// Present shows the encumbrance's status (also for records written before
+// statuses), and a pending mortgage past its consent deadline as expired.
+func (e *Encumbrance) Present(v module.ReadView) {
+	e.EffectiveStatus = e.State()
+	if e.expired(v.Time.Unix()) {
+		e.EffectiveStatus = EncExpired
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"math/bits"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/x/identity"
@@ -24,6 +25,20 @@ import (
 // MaxPending bounds the open transfers of one parcel (each lives in the
 // parcel's record).
 const MaxPending = 16
+
+// Bounds on a parcel's encumbrances: the mortgages awaiting its owners'
+// consent (ids in the parcel's record), those of one bank department among
+// them (so one bank cannot take every slot), and the mortgages and liens in
+// force.
+const (
+	MaxPendingEncumbrances = 16
+	MaxPendingPerBank      = 4
+	MaxActiveEncumbrances  = 32
+)
+
+// MortgageOfferTTL is how long, in block time, a mortgage awaits its
+// owners' consent.
+const MortgageOfferTTL = 30 * 24 * time.Hour
 
 // Module is the registry module.
 type Module struct{}
@@ -42,6 +57,7 @@ func (m *Module) Roles() []module.Role {
 		{Name: RoleBank, Doc: "registers and releases mortgages; confirms buyers' payments"},
 		{Name: RoleCourt, Doc: "registers and releases liens; freezes and unfreezes parcels"},
 		{Name: RoleTax, Doc: "confirms transfer tax; sets the tax rate (Ministry of Finance)"},
+		{Name: RoleHighCourt, Doc: "a higher court: freezes parcels and lifts any court's freeze"},
 	}
 }
 
@@ -50,10 +66,12 @@ func (m *Module) Roles() []module.Role {
 func (m *Module) Routes() []module.Route {
 	return []module.Route{
 		module.NewRoute(TypeRegisterParcel, []string{RoleRegistrar}, "Register a parcel and its first title", m.registerParcel),
-		module.NewRoute(TypeAddEncumbrance, []string{RoleBank, RoleCourt}, "Register a mortgage (bank) or a lien (court) on a parcel", m.addEncumbrance),
-		module.NewRoute(TypeReleaseEncumbrance, []string{RoleBank, RoleCourt}, "Release a mortgage or lien (its holder only)", m.releaseEncumbrance),
-		module.NewRoute(TypeFreeze, []string{RoleCourt}, "Freeze a parcel: its transfers wait until it is unfrozen", m.freeze),
-		module.NewRoute(TypeUnfreeze, []string{RoleCourt}, "Lift a parcel's freeze", m.unfreeze),
+		module.NewRoute(TypeAddEncumbrance, []string{RoleBank, RoleCourt}, "Register a lien (a court), or offer a mortgage (a bank) that takes effect when every owner accepts it", m.addEncumbrance),
+		module.NewRoute(TypeReleaseEncumbrance, []string{RoleBank, RoleCourt}, "Release a mortgage or lien, or withdraw a mortgage awaiting consent (its holder only)", m.releaseEncumbrance),
+		module.NewRoute(TypeAcceptEncumbrance, nil, "Consent to a mortgage as an owner of the parcel; the last owner's consent puts it in force", m.acceptEncumbrance),
+		module.NewRoute(TypeDeclineEncumbrance, nil, "Refuse a mortgage awaiting one's consent as an owner of the parcel", m.declineEncumbrance),
+		module.NewRoute(TypeFreeze, []string{RoleCourt, RoleHighCourt}, "Freeze a parcel by court order: its transfers wait until it is unfrozen", m.freeze),
+		module.NewRoute(TypeUnfreeze, []string{RoleCourt, RoleHighCourt}, "Lift a parcel's freeze (the court that set it, or a higher court)", m.unfreeze),
 		module.NewRoute(TypeOpenTransfer, nil, "Offer a whole parcel for sale on conditions (an owner; co-owners consent with accept_transfer)", m.openTransfer),
 		module.NewRoute(TypeAcceptTransfer, nil, "Accept a transfer as a buyer, or consent to it as a co-owner", m.acceptTransfer),
 		module.NewRoute(TypeConfirmPayment, []string{RoleBank}, "Confirm that the buyers paid the price", m.confirmPayment),
@@ -132,7 +150,7 @@ func setActiveEncumbrances(kv module.KV, n string, v uint64) {
 // record appends a history entry and stores the parcel.
 func record(ctx *module.Context, p *Parcel, e HistoryEntry) {
 	kv := ctx.Store()
-	e.Seq, e.Height, e.Time, e.By = p.Events, ctx.Height, ctx.Time.Unix(), ctx.Signer.Address
+	e.Seq, e.Height, e.Time, e.By, e.Department = p.Events, ctx.Height, ctx.Time.Unix(), ctx.Signer.Address, ctx.Signer.Department
 	p.Events++
 	module.SetRecord(kv, historyKey(p.Number, e.Seq), &e)
 	module.SetRecord(kv, parcelKey(p.Number), p)
@@ -178,6 +196,8 @@ func sortedOwners(os []Owner) []Owner {
 	return out
 }
 
+// addEncumbrance registers a court's lien, in force at once, or a bank's
+// mortgage, pending until every owner consents (acceptEncumbrance).
 func (m *Module) addEncumbrance(ctx *module.Context, msg *MsgAddEncumbrance) error {
 	if (msg.Kind == KindMortgage && !ctx.Signer.HasRole(RoleBank)) || (msg.Kind == KindLien && !ctx.Signer.HasRole(RoleCourt)) {
 		return ErrWrongRoleForKind
@@ -187,21 +207,170 @@ func (m *Module) addEncumbrance(ctx *module.Context, msg *MsgAddEncumbrance) err
 	if err != nil {
 		return err
 	}
+	if n := activeEncumbrances(kv, p.Number); n >= MaxActiveEncumbrances {
+		return ErrTooManyEncumbr.Wrapf("%d in force on %q", n, p.Number)
+	}
+	e := &Encumbrance{Parcel: p.Number, Kind: msg.Kind, Holder: ctx.Signer.Address, HolderDepartment: ctx.Signer.Department,
+		Amount: msg.Amount, Reference: msg.Reference, Created: ctx.Height}
+	if msg.Kind == KindMortgage {
+		if p.Frozen {
+			return ErrFrozen.Wrapf("a frozen parcel takes no mortgage")
+		}
+		if err := reclaimExpiredOffers(ctx, p); err != nil {
+			return err
+		}
+		if err := checkOfferSlots(ctx, p); err != nil {
+			return err
+		}
+	}
 	meta, err := getMeta(kv)
 	if err != nil {
 		return err
 	}
 	meta.NextEncumbrance++
-	e := &Encumbrance{ID: meta.NextEncumbrance, Parcel: p.Number, Kind: msg.Kind, Holder: ctx.Signer.Address,
-		Amount: msg.Amount, Active: true, Created: ctx.Height}
+	e.ID = meta.NextEncumbrance
 	module.SetRecord(kv, metaKey, meta)
+	if msg.Kind == KindLien {
+		activate(ctx, p, e)
+		return nil
+	}
+	for _, o := range p.Owners {
+		e.Owners = append(e.Owners, o.Account) // sorted, as p.Owners
+	}
+	e.Status, e.Deadline = EncPending, ctx.Time.Add(MortgageOfferTTL).Unix()
 	module.SetRecord(kv, encKey(p.Number, e.ID), e)
-	setActiveEncumbrances(kv, p.Number, activeEncumbrances(kv, p.Number)+1)
-	record(ctx, p, HistoryEntry{Kind: "encumbered", Ref: e.ID, Price: msg.Amount})
+	p.PendingEncumbrances = append(p.PendingEncumbrances, e.ID)
+	module.SetRecord(kv, parcelKey(p.Number), p)
+	ctx.Emit("registry.encumbrance_pending", "parcel", p.Number, "id", strconv.FormatUint(e.ID, 10))
 	return nil
 }
 
-func (m *Module) releaseEncumbrance(ctx *module.Context, msg *MsgReleaseEncumbrance) error {
+// reclaimExpiredOffers closes the parcel's pending mortgages past their
+// deadline (the caller stores p).
+func reclaimExpiredOffers(ctx *module.Context, p *Parcel) error {
+	for _, id := range slices.Clone(p.PendingEncumbrances) {
+		e, err := GetEncumbrance(ctx.Store(), p.Number, id)
+		if err != nil {
+			return err
+		}
+		if e.expired(ctx.Time.Unix()) {
+			closeOffer(ctx, e, p, EncExpired)
+		}
+	}
+	return nil
+}
+
+// checkOfferSlots refuses a new mortgage offer on p when the parcel, or
+// the signer's bank department, has as many awaiting consent as allowed.
+func checkOfferSlots(ctx *module.Context, p *Parcel) error {
+	if n := len(p.PendingEncumbrances); n >= MaxPendingEncumbrances {
+		return ErrTooManyOffers.Wrapf("%d on %q; its owners may decline some", n, p.Number)
+	}
+	mine := 0
+	for _, id := range p.PendingEncumbrances {
+		e, err := GetEncumbrance(ctx.Store(), p.Number, id)
+		if err != nil {
+			return err
+		}
+		if e.HolderDepartment == ctx.Signer.Department {
+			mine++
+		}
+	}
+	if mine >= MaxPendingPerBank {
+		return ErrTooManyOffers.Wrapf("department %s has %d on %q; withdraw one first", ctx.Signer.Department, mine, p.Number)
+	}
+	return nil
+}
+
+// activate puts encumbrance e in force on p and records it in the
+// parcel's history (which stores p).
+func activate(ctx *module.Context, p *Parcel, e *Encumbrance) {
+	kv := ctx.Store()
+	e.Status, e.Active, e.Activated = EncActive, true, ctx.Height
+	module.SetRecord(kv, encKey(p.Number, e.ID), e)
+	setActiveEncumbrances(kv, p.Number, activeEncumbrances(kv, p.Number)+1)
+	record(ctx, p, HistoryEntry{Kind: "encumbered", Ref: e.ID, Price: e.Amount, Reason: e.Reference,
+		EncumbranceKind: e.Kind, Holder: e.Holder})
+}
+
+// closeOffer ends a pending mortgage that never came into force and takes
+// it off p's pending list (the caller stores p).
+func closeOffer(ctx *module.Context, e *Encumbrance, p *Parcel, status string) {
+	e.Status, e.Closed = status, ctx.Height
+	module.SetRecord(ctx.Store(), encKey(e.Parcel, e.ID), e)
+	p.PendingEncumbrances = without(p.PendingEncumbrances, e.ID)
+	ctx.Emit("registry.encumbrance_"+status, "parcel", e.Parcel, "id", strconv.FormatUint(e.ID, 10))
+}
+
+// pendingFor loads a pending mortgage that the signer, an owner of the
+// parcel when it was offered, may accept or decline.
+func pendingFor(ctx *module.Context, msg *MsgEncumbranceRef) (*Encumbrance, *Parcel, error) {
+	kv := ctx.Store()
+	e, err := GetEncumbrance(kv, msg.Parcel, msg.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st := e.State(); st != EncPending {
+		return nil, nil, ErrNotAwaiting.Wrapf("encumbrance %d is %s", e.ID, st)
+	}
+	if !slices.Contains(e.Owners, ctx.Signer.Address) {
+		return nil, nil, ErrNotConsenter
+	}
+	p, err := GetParcel(kv, e.Parcel)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, p, nil
+}
+
+// acceptEncumbrance records an owner's consent to a mortgage; the last
+// owner's consent puts it in force, unless the parcel is frozen or has as
+// many encumbrances in force as allowed.
+func (m *Module) acceptEncumbrance(ctx *module.Context, msg *MsgEncumbranceRef) error {
+	e, p, err := pendingFor(ctx, msg)
+	if err != nil {
+		return err
+	}
+	if e.expired(ctx.Time.Unix()) {
+		return ErrOfferExpired.Wrapf("encumbrance %d", e.ID)
+	}
+	who := ctx.Signer.Address
+	if slices.Contains(e.ConsentedBy, who) {
+		return ErrAlreadyConfirmed
+	}
+	e.ConsentedBy = append(e.ConsentedBy, who)
+	slices.Sort(e.ConsentedBy)
+	ctx.Emit("registry.encumbrance_consented", "parcel", e.Parcel, "id", strconv.FormatUint(e.ID, 10), "owner", who)
+	if len(e.ConsentedBy) < len(e.Owners) {
+		module.SetRecord(ctx.Store(), encKey(e.Parcel, e.ID), e)
+		return nil
+	}
+	if p.Frozen {
+		return ErrFrozen.Wrapf("a frozen parcel takes no mortgage")
+	}
+	if n := activeEncumbrances(ctx.Store(), p.Number); n >= MaxActiveEncumbrances {
+		return ErrTooManyEncumbr.Wrapf("%d in force on %q", n, p.Number)
+	}
+	p.PendingEncumbrances = without(p.PendingEncumbrances, e.ID)
+	activate(ctx, p, e)
+	return nil
+}
+
+// declineEncumbrance: an owner refuses a pending mortgage (also one past
+// its deadline, which frees its slot).
+func (m *Module) declineEncumbrance(ctx *module.Context, msg *MsgEncumbranceRef) error {
+	e, p, err := pendingFor(ctx, msg)
+	if err != nil {
+		return err
+	}
+	closeOffer(ctx, e, p, EncDeclined)
+	module.SetRecord(ctx.Store(), parcelKey(p.Number), p)
+	return nil
+}
+
+// releaseEncumbrance: the holder releases an encumbrance in force (which
+// retries the parcel's waiting transfers) or withdraws a pending mortgage.
+func (m *Module) releaseEncumbrance(ctx *module.Context, msg *MsgEncumbranceRef) error {
 	kv := ctx.Store()
 	e, err := GetEncumbrance(kv, msg.Parcel, msg.ID)
 	if err != nil {
@@ -210,17 +379,23 @@ func (m *Module) releaseEncumbrance(ctx *module.Context, msg *MsgReleaseEncumbra
 	if e.Holder != ctx.Signer.Address {
 		return ErrNotHolder
 	}
-	if !e.Active {
-		return ErrReleased
-	}
-	e.Active, e.Released = false, ctx.Height
-	module.SetRecord(kv, encKey(e.Parcel, e.ID), e)
-	setActiveEncumbrances(kv, e.Parcel, activeEncumbrances(kv, e.Parcel)-1)
 	p, err := GetParcel(kv, e.Parcel)
 	if err != nil {
 		return err
 	}
-	record(ctx, p, HistoryEntry{Kind: "released", Ref: e.ID})
+	switch st := e.State(); st {
+	case EncPending:
+		closeOffer(ctx, e, p, EncWithdrawn)
+		module.SetRecord(kv, parcelKey(p.Number), p)
+		return nil
+	case EncActive:
+	default:
+		return ErrReleased.Wrapf("encumbrance %d is %s", e.ID, st)
+	}
+	e.Status, e.Active, e.Released = EncReleased, false, ctx.Height
+	module.SetRecord(kv, encKey(e.Parcel, e.ID), e)
+	setActiveEncumbrances(kv, e.Parcel, activeEncumbrances(kv, e.Parcel)-1)
+	record(ctx, p, HistoryEntry{Kind: "released", Ref: e.ID, Price: e.Amount, EncumbranceKind: e.Kind, Holder: e.Holder})
 	m.executePending(ctx, p)
 	return nil
 }
@@ -235,11 +410,12 @@ func (m *Module) freeze(ctx *module.Context, msg *MsgFreeze) error {
 		return ErrAlreadyFrozen
 	}
 	p.Frozen = true
-	record(ctx, p, HistoryEntry{Kind: "frozen"})
+	p.Freeze = &Freeze{By: ctx.Signer.Address, Department: ctx.Signer.Department, Reason: msg.Reason, Height: ctx.Height}
+	record(ctx, p, HistoryEntry{Kind: "frozen", Reason: msg.Reason})
 	return nil
 }
 
-func (m *Module) unfreeze(ctx *module.Context, msg *MsgFreeze) error {
+func (m *Module) unfreeze(ctx *module.Context, msg *MsgUnfreeze) error {
 	kv := ctx.Store()
 	p, err := GetParcel(kv, msg.Parcel)
 	if err != nil {
@@ -248,10 +424,27 @@ func (m *Module) unfreeze(ctx *module.Context, msg *MsgFreeze) error {
 	if !p.Frozen {
 		return ErrNotFrozen
 	}
-	p.Frozen = false
-	record(ctx, p, HistoryEntry{Kind: "unfrozen"})
+	if !mayLift(ctx.Signer, p.Freeze) {
+		by := "an unrecorded court"
+		if p.Freeze != nil {
+			by = fmt.Sprintf("%s of department %s", p.Freeze.By, p.Freeze.Department)
+		}
+		return ErrNotFreezer.Wrapf("frozen by %s", by)
+	}
+	p.Frozen, p.Freeze = false, nil
+	record(ctx, p, HistoryEntry{Kind: "unfrozen", Reason: msg.Reason})
 	m.executePending(ctx, p)
 	return nil
+}
+
+// mayLift reports whether s may lift freeze f: a higher court may lift any
+// freeze; a court, its own department's (the route admits only courts). A
+// freeze without a record of who set it is for a higher court.
+func mayLift(s module.Signer, f *Freeze) bool {
+	if s.HasRole(RoleHighCourt) {
+		return true
+	}
+	return f != nil && s.HasRole(RoleCourt) && (s.Address == f.By || (f.Department != "" && s.Department == f.Department))
 }
 
 func (m *Module) openTransfer(ctx *module.Context, msg *MsgOpenTransfer) error {
@@ -414,10 +607,7 @@ func (m *Module) setTaxRate(ctx *module.Context, msg *MsgSetTaxRate) error {
 func closeTransfer(ctx *module.Context, t *Transfer, p *Parcel, status, result string) {
 	t.Status, t.Closed, t.Result = status, ctx.Height, result
 	module.SetRecord(ctx.Store(), transferKey(t.ID), t)
-	p.Pending = slices.DeleteFunc(p.Pending, func(id uint64) bool { return id == t.ID })
-	if len(p.Pending) == 0 {
-		p.Pending = nil
-	}
+	p.Pending = without(p.Pending, t.ID)
 	ctx.Emit("registry.transfer_"+status, "id", strconv.FormatUint(t.ID, 10), "parcel", t.Parcel)
 }
 
@@ -444,8 +634,9 @@ func conditionsMet(t *Transfer) bool {
 // tryExecute executes t on parcel p if every condition holds now, and
 // reports whether it did (p is then stored). A parcel that changed owner
 // fails the transfer for good; a freeze or an active encumbrance only makes
-// it wait (releasing or unfreezing retries it). Executing fails every other
-// pending transfer of the parcel: the seller no longer owns it.
+// it wait (releasing or unfreezing retries it); a mortgage awaiting consent
+// does not. Executing fails every other pending transfer of the parcel (the
+// seller no longer owns it) and lapses its pending mortgages.
 func (m *Module) tryExecute(ctx *module.Context, t *Transfer, p *Parcel) bool {
 	if !conditionsMet(t) {
 		return false
@@ -474,6 +665,13 @@ func (m *Module) tryExecute(ctx *module.Context, t *Transfer, p *Parcel) bool {
 		}
 		closeTransfer(ctx, other, p, StatusFailed, ErrParcelChanged.Error())
 	}
+	// Mortgages the former owners were asked to consent to lapse: the new
+	// owners never were.
+	for _, id := range slices.Clone(p.PendingEncumbrances) {
+		if e, err := GetEncumbrance(kv, p.Number, id); err == nil {
+			closeOffer(ctx, e, p, EncLapsed)
+		}
+	}
 	record(ctx, p, HistoryEntry{Kind: "transferred", Owners: p.Owners, Price: t.Price, Ref: t.ID})
 	return true
 }
@@ -491,4 +689,14 @@ func (m *Module) executePending(ctx *module.Context, p *Parcel) {
 		}
 	}
 	module.SetRecord(ctx.Store(), parcelKey(p.Number), p)
+}
+
+// without returns ids less id, nil when none is left (as a list absent from
+// the record decodes).
+func without(ids []uint64, id uint64) []uint64 {
+	ids = slices.DeleteFunc(ids, func(x uint64) bool { return x == id })
+	if len(ids) == 0 {
+		return nil
+	}
+	return ids
 }

@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,8 +13,9 @@ import (
 	"github.com/govchain/govchain/x/registry"
 )
 
-// world: a registrar (nrb), two banks, a court and a tax officer (mof), a
-// clerk with no role (nrb), three citizens (cab), a 3% transfer tax.
+// world: a registrar (nrb), two banks, two courts and a tax officer (mof), a
+// court of another department (ec), a higher court (hc), a clerk with no
+// role (nrb), three citizens (cab), a 3% transfer tax.
 type world struct {
 	*moduletest.World
 	t                 *testing.T
@@ -22,13 +24,16 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	w := &world{World: moduletest.New(t, identity.New(), registry.New()), t: t}
-	for _, d := range []string{"mof", "nrb", "cab", "ec"} {
+	for _, d := range []string{"mof", "nrb", "cab", "ec", "hc"} {
 		w.Department(d)
 	}
 	w.Official("registrar", "nrb", registry.RoleRegistrar)
 	w.Official("bank", "mof", registry.RoleBank)
 	w.Official("bank2", "mof", registry.RoleBank)
 	w.Official("court", "mof", registry.RoleCourt)
+	w.Official("court-colleague", "mof", registry.RoleCourt)
+	w.Official("court2", "ec", registry.RoleCourt)
+	w.Official("highcourt", "hc", registry.RoleHighCourt)
 	w.Official("tax", "mof", registry.RoleTax)
 	w.Official("clerk", "nrb")
 	w.alice = w.Citizen("alice", "cab")
@@ -80,6 +85,37 @@ func (w *world) transfer(id uint64) *registry.Transfer {
 	return tr
 }
 
+// history reads a parcel's whole history, oldest first.
+func (w *world) history(n string) []*registry.HistoryEntry {
+	w.t.Helper()
+	var out []*registry.HistoryEntry
+	for i := uint64(0); i < w.parcel(n).Events; i++ {
+		out = append(out, moduletest.Get[registry.HistoryEntry](w.World, registry.Name, fmt.Sprintf("hist/%s/%020d", n, i)))
+	}
+	return out
+}
+
+func mortgage(parcel string, amount uint64) registry.MsgAddEncumbrance {
+	return registry.MsgAddEncumbrance{Parcel: parcel, Kind: registry.KindMortgage, Amount: amount, Reference: "loan " + parcel}
+}
+
+func lien(parcel string) registry.MsgAddEncumbrance {
+	return registry.MsgAddEncumbrance{Parcel: parcel, Kind: registry.KindLien, Reference: "case " + parcel}
+}
+
+func enc(parcel string, id uint64) registry.MsgEncumbranceRef {
+	return registry.MsgEncumbranceRef{Parcel: parcel, ID: id}
+}
+
+func (w *world) encumbrance(parcel string, id uint64) *registry.Encumbrance {
+	w.t.Helper()
+	e, err := registry.GetEncumbrance(w.View(registry.Name), parcel, id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return e
+}
+
 func ref(id uint64) registry.MsgTransferRef { return registry.MsgTransferRef{ID: id} }
 
 func tax(id, amount uint64) registry.MsgConfirmTax {
@@ -113,7 +149,8 @@ func TestGenesis(t *testing.T) {
 func TestRoleTable(t *testing.T) {
 	w := newWorld(t)
 	w.register("P-7", sole(w.alice))
-	w.open("alice", "P-7", 100, 0, sole(w.bob)) // transfer 1
+	w.open("alice", "P-7", 100, 0, sole(w.bob))                   // transfer 1
+	w.ok("bank", registry.TypeAddEncumbrance, mortgage("P-7", 1)) // encumbrance 1, pending
 	unauthorized := module.ErrUnauthorized.Code
 	refused := func(wrong string) []moduletest.Attempt {
 		return []moduletest.Attempt{
@@ -129,13 +166,21 @@ func TestRoleTable(t *testing.T) {
 		{Type: registry.TypeRegisterParcel, Roles: []string{registry.RoleRegistrar}, Attempts: tried("bank", "registrar"),
 			Body: registry.MsgRegisterParcel{Number: "P-8", District: "D", Area: 1, Use: "public", Owners: []registry.Owner{sole(w.carol)}}},
 		{Type: registry.TypeAddEncumbrance, Roles: []string{registry.RoleBank, registry.RoleCourt}, Attempts: tried("registrar", "bank"),
-			Body: registry.MsgAddEncumbrance{Parcel: "P-8", Kind: registry.KindMortgage, Amount: 1}},
+			Body: mortgage("P-8", 1)}, // encumbrance 2, pending
+		{Type: registry.TypeDeclineEncumbrance, Body: enc("P-7", 1), Attempts: []moduletest.Attempt{
+			{Signer: "carol", Code: registry.ErrNotConsenter.Code},
+			{Signer: "alice"},
+		}},
+		{Type: registry.TypeAcceptEncumbrance, Body: enc("P-8", 2), Attempts: []moduletest.Attempt{
+			{Signer: "alice", Code: registry.ErrNotConsenter.Code},
+			{Signer: "carol"}, // in force
+		}},
 		{Type: registry.TypeReleaseEncumbrance, Roles: []string{registry.RoleBank, registry.RoleCourt}, Attempts: tried("tax", "bank"),
-			Body: registry.MsgReleaseEncumbrance{Parcel: "P-8", ID: 1}},
-		{Type: registry.TypeFreeze, Roles: []string{registry.RoleCourt}, Attempts: tried("bank", "court"),
-			Body: registry.MsgFreeze{Parcel: "P-8"}},
-		{Type: registry.TypeUnfreeze, Roles: []string{registry.RoleCourt}, Attempts: tried("registrar", "court"),
-			Body: registry.MsgFreeze{Parcel: "P-8"}},
+			Body: enc("P-8", 2)},
+		{Type: registry.TypeFreeze, Roles: []string{registry.RoleCourt, registry.RoleHighCourt}, Attempts: tried("bank", "court"),
+			Body: registry.MsgFreeze{Parcel: "P-8", Reason: "case 1"}},
+		{Type: registry.TypeUnfreeze, Roles: []string{registry.RoleCourt, registry.RoleHighCourt}, Attempts: tried("registrar", "court"),
+			Body: registry.MsgUnfreeze{Parcel: "P-8"}},
 		{Type: registry.TypeOpenTransfer, Body: registry.MsgOpenTransfer{Parcel: "P-7", Buyers: []registry.Owner{sole(w.bob)}, Price: 5},
 			Attempts: []moduletest.Attempt{
 				{Signer: "carol", Code: registry.ErrNotOwner.Code, Body: registry.MsgOpenTransfer{Parcel: "P-7", Buyers: []registry.Owner{sole(w.bob)}, Price: 5}},
@@ -236,11 +281,12 @@ func TestEncumbrancesAndFreeze(t *testing.T) {
 	w := newWorld(t)
 	w.register("P-2", sole(w.alice))
 	w.open("alice", "P-2", 100, 0, sole(w.bob))
-	w.ok("court", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-2", Kind: registry.KindLien, Amount: 50})
-	w.ok("bank", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-2", Kind: registry.KindMortgage, Amount: 70})
-	w.refused(registry.ErrWrongRoleForKind.Code, "bank", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-2", Kind: registry.KindLien})
-	w.refused(registry.ErrWrongRoleForKind.Code, "court", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-2", Kind: registry.KindMortgage})
-	if e, _ := registry.GetEncumbrance(w.View(registry.Name), "P-2", 2); e.Holder != w.Addr("bank") || !e.Active || e.Amount != 70 {
+	w.ok("court", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-2", Kind: registry.KindLien, Amount: 50, Reference: "case 41"})
+	w.ok("bank", registry.TypeAddEncumbrance, mortgage("P-2", 70))
+	w.refused(registry.ErrWrongRoleForKind.Code, "bank", registry.TypeAddEncumbrance, lien("P-2"))
+	w.refused(registry.ErrWrongRoleForKind.Code, "court", registry.TypeAddEncumbrance, mortgage("P-2", 1))
+	w.ok("alice", registry.TypeAcceptEncumbrance, enc("P-2", 2))
+	if e := w.encumbrance("P-2", 2); e.Holder != w.Addr("bank") || !e.Active || e.Status != registry.EncActive || e.Amount != 70 {
 		t.Fatalf("mortgage %+v", e)
 	}
 	w.ok("bob", registry.TypeAcceptTransfer, ref(1))
@@ -249,25 +295,25 @@ func TestEncumbrancesAndFreeze(t *testing.T) {
 	if w.parcel("P-2").Owners[0].Account != w.alice || w.transfer(1).Status != registry.StatusOpen {
 		t.Fatal("executed with a lien")
 	}
-	w.refused(registry.ErrNotHolder.Code, "bank2", registry.TypeReleaseEncumbrance, registry.MsgReleaseEncumbrance{Parcel: "P-2", ID: 2})
-	w.ok("court", registry.TypeReleaseEncumbrance, registry.MsgReleaseEncumbrance{Parcel: "P-2", ID: 1})
+	w.refused(registry.ErrNotHolder.Code, "bank2", registry.TypeReleaseEncumbrance, registry.MsgEncumbranceRef{Parcel: "P-2", ID: 2})
+	w.ok("court", registry.TypeReleaseEncumbrance, registry.MsgEncumbranceRef{Parcel: "P-2", ID: 1})
 	w.ok("court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-2", Reason: "case 42"})
-	w.refused(registry.ErrReleased.Code, "court", registry.TypeReleaseEncumbrance, registry.MsgReleaseEncumbrance{Parcel: "P-2", ID: 1})
-	w.ok("bank", registry.TypeReleaseEncumbrance, registry.MsgReleaseEncumbrance{Parcel: "P-2", ID: 2})
+	w.refused(registry.ErrReleased.Code, "court", registry.TypeReleaseEncumbrance, registry.MsgEncumbranceRef{Parcel: "P-2", ID: 1})
+	w.ok("bank", registry.TypeReleaseEncumbrance, registry.MsgEncumbranceRef{Parcel: "P-2", ID: 2})
 	if w.parcel("P-2").Owners[0].Account != w.alice {
 		t.Fatal("executed while frozen")
 	}
-	w.refused(registry.ErrAlreadyFrozen.Code, "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-2"})
+	w.refused(registry.ErrAlreadyFrozen.Code, "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-2", Reason: "case 43"})
 	// A frozen parcel takes no new transfer.
 	w.refused(registry.ErrFrozen.Code, "alice", registry.TypeOpenTransfer, registry.MsgOpenTransfer{Parcel: "P-2", Buyers: []registry.Owner{sole(w.carol)}, Price: 1})
-	r := w.ok("court", registry.TypeUnfreeze, registry.MsgFreeze{Parcel: "P-2"})
+	r := w.ok("court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "P-2"})
 	if p := w.parcel("P-2"); p.Owners[0].Account != w.bob {
 		t.Fatalf("not executed when the last hold was lifted: %+v", p)
 	}
 	if _, ok := r.Event("registry.transfer_executed"); !ok {
 		t.Fatalf("the unfreeze did not report the execution: %+v", r.Events)
 	}
-	w.refused(registry.ErrNotFrozen.Code, "court", registry.TypeUnfreeze, registry.MsgFreeze{Parcel: "P-2"})
+	w.refused(registry.ErrNotFrozen.Code, "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "P-2"})
 }
 
 // Two transfers of one parcel: at most one executes, the other fails.
@@ -305,14 +351,14 @@ func TestReleaseRetriesWaitingTransfers(t *testing.T) {
 	w.open("alice", "P-12", 100, 0, sole(w.bob))
 	w.ok("bob", registry.TypeAcceptTransfer, ref(1))
 	w.ok("bank", registry.TypeConfirmPayment, ref(1))
-	w.ok("court", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-12", Kind: registry.KindLien})
+	w.ok("court", registry.TypeAddEncumbrance, lien("P-12"))
 	w.ok("tax", registry.TypeConfirmTax, tax(1, 3)) // waits for the lien
 	w.open("alice", "P-12", 100, 0, sole(w.carol))
 	w.ok("carol", registry.TypeAcceptTransfer, ref(2))
 	w.ok("bank", registry.TypeConfirmPayment, ref(2))
 	w.ok("tax", registry.TypeConfirmTax, tax(2, 3))
 	// Releasing the lien retries both in id order: 1 executes, 2 fails.
-	w.ok("court", registry.TypeReleaseEncumbrance, registry.MsgReleaseEncumbrance{Parcel: "P-12", ID: 1})
+	w.ok("court", registry.TypeReleaseEncumbrance, registry.MsgEncumbranceRef{Parcel: "P-12", ID: 1})
 	if p := w.parcel("P-12"); p.Owners[0].Account != w.bob || p.Version != 1 || len(p.Pending) != 0 {
 		t.Fatalf("parcel %+v", p)
 	}
@@ -360,7 +406,16 @@ func TestBadInput(t *testing.T) {
 	w.register("P-5", sole(w.alice))
 	w.open("alice", "P-5", 100, 0, sole(w.bob))
 	w.ok("bank", registry.TypeConfirmPayment, ref(1))
-	w.ok("court", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-5", Kind: registry.KindLien})
+	w.ok("court", registry.TypeAddEncumbrance, lien("P-5")) // encumbrance 1
+	// P-13, co-owned: a mortgage alice consented to (2), one she declined (3).
+	w.register("P-13", registry.Owner{Account: w.alice, Share: 5000}, registry.Owner{Account: w.bob, Share: 5000})
+	w.ok("bank", registry.TypeAddEncumbrance, mortgage("P-13", 10))
+	w.ok("alice", registry.TypeAcceptEncumbrance, enc("P-13", 2))
+	w.ok("bank", registry.TypeAddEncumbrance, mortgage("P-13", 10))
+	w.ok("alice", registry.TypeDeclineEncumbrance, enc("P-13", 3))
+	// P-14, frozen.
+	w.register("P-14", sole(w.alice))
+	w.ok("court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-14", Reason: "case 14"})
 	reg := func(edit func(m *registry.MsgRegisterParcel)) registry.MsgRegisterParcel {
 		m := registry.MsgRegisterParcel{Number: "P-6", District: "D", Area: 1, Use: "commercial", Owners: []registry.Owner{sole(w.alice)}}
 		edit(&m)
@@ -401,11 +456,30 @@ func TestBadInput(t *testing.T) {
 		{"unknown owner", "registrar", registry.TypeRegisterParcel, reg(func(m *registry.MsgRegisterParcel) { m.Owners = []registry.Owner{sole(strings.Repeat("0", 40))} }), registry.ErrUnknownBuyer.Code},
 		{"encumbrance kind", "bank", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-5", Kind: "pledge"}, invalid},
 		{"encumbrance of an unknown parcel", "bank", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-99", Kind: registry.KindMortgage}, registry.ErrUnknownParcel.Code},
-		{"unknown encumbrance", "court", registry.TypeReleaseEncumbrance, registry.MsgReleaseEncumbrance{Parcel: "P-5", ID: 9}, registry.ErrUnknownEncumbr.Code},
-		{"release by another holder", "bank", registry.TypeReleaseEncumbrance, registry.MsgReleaseEncumbrance{Parcel: "P-5", ID: 1}, registry.ErrNotHolder.Code},
-		{"freeze an unknown parcel", "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-99"}, registry.ErrUnknownParcel.Code},
+		{"encumbrance of a bad parcel number", "bank", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "../x", Kind: registry.KindMortgage}, invalid},
+		{"lien without a case reference", "court", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-5", Kind: registry.KindLien}, invalid},
+		{"reference too long", "bank", registry.TypeAddEncumbrance, registry.MsgAddEncumbrance{Parcel: "P-5", Kind: registry.KindMortgage, Reference: strings.Repeat("x", 257)}, invalid},
+		{"mortgage on a frozen parcel", "bank", registry.TypeAddEncumbrance, mortgage("P-14", 1), registry.ErrFrozen.Code},
+		{"accept an unknown encumbrance", "alice", registry.TypeAcceptEncumbrance, enc("P-5", 9), registry.ErrUnknownEncumbr.Code},
+		{"accept with a bad parcel number", "alice", registry.TypeAcceptEncumbrance, enc("P/5", 1), invalid},
+		{"accept a lien", "alice", registry.TypeAcceptEncumbrance, enc("P-5", 1), registry.ErrNotAwaiting.Code},
+		{"accept a declined mortgage", "bob", registry.TypeAcceptEncumbrance, enc("P-13", 3), registry.ErrNotAwaiting.Code},
+		{"accept by a non-owner", "carol", registry.TypeAcceptEncumbrance, enc("P-13", 2), registry.ErrNotConsenter.Code},
+		{"accept by the bank", "bank", registry.TypeAcceptEncumbrance, enc("P-13", 2), registry.ErrNotConsenter.Code},
+		{"accept twice", "alice", registry.TypeAcceptEncumbrance, enc("P-13", 2), registry.ErrAlreadyConfirmed.Code},
+		{"decline an unknown encumbrance", "alice", registry.TypeDeclineEncumbrance, enc("P-5", 9), registry.ErrUnknownEncumbr.Code},
+		{"decline a lien", "alice", registry.TypeDeclineEncumbrance, enc("P-5", 1), registry.ErrNotAwaiting.Code},
+		{"decline by a non-owner", "carol", registry.TypeDeclineEncumbrance, enc("P-13", 2), registry.ErrNotConsenter.Code},
+		{"withdraw another bank's mortgage", "bank2", registry.TypeReleaseEncumbrance, enc("P-13", 2), registry.ErrNotHolder.Code},
+		{"withdraw a declined mortgage", "bank", registry.TypeReleaseEncumbrance, enc("P-13", 3), registry.ErrReleased.Code},
+		{"unknown encumbrance", "court", registry.TypeReleaseEncumbrance, registry.MsgEncumbranceRef{Parcel: "P-5", ID: 9}, registry.ErrUnknownEncumbr.Code},
+		{"release by another holder", "bank", registry.TypeReleaseEncumbrance, registry.MsgEncumbranceRef{Parcel: "P-5", ID: 1}, registry.ErrNotHolder.Code},
+		{"freeze an unknown parcel", "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-99", Reason: "case 1"}, registry.ErrUnknownParcel.Code},
 		{"freeze reason too long", "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-5", Reason: strings.Repeat("x", 257)}, invalid},
-		{"unfreeze a parcel not frozen", "court", registry.TypeUnfreeze, registry.MsgFreeze{Parcel: "P-5"}, registry.ErrNotFrozen.Code},
+		{"freeze without a reason", "court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "P-5"}, invalid},
+		{"unfreeze a parcel not frozen", "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "P-5"}, registry.ErrNotFrozen.Code},
+		{"unfreeze reason too long", "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "P-5", Reason: strings.Repeat("x", 257)}, invalid},
+		{"unfreeze an unknown parcel", "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "P-99"}, registry.ErrUnknownParcel.Code},
 		{"zero price", "alice", registry.TypeOpenTransfer, open(func(m *registry.MsgOpenTransfer) { m.Price = 0 }), registry.ErrBadPrice.Code},
 		{"negative deadline", "alice", registry.TypeOpenTransfer, open(func(m *registry.MsgOpenTransfer) { m.Deadline = -1 }), invalid},
 		{"buyer shares", "alice", registry.TypeOpenTransfer, open(func(m *registry.MsgOpenTransfer) { m.Buyers[0].Share = 1 }), registry.ErrBadShares.Code},
@@ -468,4 +542,244 @@ func TestCoOwnedSale(t *testing.T) {
 	if keys := w.Keys("registry/owner/" + w.bob + "/"); len(keys) != 0 {
 		t.Fatalf("bob still indexed as an owner: %v", keys)
 	}
+}
+
+// Issue 12: any court lifted another court's freeze, and the freeze's
+// reason was not in the history. A freeze is lifted by the account that set
+// it, a court official of the same department, or a higher court; the
+// history keeps who (account and department) and why.
+func TestFreezeIsLiftedByItsCourt(t *testing.T) {
+	w := newWorld(t)
+	w.register("F-1", sole(w.alice))
+	w.ok("court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "F-1", Reason: "(2024) Jing 0101 Zhi 42"})
+	if f := w.parcel("F-1").Freeze; f == nil || f.By != w.Addr("court") || f.Department != "mof" || f.Reason != "(2024) Jing 0101 Zhi 42" || f.Height != w.Height() {
+		t.Fatalf("freeze %+v", f)
+	}
+	// The attack: a court of another department lifts it.
+	r := w.refused(registry.ErrNotFreezer.Code, "court2", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1", Reason: "mine now"})
+	if !strings.Contains(r.Err.Error(), "mof") {
+		t.Fatalf("the refusal does not name the freezing court: %v", r.Err)
+	}
+	// Nor may it stack a freeze of its own on it.
+	w.refused(registry.ErrAlreadyFrozen.Code, "court2", registry.TypeFreeze, registry.MsgFreeze{Parcel: "F-1", Reason: "case 7"})
+	// A colleague of the same court may lift it.
+	w.ok("court-colleague", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1", Reason: "(2024) Jing 0101 Zhi 42-1"})
+	if p := w.parcel("F-1"); p.Frozen || p.Freeze != nil {
+		t.Fatalf("still frozen: %+v", p)
+	}
+	// Another court's freeze: the first court cannot lift it, a higher
+	// court can.
+	w.ok("court2", registry.TypeFreeze, registry.MsgFreeze{Parcel: "F-1", Reason: "case 7"})
+	w.refused(registry.ErrNotFreezer.Code, "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1"})
+	w.ok("highcourt", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1", Reason: "appeal 3"})
+	// A higher court's own freeze is beyond the lower courts.
+	w.ok("highcourt", registry.TypeFreeze, registry.MsgFreeze{Parcel: "F-1", Reason: "appeal 4"})
+	w.refused(registry.ErrNotFreezer.Code, "court2", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1"})
+	w.refused(registry.ErrNotFreezer.Code, "court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1"})
+	w.ok("highcourt", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "F-1"})
+
+	type step struct{ kind, by, dept, reason string }
+	want := []step{
+		{"registered", "registrar", "nrb", ""},
+		{"frozen", "court", "mof", "(2024) Jing 0101 Zhi 42"},
+		{"unfrozen", "court-colleague", "mof", "(2024) Jing 0101 Zhi 42-1"},
+		{"frozen", "court2", "ec", "case 7"},
+		{"unfrozen", "highcourt", "hc", "appeal 3"},
+		{"frozen", "highcourt", "hc", "appeal 4"},
+		{"unfrozen", "highcourt", "hc", ""},
+	}
+	hist := w.history("F-1")
+	if len(hist) != len(want) {
+		t.Fatalf("history has %d entries, want %d: %+v", len(hist), len(want), hist)
+	}
+	for i, s := range want {
+		e := hist[i]
+		if e.Kind != s.kind || e.By != w.Addr(s.by) || e.Department != s.dept || e.Reason != s.reason {
+			t.Errorf("history %d: %+v, want %+v", i, e, s)
+		}
+	}
+}
+
+// Issue 12: any bank added mortgages to a parcel without its owner. A
+// mortgage now waits, pending, for every owner's consent; until then it
+// is not in force, is not in the history and does not hold a transfer.
+func TestMortgageNeedsEveryOwnersConsent(t *testing.T) {
+	w := newWorld(t)
+	w.register("M-1", registry.Owner{Account: w.alice, Share: 6000}, registry.Owner{Account: w.bob, Share: 4000})
+	// The attack: a bank registers a mortgage the owners never agreed to.
+	r := w.ok("bank", registry.TypeAddEncumbrance, mortgage("M-1", 500_000_00))
+	if _, ok := r.Event("registry.encumbrance_pending"); !ok {
+		t.Fatalf("events %+v", r.Events)
+	}
+	e := w.encumbrance("M-1", 1)
+	wantOwners := []string{w.alice, w.bob}
+	slices.Sort(wantOwners)
+	if e.Status != registry.EncPending || e.Active || !slices.Equal(e.Owners, wantOwners) || len(e.ConsentedBy) != 0 ||
+		e.Deadline != w.Time().Add(registry.MortgageOfferTTL).Unix() || e.HolderDepartment != "mof" || e.Reference != "loan M-1" {
+		t.Fatalf("offered mortgage %+v", e)
+	}
+	if p := w.parcel("M-1"); !slices.Equal(p.PendingEncumbrances, []uint64{1}) || p.Events != 1 {
+		t.Fatalf("parcel %+v", p)
+	}
+	if keys := w.Keys("registry/activeenc/"); len(keys) != 0 {
+		t.Fatalf("a pending mortgage counts as in force: %v", keys)
+	}
+	// One co-owner's consent is not enough.
+	w.ok("alice", registry.TypeAcceptEncumbrance, enc("M-1", 1))
+	if e := w.encumbrance("M-1", 1); e.Status != registry.EncPending || !slices.Equal(e.ConsentedBy, []string{w.alice}) {
+		t.Fatalf("after one consent %+v", e)
+	}
+	// The last one puts it in force, and the history says who, which and
+	// for how much.
+	w.NextBlock()
+	w.ok("bob", registry.TypeAcceptEncumbrance, enc("M-1", 1))
+	e = w.encumbrance("M-1", 1)
+	if e.Status != registry.EncActive || !e.Active || e.Activated != w.Height() || len(e.ConsentedBy) != 2 {
+		t.Fatalf("after every consent %+v", e)
+	}
+	if p := w.parcel("M-1"); len(p.PendingEncumbrances) != 0 {
+		t.Fatalf("still pending: %v", p.PendingEncumbrances)
+	}
+	hist := w.history("M-1")
+	last := hist[len(hist)-1]
+	if last.Kind != "encumbered" || last.Ref != 1 || last.EncumbranceKind != registry.KindMortgage || last.Holder != w.Addr("bank") ||
+		last.Price != 500_000_00 || last.Reason != "loan M-1" || last.By != w.bob || last.Department != "cab" {
+		t.Fatalf("history %+v", last)
+	}
+	w.refused(registry.ErrNotAwaiting.Code, "bob", registry.TypeAcceptEncumbrance, enc("M-1", 1))
+	w.refused(registry.ErrNotAwaiting.Code, "bob", registry.TypeDeclineEncumbrance, enc("M-1", 1))
+
+	// A declined or withdrawn offer never comes into force.
+	w.ok("bank2", registry.TypeAddEncumbrance, mortgage("M-1", 1)) // 2
+	w.ok("bank", registry.TypeAddEncumbrance, mortgage("M-1", 1))  // 3
+	w.ok("alice", registry.TypeAcceptEncumbrance, enc("M-1", 2))
+	w.ok("bob", registry.TypeDeclineEncumbrance, enc("M-1", 2))
+	w.refused(registry.ErrNotAwaiting.Code, "alice", registry.TypeAcceptEncumbrance, enc("M-1", 2))
+	w.ok("bank", registry.TypeReleaseEncumbrance, enc("M-1", 3))
+	w.refused(registry.ErrNotAwaiting.Code, "alice", registry.TypeAcceptEncumbrance, enc("M-1", 3))
+	if a, b := w.encumbrance("M-1", 2), w.encumbrance("M-1", 3); a.Status != registry.EncDeclined || b.Status != registry.EncWithdrawn || a.Closed != w.Height() || a.Active || b.Active {
+		t.Fatalf("declined %+v, withdrawn %+v", a, b)
+	}
+	if p := w.parcel("M-1"); len(p.PendingEncumbrances) != 0 || p.Events != uint64(len(hist)) {
+		t.Fatalf("parcel %+v (offers that never took effect are not title history)", p)
+	}
+	if keys := w.Keys("registry/activeenc/"); len(keys) != 1 {
+		t.Fatalf("in force: %v", keys)
+	}
+}
+
+// A pending mortgage does not hold a transfer (an active one does); a
+// transfer executing lapses the mortgages its sellers were asked to
+// consent to.
+func TestPendingMortgageDoesNotHoldTransfer(t *testing.T) {
+	w := newWorld(t)
+	w.register("M-2", sole(w.alice))
+	w.ok("bank", registry.TypeAddEncumbrance, mortgage("M-2", 7)) // 1, consented below
+	w.ok("bank", registry.TypeAddEncumbrance, mortgage("M-2", 8)) // 2, left pending
+	w.ok("alice", registry.TypeAcceptEncumbrance, enc("M-2", 1))
+	w.open("alice", "M-2", 100, 0, sole(w.bob))
+	w.ok("bob", registry.TypeAcceptTransfer, ref(1))
+	w.ok("bank", registry.TypeConfirmPayment, ref(1))
+	w.ok("tax", registry.TypeConfirmTax, tax(1, 3))
+	if w.parcel("M-2").Owners[0].Account != w.alice {
+		t.Fatal("executed with a mortgage in force")
+	}
+	r := w.ok("bank", registry.TypeReleaseEncumbrance, enc("M-2", 1))
+	if _, ok := r.Event("registry.encumbrance_lapsed"); !ok {
+		t.Fatalf("events %+v", r.Events)
+	}
+	p := w.parcel("M-2")
+	if p.Owners[0].Account != w.bob || len(p.PendingEncumbrances) != 0 {
+		t.Fatalf("the pending mortgage held the transfer: %+v", p)
+	}
+	if e := w.encumbrance("M-2", 2); e.Status != registry.EncLapsed || e.Closed != w.Height() {
+		t.Fatalf("mortgage 2 %+v", e)
+	}
+	// The former owner's consent is worth nothing now, nor the new owner's.
+	w.refused(registry.ErrNotAwaiting.Code, "alice", registry.TypeAcceptEncumbrance, enc("M-2", 2))
+	w.refused(registry.ErrNotAwaiting.Code, "bob", registry.TypeAcceptEncumbrance, enc("M-2", 2))
+	// A mortgage offered to bob and accepted by him alone is in force.
+	w.ok("bank", registry.TypeAddEncumbrance, mortgage("M-2", 9))
+	w.ok("bob", registry.TypeAcceptEncumbrance, enc("M-2", 3))
+	if e := w.encumbrance("M-2", 3); e.Status != registry.EncActive || !slices.Equal(e.Owners, []string{w.bob}) {
+		t.Fatalf("mortgage 3 %+v", e)
+	}
+}
+
+// Issue 12: a bank flooded a parcel with 1,900 mortgages. Offers awaiting
+// consent are bounded per parcel and per bank department, lapse after
+// MortgageOfferTTL (their slots are reclaimed), and owners decline them;
+// encumbrances in force are bounded too.
+func TestMortgageFloodIsBounded(t *testing.T) {
+	w := newWorld(t)
+	banks := []string{"bank", "bank-nrb", "bank-cab", "bank-ec"} // four departments
+	for _, b := range banks[1:] {
+		w.Official(b, strings.TrimPrefix(b, "bank-"), registry.RoleBank)
+	}
+	w.register("M-3", sole(w.alice))
+	var id uint64
+	for _, b := range banks {
+		for i := 0; i < registry.MaxPendingPerBank; i++ {
+			w.ok(b, registry.TypeAddEncumbrance, mortgage("M-3", 1))
+			id++
+		}
+		// One bank department takes at most its share of the slots, from
+		// any of its accounts.
+		w.refused(registry.ErrTooManyOffers.Code, b, registry.TypeAddEncumbrance, mortgage("M-3", 1))
+	}
+	w.refused(registry.ErrTooManyOffers.Code, "bank2", registry.TypeAddEncumbrance, mortgage("M-3", 1))
+	if registry.MaxPendingPerBank*len(banks) != registry.MaxPendingEncumbrances {
+		t.Fatal("the test fills every slot with four banks")
+	}
+	w.Official("bank-hc", "hc", registry.RoleBank)
+	w.refused(registry.ErrTooManyOffers.Code, "bank-hc", registry.TypeAddEncumbrance, mortgage("M-3", 1))
+	// The owner declines one: a slot is free.
+	w.ok("alice", registry.TypeDeclineEncumbrance, enc("M-3", 1))
+	w.ok("bank-hc", registry.TypeAddEncumbrance, mortgage("M-3", 1))
+	id++
+	// Offers lapse with block time: past the deadline nobody can consent,
+	// readers see them as expired, and the next offer reclaims their slots.
+	w.SetTime(w.Time().Add(registry.MortgageOfferTTL + time.Second))
+	w.refused(registry.ErrOfferExpired.Code, "alice", registry.TypeAcceptEncumbrance, enc("M-3", 2))
+	e := w.encumbrance("M-3", 2)
+	e.Present(module.ReadView{Height: w.Height(), Time: w.Time()})
+	if e.Status != registry.EncPending || e.EffectiveStatus != registry.EncExpired {
+		t.Fatalf("expired offer reads %+v", e)
+	}
+	r := w.ok("bank", registry.TypeAddEncumbrance, mortgage("M-3", 1))
+	id++
+	if _, ok := r.Event("registry.encumbrance_expired"); !ok {
+		t.Fatalf("events %+v", r.Events)
+	}
+	if p := w.parcel("M-3"); !slices.Equal(p.PendingEncumbrances, []uint64{id}) {
+		t.Fatalf("pending %v, want only %d", p.PendingEncumbrances, id)
+	}
+	if e := w.encumbrance("M-3", 2); e.Status != registry.EncExpired {
+		t.Fatalf("reclaimed offer %+v", e)
+	}
+
+	// At most MaxActiveEncumbrances in force: further liens are refused,
+	// and so is the consent that would put one more mortgage in force.
+	for i := 0; i < registry.MaxActiveEncumbrances; i++ {
+		w.ok("court", registry.TypeAddEncumbrance, lien("M-3"))
+	}
+	w.refused(registry.ErrTooManyEncumbr.Code, "court", registry.TypeAddEncumbrance, lien("M-3"))
+	w.refused(registry.ErrTooManyEncumbr.Code, "bank", registry.TypeAddEncumbrance, mortgage("M-3", 1))
+	w.refused(registry.ErrTooManyEncumbr.Code, "alice", registry.TypeAcceptEncumbrance, enc("M-3", id))
+	w.ok("court", registry.TypeReleaseEncumbrance, enc("M-3", id+1))
+	w.ok("alice", registry.TypeAcceptEncumbrance, enc("M-3", id))
+}
+
+// A frozen parcel takes no mortgage: not a new offer, nor the consent that
+// would put a pending one in force.
+func TestFrozenParcelTakesNoMortgage(t *testing.T) {
+	w := newWorld(t)
+	w.register("M-4", sole(w.alice))
+	w.ok("bank", registry.TypeAddEncumbrance, mortgage("M-4", 1))
+	w.ok("court", registry.TypeFreeze, registry.MsgFreeze{Parcel: "M-4", Reason: "case 4"})
+	w.refused(registry.ErrFrozen.Code, "alice", registry.TypeAcceptEncumbrance, enc("M-4", 1))
+	w.refused(registry.ErrFrozen.Code, "bank", registry.TypeAddEncumbrance, mortgage("M-4", 1))
+	w.ok("court", registry.TypeAddEncumbrance, lien("M-4")) // a court's lien still is
+	w.ok("court", registry.TypeUnfreeze, registry.MsgUnfreeze{Parcel: "M-4"})
+	w.ok("alice", registry.TypeAcceptEncumbrance, enc("M-4", 1))
 }

@@ -22,6 +22,9 @@ const (
 	RoleTax       = "registry.tax"       // confirms transfer tax; sets the rate (Ministry of Finance)
 )
 
+// RoleHighCourt is a higher court: it lifts any court's freeze.
+const RoleHighCourt = "registry.high_court"
+
 // FullShare is 100% in basis points.
 const FullShare = 10000
 
@@ -64,6 +67,21 @@ type Parcel struct {
 	Events    uint64  `cbor:"11,keyasint,omitempty" json:"history_length"`
 	// Pending lists the open transfers of the parcel, by id.
 	Pending []uint64 `cbor:"12,keyasint,omitempty" json:"pending_transfers"`
+	// Freeze says who froze the parcel and why, while it is frozen.
+	Freeze *Freeze `cbor:"13,keyasint,omitempty" json:"freeze,omitempty"`
+	// PendingEncumbrances lists the mortgages awaiting the owners'
+	// consent, by id (at most MaxPendingEncumbrances).
+	PendingEncumbrances []uint64 `cbor:"14,keyasint,omitempty" json:"pending_encumbrances"`
+}
+
+// Freeze is a court's freeze of a parcel. It is lifted by the account that
+// set it, by another court official of the same department (the court, not
+// the clerk, holds the case), or by a higher court (RoleHighCourt).
+type Freeze struct {
+	By         string `cbor:"1,keyasint" json:"by"`
+	Department string `cbor:"2,keyasint" json:"department"`
+	Reason     string `cbor:"3,keyasint" json:"reason"`
+	Height     int64  `cbor:"4,keyasint" json:"height"`
 }
 
 // Uses a parcel may have.
@@ -79,12 +97,35 @@ type HistoryEntry struct {
 	Price  uint64  `cbor:"6,keyasint,omitempty" json:"price,omitempty" fmt:"yuan"`
 	By     string  `cbor:"7,keyasint" json:"by"`
 	Ref    uint64  `cbor:"8,keyasint,omitempty" json:"ref,omitempty"` // transfer or encumbrance id
+	// Reason is the case reference of a freeze or unfreeze.
+	Reason string `cbor:"9,keyasint,omitempty" json:"reason,omitempty"`
+	// Department is the signer's department (By's court, bank or bureau).
+	Department string `cbor:"10,keyasint,omitempty" json:"department,omitempty"`
+	// EncumbranceKind and Holder describe the encumbrance Ref names (for
+	// encumbered and released; Price is then its secured amount).
+	EncumbranceKind string `cbor:"11,keyasint,omitempty" json:"encumbrance_kind,omitempty"`
+	Holder          string `cbor:"12,keyasint,omitempty" json:"holder,omitempty"`
 }
 
 // Encumbrance kinds.
 const (
 	KindMortgage = "mortgage"
 	KindLien     = "lien"
+)
+
+// Encumbrance statuses. A lien is active from the start; a mortgage is
+// pending until every owner consents, and ends withdrawn (by its bank),
+// declined (by an owner), expired (past its deadline, when its slot is
+// reclaimed) or lapsed (the parcel changed owner first) if it never
+// becomes active.
+const (
+	EncPending   = "pending"
+	EncActive    = "active"
+	EncReleased  = "released"
+	EncWithdrawn = "withdrawn"
+	EncDeclined  = "declined"
+	EncExpired   = "expired"
+	EncLapsed    = "lapsed"
 )
 
 // Encumbrance is a mortgage or lien on a parcel.
@@ -94,9 +135,46 @@ type Encumbrance struct {
 	Kind     string `cbor:"3,keyasint" json:"kind"`
 	Holder   string `cbor:"4,keyasint" json:"holder"`
 	Amount   uint64 `cbor:"5,keyasint,omitempty" json:"amount" fmt:"yuan"`
-	Active   bool   `cbor:"6,keyasint,omitempty" json:"active"`
+	Active   bool   `cbor:"6,keyasint,omitempty" json:"active"` // in force: Status is active
 	Created  int64  `cbor:"7,keyasint" json:"created_height"`
 	Released int64  `cbor:"8,keyasint,omitempty" json:"released_height,omitempty"`
+	// Status is one of the Enc* statuses (empty in records written before
+	// statuses: Active tells active from released).
+	Status string `cbor:"9,keyasint,omitempty" json:"status"`
+	// Owners are the parcel's owners when a mortgage was offered: each
+	// must consent before it is active.
+	Owners      []string `cbor:"10,keyasint,omitempty" json:"owners,omitempty"`
+	ConsentedBy []string `cbor:"11,keyasint,omitempty" json:"consented_by,omitempty"`
+	// Deadline is the block time after which a pending mortgage can no
+	// longer be consented to (its offer lapses).
+	Deadline  int64  `cbor:"12,keyasint,omitempty" json:"deadline_unix,omitempty" fmt:"unix"`
+	Activated int64  `cbor:"13,keyasint,omitempty" json:"activated_height,omitempty"`
+	Closed    int64  `cbor:"14,keyasint,omitempty" json:"closed_height,omitempty"` // withdrawn, declined, expired or lapsed
+	Reference string `cbor:"15,keyasint,omitempty" json:"reference,omitempty"`
+	// HolderDepartment is the holder's department (one bank's share of a
+	// parcel's pending mortgages is bounded).
+	HolderDepartment string `cbor:"16,keyasint,omitempty" json:"holder_department,omitempty"`
+	// EffectiveStatus is derived when read, never stored: a pending
+	// mortgage past its deadline shows as "expired".
+	EffectiveStatus string `cbor:"-" json:"effective_status,omitempty"`
+}
+
+// State is the encumbrance's status, also for records written before
+// statuses were stored.
+func (e *Encumbrance) State() string {
+	switch {
+	case e.Status != "":
+		return e.Status
+	case e.Active:
+		return EncActive
+	}
+	return EncReleased
+}
+
+// expired reports whether a pending mortgage is past its deadline at block
+// time now (unix seconds).
+func (e *Encumbrance) expired(now int64) bool {
+	return e.State() == EncPending && e.Deadline != 0 && now > e.Deadline
 }
 
 // Transfer statuses.
