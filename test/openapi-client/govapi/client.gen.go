@@ -154,7 +154,9 @@ type IdentityAccountAnswer struct {
 
 // IdentityAccountPage defines model for IdentityAccountPage.
 type IdentityAccountPage struct {
-	Items []IdentityAccount `json:"items"`
+	// Height the height the page was read at
+	Height int64             `json:"height"`
+	Items  []IdentityAccount `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -173,7 +175,9 @@ type IdentityAccountProven struct {
 
 // IdentityAccountProvenPage defines model for IdentityAccountProvenPage.
 type IdentityAccountProvenPage struct {
-	Items []IdentityAccountProven `json:"items"`
+	// Height the height the page was read at
+	Height int64                   `json:"height"`
+	Items  []IdentityAccountProven `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -208,7 +212,9 @@ type IdentityDepartmentAnswer struct {
 
 // IdentityDepartmentPage defines model for IdentityDepartmentPage.
 type IdentityDepartmentPage struct {
-	Items []IdentityDepartment `json:"items"`
+	// Height the height the page was read at
+	Height int64                `json:"height"`
+	Items  []IdentityDepartment `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -227,7 +233,9 @@ type IdentityDepartmentProven struct {
 
 // IdentityDepartmentProvenPage defines model for IdentityDepartmentProvenPage.
 type IdentityDepartmentProvenPage struct {
-	Items []IdentityDepartmentProven `json:"items"`
+	// Height the height the page was read at
+	Height int64                      `json:"height"`
+	Items  []IdentityDepartmentProven `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -288,7 +296,9 @@ type IdentityProposalAnswer struct {
 
 // IdentityProposalPage defines model for IdentityProposalPage.
 type IdentityProposalPage struct {
-	Items []IdentityProposal `json:"items"`
+	// Height the height the page was read at
+	Height int64              `json:"height"`
+	Items  []IdentityProposal `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -307,7 +317,9 @@ type IdentityProposalProven struct {
 
 // IdentityProposalProvenPage defines model for IdentityProposalProvenPage.
 type IdentityProposalProvenPage struct {
-	Items []IdentityProposalProven `json:"items"`
+	// Height the height the page was read at
+	Height int64                    `json:"height"`
+	Items  []IdentityProposalProven `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -357,19 +369,35 @@ type Problem struct {
 
 // RegistryEncumbrance defines model for RegistryEncumbrance.
 type RegistryEncumbrance struct {
-	Active         bool   `json:"active"`
-	Amount         int    `json:"amount"`
-	CreatedHeight  int64  `json:"created_height"`
-	Holder         string `json:"holder"`
-	Id             int    `json:"id"`
-	Kind           string `json:"kind"`
-	Parcel         string `json:"parcel"`
-	ReleasedHeight *int64 `json:"released_height,omitempty"`
+	ActivatedHeight  *int64    `json:"activated_height,omitempty"`
+	Active           bool      `json:"active"`
+	Amount           int       `json:"amount"`
+	ClosedHeight     *int64    `json:"closed_height,omitempty"`
+	ConsentedBy      *[]string `json:"consented_by,omitempty"`
+	CreatedHeight    int64     `json:"created_height"`
+	DeadlineUnix     *int64    `json:"deadline_unix,omitempty"`
+	EffectiveStatus  *string   `json:"effective_status,omitempty"`
+	Holder           string    `json:"holder"`
+	HolderDepartment *string   `json:"holder_department,omitempty"`
+	Id               int       `json:"id"`
+	Kind             string    `json:"kind"`
+	Owners           *[]string `json:"owners,omitempty"`
+	Parcel           string    `json:"parcel"`
+	Reference        *string   `json:"reference,omitempty"`
+	ReleasedHeight   *int64    `json:"released_height,omitempty"`
+	Status           string    `json:"status"`
+}
+
+// RegistryEncumbranceAnswer defines model for RegistryEncumbranceAnswer.
+type RegistryEncumbranceAnswer struct {
+	union json.RawMessage
 }
 
 // RegistryEncumbrancePage defines model for RegistryEncumbrancePage.
 type RegistryEncumbrancePage struct {
-	Items []RegistryEncumbrance `json:"items"`
+	// Height the height the page was read at
+	Height int64                 `json:"height"`
+	Items  []RegistryEncumbrance `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -388,27 +416,43 @@ type RegistryEncumbranceProven struct {
 
 // RegistryEncumbranceProvenPage defines model for RegistryEncumbranceProvenPage.
 type RegistryEncumbranceProvenPage struct {
-	Items []RegistryEncumbranceProven `json:"items"`
+	// Height the height the page was read at
+	Height int64                       `json:"height"`
+	Items  []RegistryEncumbranceProven `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
 }
 
+// RegistryFreeze defines model for RegistryFreeze.
+type RegistryFreeze struct {
+	By         string `json:"by"`
+	Department string `json:"department"`
+	Height     int64  `json:"height"`
+	Reason     string `json:"reason"`
+}
+
 // RegistryHistoryEntry defines model for RegistryHistoryEntry.
 type RegistryHistoryEntry struct {
-	By       string           `json:"by"`
-	Height   int64            `json:"height"`
-	Kind     string           `json:"kind"`
-	Owners   *[]RegistryOwner `json:"owners,omitempty"`
-	Price    *int             `json:"price,omitempty"`
-	Ref      *int             `json:"ref,omitempty"`
-	Seq      int              `json:"seq"`
-	TimeUnix int64            `json:"time_unix"`
+	By              string           `json:"by"`
+	Department      *string          `json:"department,omitempty"`
+	EncumbranceKind *string          `json:"encumbrance_kind,omitempty"`
+	Height          int64            `json:"height"`
+	Holder          *string          `json:"holder,omitempty"`
+	Kind            string           `json:"kind"`
+	Owners          *[]RegistryOwner `json:"owners,omitempty"`
+	Price           *int             `json:"price,omitempty"`
+	Reason          *string          `json:"reason,omitempty"`
+	Ref             *int             `json:"ref,omitempty"`
+	Seq             int              `json:"seq"`
+	TimeUnix        int64            `json:"time_unix"`
 }
 
 // RegistryHistoryEntryPage defines model for RegistryHistoryEntryPage.
 type RegistryHistoryEntryPage struct {
-	Items []RegistryHistoryEntry `json:"items"`
+	// Height the height the page was read at
+	Height int64                  `json:"height"`
+	Items  []RegistryHistoryEntry `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -427,7 +471,9 @@ type RegistryHistoryEntryProven struct {
 
 // RegistryHistoryEntryProvenPage defines model for RegistryHistoryEntryProvenPage.
 type RegistryHistoryEntryProvenPage struct {
-	Items []RegistryHistoryEntryProven `json:"items"`
+	// Height the height the page was read at
+	Height int64                        `json:"height"`
+	Items  []RegistryHistoryEntryProven `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -457,18 +503,20 @@ type RegistryParamsProven struct {
 
 // RegistryParcel defines model for RegistryParcel.
 type RegistryParcel struct {
-	AreaCentiM2      int              `json:"area_centi_m2"`
-	DeedHash         *[]byte          `json:"deed_hash,omitempty"`
-	District         string           `json:"district"`
-	Frozen           bool             `json:"frozen"`
-	HistoryLength    int              `json:"history_length"`
-	LastPrice        *int             `json:"last_price,omitempty"`
-	Location         *string          `json:"location,omitempty"`
-	Number           string           `json:"number"`
-	Owners           *[]RegistryOwner `json:"owners"`
-	PendingTransfers *[]int           `json:"pending_transfers"`
-	Use              string           `json:"use"`
-	Version          int              `json:"version"`
+	AreaCentiM2         int              `json:"area_centi_m2"`
+	DeedHash            *[]byte          `json:"deed_hash,omitempty"`
+	District            string           `json:"district"`
+	Freeze              *RegistryFreeze  `json:"freeze,omitempty"`
+	Frozen              bool             `json:"frozen"`
+	HistoryLength       int              `json:"history_length"`
+	LastPrice           *int             `json:"last_price,omitempty"`
+	Location            *string          `json:"location,omitempty"`
+	Number              string           `json:"number"`
+	Owners              *[]RegistryOwner `json:"owners"`
+	PendingEncumbrances *[]int           `json:"pending_encumbrances"`
+	PendingTransfers    *[]int           `json:"pending_transfers"`
+	Use                 string           `json:"use"`
+	Version             int              `json:"version"`
 }
 
 // RegistryParcelAnswer defines model for RegistryParcelAnswer.
@@ -478,7 +526,9 @@ type RegistryParcelAnswer struct {
 
 // RegistryParcelPage defines model for RegistryParcelPage.
 type RegistryParcelPage struct {
-	Items []RegistryParcel `json:"items"`
+	// Height the height the page was read at
+	Height int64            `json:"height"`
+	Items  []RegistryParcel `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -497,7 +547,9 @@ type RegistryParcelProven struct {
 
 // RegistryParcelProvenPage defines model for RegistryParcelProvenPage.
 type RegistryParcelProvenPage struct {
-	Items []RegistryParcelProven `json:"items"`
+	// Height the height the page was read at
+	Height int64                  `json:"height"`
+	Items  []RegistryParcelProven `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -533,7 +585,9 @@ type RegistryTransferAnswer struct {
 
 // RegistryTransferPage defines model for RegistryTransferPage.
 type RegistryTransferPage struct {
-	Items []RegistryTransfer `json:"items"`
+	// Height the height the page was read at
+	Height int64              `json:"height"`
+	Items  []RegistryTransfer `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -552,7 +606,9 @@ type RegistryTransferProven struct {
 
 // RegistryTransferProvenPage defines model for RegistryTransferProvenPage.
 type RegistryTransferProvenPage struct {
-	Items []RegistryTransferProven `json:"items"`
+	// Height the height the page was read at
+	Height int64                    `json:"height"`
+	Items  []RegistryTransferProven `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -885,8 +941,32 @@ type RegistryEncumbrancesParams struct {
 	After *string `form:"after,omitempty" json:"after,omitempty"`
 }
 
+// RegistryEncumbranceParams defines parameters for RegistryEncumbrance.
+type RegistryEncumbranceParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
 // RegistryHistoryParams defines parameters for RegistryHistory.
 type RegistryHistoryParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// RegistryOffersParams defines parameters for RegistryOffers.
+type RegistryOffersParams struct {
 	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
 	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
 
@@ -1455,6 +1535,68 @@ func (t IdentityProposalPageAnswer) MarshalJSON() ([]byte, error) {
 }
 
 func (t *IdentityProposalPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsRegistryEncumbrance returns the union data inside the RegistryEncumbranceAnswer as a RegistryEncumbrance
+func (t RegistryEncumbranceAnswer) AsRegistryEncumbrance() (RegistryEncumbrance, error) {
+	var body RegistryEncumbrance
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRegistryEncumbrance overwrites any union data inside the RegistryEncumbranceAnswer as the provided RegistryEncumbrance
+func (t *RegistryEncumbranceAnswer) FromRegistryEncumbrance(v RegistryEncumbrance) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRegistryEncumbrance performs a merge with any union data inside the RegistryEncumbranceAnswer, using the provided RegistryEncumbrance
+func (t *RegistryEncumbranceAnswer) MergeRegistryEncumbrance(v RegistryEncumbrance) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRegistryEncumbranceProven returns the union data inside the RegistryEncumbranceAnswer as a RegistryEncumbranceProven
+func (t RegistryEncumbranceAnswer) AsRegistryEncumbranceProven() (RegistryEncumbranceProven, error) {
+	var body RegistryEncumbranceProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRegistryEncumbranceProven overwrites any union data inside the RegistryEncumbranceAnswer as the provided RegistryEncumbranceProven
+func (t *RegistryEncumbranceAnswer) FromRegistryEncumbranceProven(v RegistryEncumbranceProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRegistryEncumbranceProven performs a merge with any union data inside the RegistryEncumbranceAnswer, using the provided RegistryEncumbranceProven
+func (t *RegistryEncumbranceAnswer) MergeRegistryEncumbranceProven(v RegistryEncumbranceProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t RegistryEncumbranceAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *RegistryEncumbranceAnswer) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -2089,19 +2231,26 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/registry/params (the `RegistryParams` operationId).
 	RegistryParams(ctx context.Context, params *RegistryParamsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RegistryParcel A parcel's current title: owners and shares, area, use, freeze, open transfers
+	// RegistryParcel A parcel's current title: owners and shares, area, use, freeze, open transfers, mortgages awaiting consent
 	//
 	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
 	//
 	// Corresponds with GET /v1/registry/parcels/{number} (the `RegistryParcel` operationId).
 	RegistryParcel(ctx context.Context, number string, params *RegistryParcelParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RegistryEncumbrances A parcel's mortgages and liens, active and released
+	// RegistryEncumbrances A parcel's mortgages and liens with their status: pending consent, active, released, withdrawn, declined, expired, lapsed
 	//
 	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
 	//
 	// Corresponds with GET /v1/registry/parcels/{number}/encumbrances (the `RegistryEncumbrances` operationId).
 	RegistryEncumbrances(ctx context.Context, number string, params *RegistryEncumbrancesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RegistryEncumbrance A mortgage or lien: holder, amount, status, and which owners have consented
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/registry/parcels/{number}/encumbrances/{id} (the `RegistryEncumbrance` operationId).
+	RegistryEncumbrance(ctx context.Context, number string, id int64, params *RegistryEncumbranceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RegistryHistory Every event of a parcel, oldest first
 	//
@@ -2109,6 +2258,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/registry/parcels/{number}/history (the `RegistryHistory` operationId).
 	RegistryHistory(ctx context.Context, number string, params *RegistryHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RegistryOffers A parcel's mortgages awaiting its owners' consent
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/registry/parcels/{number}/offers (the `RegistryOffers` operationId).
+	RegistryOffers(ctx context.Context, number string, params *RegistryOffersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RegistryTransfers A parcel's open transfers
 	//
@@ -2508,7 +2664,7 @@ func (c *Client) RegistryParams(ctx context.Context, params *RegistryParamsParam
 	return c.Client.Do(req)
 }
 
-// RegistryParcel A parcel's current title: owners and shares, area, use, freeze, open transfers
+// RegistryParcel A parcel's current title: owners and shares, area, use, freeze, open transfers, mortgages awaiting consent
 //
 // With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
 //
@@ -2525,13 +2681,30 @@ func (c *Client) RegistryParcel(ctx context.Context, number string, params *Regi
 	return c.Client.Do(req)
 }
 
-// RegistryEncumbrances A parcel's mortgages and liens, active and released
+// RegistryEncumbrances A parcel's mortgages and liens with their status: pending consent, active, released, withdrawn, declined, expired, lapsed
 //
 // A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
 //
 // Corresponds with GET /v1/registry/parcels/{number}/encumbrances (the `RegistryEncumbrances` operationId).
 func (c *Client) RegistryEncumbrances(ctx context.Context, number string, params *RegistryEncumbrancesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRegistryEncumbrancesRequest(c.Server, number, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegistryEncumbrance A mortgage or lien: holder, amount, status, and which owners have consented
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/registry/parcels/{number}/encumbrances/{id} (the `RegistryEncumbrance` operationId).
+func (c *Client) RegistryEncumbrance(ctx context.Context, number string, id int64, params *RegistryEncumbranceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegistryEncumbranceRequest(c.Server, number, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2549,6 +2722,23 @@ func (c *Client) RegistryEncumbrances(ctx context.Context, number string, params
 // Corresponds with GET /v1/registry/parcels/{number}/history (the `RegistryHistory` operationId).
 func (c *Client) RegistryHistory(ctx context.Context, number string, params *RegistryHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRegistryHistoryRequest(c.Server, number, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegistryOffers A parcel's mortgages awaiting its owners' consent
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/registry/parcels/{number}/offers (the `RegistryOffers` operationId).
+func (c *Client) RegistryOffers(ctx context.Context, number string, params *RegistryOffersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegistryOffersRequest(c.Server, number, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4168,6 +4358,86 @@ func NewRegistryEncumbrancesRequest(server string, number string, params *Regist
 	return req, nil
 }
 
+// NewRegistryEncumbranceRequest constructs an http.Request for the RegistryEncumbrance method
+func NewRegistryEncumbranceRequest(server string, number string, id int64, params *RegistryEncumbranceParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "number", number, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/registry/parcels/%s/encumbrances/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRegistryHistoryRequest constructs an http.Request for the RegistryHistory method
 func NewRegistryHistoryRequest(server string, number string, params *RegistryHistoryParams) (*http.Request, error) {
 	var err error
@@ -4185,6 +4455,103 @@ func NewRegistryHistoryRequest(server string, number string, params *RegistryHis
 	}
 
 	operationPath := fmt.Sprintf("/v1/registry/parcels/%s/history", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRegistryOffersRequest constructs an http.Request for the RegistryOffers method
+func NewRegistryOffersRequest(server string, number string, params *RegistryOffersParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "number", number, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/registry/parcels/%s/offers", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -4994,7 +5361,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/registry/params (the `RegistryParams` operationId).
 	RegistryParamsWithResponse(ctx context.Context, params *RegistryParamsParams, reqEditors ...RequestEditorFn) (*RegistryParamsResponse, error)
 
-	// RegistryParcelWithResponse A parcel's current title: owners and shares, area, use, freeze, open transfers
+	// RegistryParcelWithResponse A parcel's current title: owners and shares, area, use, freeze, open transfers, mortgages awaiting consent
 	//
 	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
 	//
@@ -5003,7 +5370,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/registry/parcels/{number} (the `RegistryParcel` operationId).
 	RegistryParcelWithResponse(ctx context.Context, number string, params *RegistryParcelParams, reqEditors ...RequestEditorFn) (*RegistryParcelResponse, error)
 
-	// RegistryEncumbrancesWithResponse A parcel's mortgages and liens, active and released
+	// RegistryEncumbrancesWithResponse A parcel's mortgages and liens with their status: pending consent, active, released, withdrawn, declined, expired, lapsed
 	//
 	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
 	//
@@ -5011,6 +5378,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/registry/parcels/{number}/encumbrances (the `RegistryEncumbrances` operationId).
 	RegistryEncumbrancesWithResponse(ctx context.Context, number string, params *RegistryEncumbrancesParams, reqEditors ...RequestEditorFn) (*RegistryEncumbrancesResponse, error)
+
+	// RegistryEncumbranceWithResponse A mortgage or lien: holder, amount, status, and which owners have consented
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/registry/parcels/{number}/encumbrances/{id} (the `RegistryEncumbrance` operationId).
+	RegistryEncumbranceWithResponse(ctx context.Context, number string, id int64, params *RegistryEncumbranceParams, reqEditors ...RequestEditorFn) (*RegistryEncumbranceResponse, error)
 
 	// RegistryHistoryWithResponse Every event of a parcel, oldest first
 	//
@@ -5020,6 +5396,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/registry/parcels/{number}/history (the `RegistryHistory` operationId).
 	RegistryHistoryWithResponse(ctx context.Context, number string, params *RegistryHistoryParams, reqEditors ...RequestEditorFn) (*RegistryHistoryResponse, error)
+
+	// RegistryOffersWithResponse A parcel's mortgages awaiting its owners' consent
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/registry/parcels/{number}/offers (the `RegistryOffers` operationId).
+	RegistryOffersWithResponse(ctx context.Context, number string, params *RegistryOffersParams, reqEditors ...RequestEditorFn) (*RegistryOffersResponse, error)
 
 	// RegistryTransfersWithResponse A parcel's open transfers
 	//
@@ -6545,6 +6930,75 @@ func (r RegistryEncumbrancesResponse) ContentType() string {
 	return ""
 }
 
+type RegistryEncumbranceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RegistryEncumbranceAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RegistryEncumbranceResponse) GetJSON200() *RegistryEncumbranceAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RegistryEncumbranceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RegistryEncumbranceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r RegistryEncumbranceResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RegistryEncumbranceResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RegistryEncumbranceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RegistryEncumbranceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RegistryEncumbranceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RegistryEncumbranceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type RegistryHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6608,6 +7062,75 @@ func (r RegistryHistoryResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RegistryHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RegistryOffersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RegistryEncumbrancePageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RegistryOffersResponse) GetJSON200() *RegistryEncumbrancePageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RegistryOffersResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RegistryOffersResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r RegistryOffersResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RegistryOffersResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RegistryOffersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RegistryOffersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RegistryOffersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RegistryOffersResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7496,7 +8019,7 @@ func (c *ClientWithResponses) RegistryParamsWithResponse(ctx context.Context, pa
 	return ParseRegistryParamsResponse(rsp)
 }
 
-// RegistryParcelWithResponse A parcel's current title: owners and shares, area, use, freeze, open transfers
+// RegistryParcelWithResponse A parcel's current title: owners and shares, area, use, freeze, open transfers, mortgages awaiting consent
 //
 // With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
 //
@@ -7511,7 +8034,7 @@ func (c *ClientWithResponses) RegistryParcelWithResponse(ctx context.Context, nu
 	return ParseRegistryParcelResponse(rsp)
 }
 
-// RegistryEncumbrancesWithResponse A parcel's mortgages and liens, active and released
+// RegistryEncumbrancesWithResponse A parcel's mortgages and liens with their status: pending consent, active, released, withdrawn, declined, expired, lapsed
 //
 // A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
 //
@@ -7524,6 +8047,21 @@ func (c *ClientWithResponses) RegistryEncumbrancesWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseRegistryEncumbrancesResponse(rsp)
+}
+
+// RegistryEncumbranceWithResponse A mortgage or lien: holder, amount, status, and which owners have consented
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/registry/parcels/{number}/encumbrances/{id} (the `RegistryEncumbrance` operationId).
+func (c *ClientWithResponses) RegistryEncumbranceWithResponse(ctx context.Context, number string, id int64, params *RegistryEncumbranceParams, reqEditors ...RequestEditorFn) (*RegistryEncumbranceResponse, error) {
+	rsp, err := c.RegistryEncumbrance(ctx, number, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegistryEncumbranceResponse(rsp)
 }
 
 // RegistryHistoryWithResponse Every event of a parcel, oldest first
@@ -7539,6 +8077,21 @@ func (c *ClientWithResponses) RegistryHistoryWithResponse(ctx context.Context, n
 		return nil, err
 	}
 	return ParseRegistryHistoryResponse(rsp)
+}
+
+// RegistryOffersWithResponse A parcel's mortgages awaiting its owners' consent
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/registry/parcels/{number}/offers (the `RegistryOffers` operationId).
+func (c *ClientWithResponses) RegistryOffersWithResponse(ctx context.Context, number string, params *RegistryOffersParams, reqEditors ...RequestEditorFn) (*RegistryOffersResponse, error) {
+	rsp, err := c.RegistryOffers(ctx, number, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegistryOffersResponse(rsp)
 }
 
 // RegistryTransfersWithResponse A parcel's open transfers
@@ -8803,6 +9356,60 @@ func ParseRegistryEncumbrancesResponse(rsp *http.Response) (*RegistryEncumbrance
 	return response, nil
 }
 
+// ParseRegistryEncumbranceResponse parses an HTTP response from a RegistryEncumbranceWithResponse call
+func ParseRegistryEncumbranceResponse(rsp *http.Response) (*RegistryEncumbranceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RegistryEncumbranceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RegistryEncumbranceAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseRegistryHistoryResponse parses an HTTP response from a RegistryHistoryWithResponse call
 func ParseRegistryHistoryResponse(rsp *http.Response) (*RegistryHistoryResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -8819,6 +9426,60 @@ func ParseRegistryHistoryResponse(rsp *http.Response) (*RegistryHistoryResponse,
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest RegistryHistoryEntryPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRegistryOffersResponse parses an HTTP response from a RegistryOffersWithResponse call
+func ParseRegistryOffersResponse(rsp *http.Response) (*RegistryOffersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RegistryOffersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RegistryEncumbrancePageAnswer
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
