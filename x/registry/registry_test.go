@@ -25,6 +25,10 @@ func newWorld(t *testing.T) *world {
 	for _, d := range []string{"mof", "nrb", "cab", "ec"} {
 		w.Department(d)
 	}
+	// No bank or court department here: mof stands in for both, accredited
+	// in genesis (grants_test.go checks the chain's own defaults).
+	w.Grantors(registry.RoleBank, "mof")
+	w.Grantors(registry.RoleCourt, "mof")
 	w.Official("registrar", "nrb", registry.RoleRegistrar)
 	w.Official("bank", "mof", registry.RoleBank)
 	w.Official("bank2", "mof", registry.RoleBank)
