@@ -358,7 +358,7 @@ func (s *Server) roles(w http.ResponseWriter, r *http.Request) error {
 	byRole := map[string]*apitype.Role{}
 	for _, m := range s.app.Modules() {
 		for _, role := range m.Roles() {
-			out.Roles = append(out.Roles, apitype.Role{Role: role.Name, Module: m.Name(), Doc: role.Doc, Messages: []string{}})
+			out.Roles = append(out.Roles, apitype.Role{Role: role.Name, Module: m.Name(), Doc: role.Doc, Messages: []string{}, DefaultGrantors: append([]string{}, role.Grantors...)})
 		}
 	}
 	for i := range out.Roles {

@@ -106,7 +106,7 @@ type App struct {
 	opts     Options
 	modules  []module.Module
 	routes   map[string]module.Route
-	roles    []string // every role the modules define
+	roles    []module.Role // every role the modules define, sorted by name
 	accounts module.Accounts
 	acctPfx  string // the accounts module's state prefix
 
@@ -208,7 +208,7 @@ func (a *App) mount(mods []module.Module) error {
 			}
 			a.accounts, a.acctPfx = acc, m.Name()+"/"
 		}
-		a.roles = append(a.roles, module.RoleNames(m.Roles())...)
+		a.roles = append(a.roles, m.Roles()...)
 		for _, r := range m.Routes() {
 			if _, dup := a.routes[r.Type]; dup {
 				return fmt.Errorf("app: message type %q routed twice", r.Type)
@@ -223,7 +223,7 @@ func (a *App) mount(mods []module.Module) error {
 	if a.accounts == nil && !a.opts.Noop {
 		return errors.New("app: no module keeps accounts (node.Modules must list x/identity)")
 	}
-	a.roles = module.SortedUnique(a.roles)
+	a.roles = module.SortRoles(a.roles)
 	a.modules = mods
 	return nil
 }
@@ -232,7 +232,7 @@ func (a *App) mount(mods []module.Module) error {
 func (a *App) Modules() []module.Module { return a.modules }
 
 // DefinedRoles lists every role the modules define.
-func (a *App) DefinedRoles() []string { return a.roles }
+func (a *App) DefinedRoles() []string { return module.RoleNames(a.roles) }
 
 // Close releases the app's readers; call it before closing the database.
 func (a *App) Close() {

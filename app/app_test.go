@@ -92,6 +92,9 @@ func TestValidatorUpdatesReachConsensus(t *testing.T) {
 	newVal := h.key("moh-validator").PublicKey()
 	add := identity.Action{Kind: identity.KindAddDepartment, Department: "moh", Name: "Ministry of Health",
 		Algorithm: "ed25519", PublicKey: h.key("moh-admin").PublicKey(), ValidatorKey: newVal, Power: 5}
+	if err := add.ProvePossession(testChain, 0, func(m []byte) ([]byte, error) { return h.key("moh-validator").Sign(m), nil }); err != nil {
+		t.Fatal(err)
+	}
 	h.mustOK("mof", msg(t, identity.TypePropose, identity.MsgPropose{Action: add}))
 	h.mustOK("nrb", msg(t, identity.TypeApprove, identity.MsgApprove{ID: 1}))
 	if len(h.last.ValidatorUpdates) != 0 {

@@ -92,8 +92,19 @@ func (h *harness) signSeqMsg(signer string, seq uint64, m tx.Msg) []byte {
 // four blocks; reported per transfer, signatures included.
 func BenchmarkRegistryTransfer(b *testing.B) {
 	h := newHarness(b)
-	for _, o := range []struct{ name, role string }{{"registrar", registry.RoleRegistrar}, {"bank", registry.RoleBank}, {"tax", registry.RoleTax}} {
-		h.createOfficial("mof", o.name, o.role)
+	// The consortium accredits a bank: it joins, then grants registry.bank.
+	bankAdmin := h.key("icbc")
+	for i, a := range []identity.Action{
+		{Kind: identity.KindAddDepartment, Department: "icbc", Name: "A bank", Algorithm: bankAdmin.Algorithm, PublicKey: bankAdmin.PublicKey()},
+		{Kind: identity.KindSetRoleGrantors, Role: registry.RoleBank, Departments: []string{"icbc"}},
+	} {
+		h.mustOK("mof", msg(b, identity.TypePropose, identity.MsgPropose{Action: a}))
+		for _, d := range []string{"nrb", "cab"} {
+			h.mustOK(d, msg(b, identity.TypeApprove, identity.MsgApprove{ID: uint64(i + 1)}))
+		}
+	}
+	for _, o := range []struct{ dept, name, role string }{{"nrb", "registrar", registry.RoleRegistrar}, {"icbc", "bank", registry.RoleBank}, {"mof", "tax", registry.RoleTax}} {
+		h.createOfficial(o.dept, o.name, o.role)
 	}
 	h.mustOK("tax", msg(b, registry.TypeSetTaxRate, registry.MsgSetTaxRate{Rate: 300}))
 	const batch = 200

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
+	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
+	cmtjson "github.com/cometbft/cometbft/libs/json"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
 	cmttypes "github.com/cometbft/cometbft/types"
@@ -105,6 +108,10 @@ type DevOptions struct {
 	P2P, RPC string
 	// HTTP is the API address written to app.toml ("" = 127.0.0.1:8080).
 	HTTP string
+	// RoleGrantors, if set, is the genesis's own grantor lists by role
+	// (identity's role_grantors); roles it omits keep their modules'
+	// defaults.
+	RoleGrantors map[string][]string
 }
 
 // InitDev creates a single-validator development chain in home: CometBFT
@@ -156,7 +163,7 @@ func InitDev(home Home, now time.Time, o DevOptions) error {
 			}
 			depts = append(depts, gd)
 		}
-		doc, err := buildGenesis(DevChainID, now, depts, o.ChainOptions)
+		doc, err := buildGenesis(DevChainID, now, depts, o.ChainOptions, o.RoleGrantors)
 		if err != nil {
 			return err
 		}
@@ -243,13 +250,14 @@ type genesisDept struct {
 }
 
 // buildGenesis makes the genesis of a consortium; the threshold is more
-// than two thirds of the departments.
-func buildGenesis(chainID string, now time.Time, depts []genesisDept, co ChainOptions) (*cmttypes.GenesisDoc, error) {
+// than two thirds of the departments. Roles get their modules' default
+// grantors but for those grantors lists.
+func buildGenesis(chainID string, now time.Time, depts []genesisDept, co ChainOptions, grantors map[string][]string) (*cmttypes.GenesisDoc, error) {
 	suite, err := crypto.SuiteByName(co.HashSuite)
 	if err != nil {
 		return nil, err
 	}
-	g := identity.Genesis{Threshold: uint32(len(depts))*2/3 + 1}
+	g := identity.Genesis{Threshold: uint32(len(depts))*2/3 + 1, RoleGrantors: grantors}
 	var vals []cmttypes.GenesisValidator
 	for _, d := range depts {
 		gd := identity.GenesisDepartment{ID: d.ID, Name: d.Name, Admins: []identity.GenesisAccount{{Algorithm: d.admin.Algorithm, PublicKey: d.admin.PublicKey()}}}
@@ -273,6 +281,34 @@ func buildGenesis(chainID string, now time.Time, depts []genesisDept, co ChainOp
 		AppState:        appState,
 	}
 	return doc, doc.ValidateAndComplete()
+}
+
+// ValidatorKey is a node's consensus key read from its
+// priv_validator_key.json: the Ed25519 public key and a signer, for a
+// proposal's proof of possession (x/identity).
+type ValidatorKey struct {
+	PublicKey []byte
+	Sign      func(msg []byte) ([]byte, error)
+}
+
+// ReadValidatorKey reads a CometBFT priv_validator_key.json (what init and
+// testnet write at Home.PrivValidatorKeyFile).
+func ReadValidatorKey(path string) (*ValidatorKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("node: validator key: %w", err)
+	}
+	var k privval.FilePVKey
+	if err := cmtjson.Unmarshal(b, &k); err != nil {
+		return nil, fmt.Errorf("node: validator key %s: %w", path, err)
+	}
+	if k.PrivKey == nil || k.PubKey == nil || k.PubKey.Type() != cmted25519.KeyType {
+		return nil, fmt.Errorf("node: validator key %s: not an ed25519 key", path)
+	}
+	if !bytes.Equal(k.PrivKey.PubKey().Bytes(), k.PubKey.Bytes()) {
+		return nil, fmt.Errorf("node: validator key %s: the public key does not match the private key", path)
+	}
+	return &ValidatorKey{PublicKey: k.PubKey.Bytes(), Sign: k.PrivKey.Sign}, nil
 }
 
 // ErrNoHome means the home has no chain yet.

@@ -12,3 +12,9 @@ import (
 func TestEveryModuleHasRoleTable(t *testing.T) {
 	moduletest.CheckEveryModuleHasRoleTable(t, Modules())
 }
+
+// Every module that defines roles pins, in its own tests, which
+// departments grant them (moduletest.CheckGrantTable).
+func TestEveryModuleHasGrantTable(t *testing.T) {
+	moduletest.CheckEveryModuleHasGrantTable(t, Modules())
+}

@@ -23,6 +23,8 @@ type TestnetOptions struct {
 	// and +2 (API), all on 127.0.0.1.
 	BasePort int
 	Now      time.Time
+	// RoleGrantors: as DevOptions.RoleGrantors.
+	RoleGrantors map[string][]string
 }
 
 // TestnetNode describes one node of a testnet (testnet.json lists them).
@@ -110,7 +112,7 @@ func InitTestnet(dir string, o TestnetOptions) (*Testnet, error) {
 		}
 		depts = append(depts, genesisDept{DemoDepartment: TestnetDepartment(i), admin: admin, validator: pvs[i], power: 10})
 	}
-	doc, err := buildGenesis(o.ChainID, o.Now, depts, o.ChainOptions)
+	doc, err := buildGenesis(o.ChainID, o.Now, depts, o.ChainOptions, o.RoleGrantors)
 	if err != nil {
 		return nil, err
 	}

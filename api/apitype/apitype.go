@@ -206,6 +206,10 @@ type Role struct {
 	Module   string   `json:"module"`
 	Doc      string   `json:"doc"`
 	Messages []string `json:"messages"`
+	// DefaultGrantors are the departments the module entitles to grant the
+	// role ("*": every department); the chain's own lists, set at genesis
+	// and by proposal, are at /v1/identity/grantors.
+	DefaultGrantors []string `json:"default_grantors"`
 }
 
 // Roles lists every role, and the messages any active account may send.

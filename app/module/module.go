@@ -67,7 +67,7 @@ type Context struct {
 
 	root   KV // the whole state
 	prefix string
-	roles  []string // every role the chain's modules define, sorted
+	roles  []Role // every role the chain's modules define, sorted by name
 
 	events     []ledger.Event
 	valUpdates []ValidatorUpdate
@@ -80,18 +80,32 @@ func NewContext(chainID string, height int64, t time.Time, signer Signer, root K
 }
 
 // WithDefinedRoles tells the context every role the chain's modules
-// define, sorted (the application does this; module tests do it through
-// moduletest).
-func (c *Context) WithDefinedRoles(sorted []string) *Context {
+// define, as SortRoles returns them (the application does this; module
+// tests do it through moduletest).
+func (c *Context) WithDefinedRoles(sorted []Role) *Context {
 	c.roles = sorted
 	return c
 }
 
 // RoleDefined reports whether some module of the chain defines role.
 func (c *Context) RoleDefined(role string) bool {
-	i := sort.SearchStrings(c.roles, role)
-	return i < len(c.roles) && c.roles[i] == role
+	_, ok := c.DefinedRole(role)
+	return ok
 }
+
+// DefinedRole returns the declaration of role by the module that defines
+// it.
+func (c *Context) DefinedRole(role string) (Role, bool) {
+	i := sort.Search(len(c.roles), func(i int) bool { return c.roles[i].Name >= role })
+	if i < len(c.roles) && c.roles[i].Name == role {
+		return c.roles[i], true
+	}
+	return Role{}, false
+}
+
+// DefinedRoles lists every role the chain's modules define, sorted by
+// name.
+func (c *Context) DefinedRoles() []Role { return c.roles }
 
 // WithModule returns the context a module's handler gets: the same tx, with
 // Store prefixed by "<module>/".
@@ -287,11 +301,23 @@ func (r Route) Action() string {
 	return a
 }
 
-// Role is a role a module defines, with what it is for.
+// Role is a role a module defines, with what it is for and which
+// departments may grant it unless the chain's genesis says otherwise.
 type Role struct {
 	Name string
 	Doc  string
+	// Grantors are the ids of the departments entitled by default to
+	// grant the role to their officials (AnyDepartment: every
+	// department). The chain keeps the effective list in state (x/identity):
+	// set at genesis from these defaults, or from the genesis's own list,
+	// and changed only by a consortium proposal. An id the genesis does not
+	// found is dropped; none means only a proposal makes the role grantable.
+	Grantors []string
 }
+
+// AnyDepartment, as a role's only grantor, entitles every active
+// department, including departments added later.
+const AnyDepartment = "*"
 
 // Validator is implemented by message bodies with stateless checks.
 type Validator interface{ Validate() error }
@@ -373,6 +399,21 @@ func SortedUnique(ss []string) []string {
 	for i, s := range out {
 		if i == 0 || s != out[j-1] {
 			out[j] = s
+			j++
+		}
+	}
+	return out[:j]
+}
+
+// SortRoles returns rs sorted by name; of two declarations of one name
+// the first is kept.
+func SortRoles(rs []Role) []Role {
+	out := append([]Role{}, rs...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	j := 0
+	for i, r := range out {
+		if i == 0 || r.Name != out[j-1].Name {
+			out[j] = r
 			j++
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cometbft/cometbft/privval"
+
 	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
@@ -193,11 +195,15 @@ func TestBenchSmall(t *testing.T) {
 func TestBenchAgainstNode(t *testing.T) {
 	d, e := startNode(t)
 	ctx := context.Background()
-	vk, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
-	action := identity.Action{Kind: identity.KindSetValidator, Department: "nrb", ValidatorKey: vk.PublicKey(), Power: 1}
-	if _, err := d.Client.Exec(ctx, d.Admin("mof"), client.Msg(identity.TypePropose, identity.MsgPropose{Action: action})); err != nil {
-		t.Fatal(err)
+	// The new validator's key file, as init writes it; propose signs the
+	// proof of possession with it.
+	dir := t.TempDir()
+	privval.GenFilePV(filepath.Join(dir, "priv_validator_key.json"), filepath.Join(dir, "state.json")).Save()
+	if code, out, errs := e.run("tx", "identity", "propose", "set_validator", "--from", "mof-admin", "--department", "nrb", "--power", "1"); code != ExitTxFailed {
+		t.Fatalf("set_validator without a proof of possession: exit %d\n%s%s", code, out, errs)
 	}
+	e.ok("tx", "identity", "propose", "set_validator", "--from", "mof-admin", "--department", "nrb", "--power", "1",
+		"--validator-key-file", filepath.Join(dir, "priv_validator_key.json"))
 	ps, err := client.ListAll[identity.Proposal](ctx, d.Client, client.Path("identity", "proposals"), 0)
 	if err != nil || len(ps) == 0 {
 		t.Fatalf("proposals %+v %v", ps, err)
@@ -298,7 +304,19 @@ func TestRegistryCLI(t *testing.T) {
 		e.ok("keys", "new", k)
 	}
 	e.ok("tx", "identity", "create-account", "--from", "nrb-admin", "--key", "reg", "--role", "registry.registrar")
-	e.ok("tx", "identity", "create-account", "--from", "mof-admin", "--key", "bank", "--role", "registry.bank")
+	// The dev consortium has no bank: one joins, and the consortium
+	// accredits it (lists it as the grantor of registry.bank).
+	e.ok("keys", "new", "icbc-admin")
+	e.ok("tx", "identity", "propose", "add_department", "--from", "mof-admin", "--department", "icbc", "--name", "A bank", "--key", "icbc-admin")
+	e.ok("tx", "identity", "approve", "1", "--from", "nrb-admin")
+	e.ok("tx", "identity", "approve", "1", "--from", "cab-admin")
+	if code, _, _ := e.run("tx", "identity", "create-account", "--from", "icbc-admin", "--key", "bank", "--role", "registry.bank"); code != ExitTxFailed {
+		t.Fatalf("a bank not yet accredited granted registry.bank: exit %d", code)
+	}
+	e.ok("tx", "identity", "propose", "set_role_grantors", "--from", "mof-admin", "--role", "registry.bank", "--departments", "icbc")
+	e.ok("tx", "identity", "approve", "2", "--from", "nrb-admin")
+	e.ok("tx", "identity", "approve", "2", "--from", "cab-admin")
+	e.ok("tx", "identity", "create-account", "--from", "icbc-admin", "--key", "bank", "--role", "registry.bank")
 	e.ok("tx", "identity", "create-account", "--from", "cab-admin", "--key", "alice", "--citizen")
 	e.ok("tx", "identity", "create-account", "--from", "cab-admin", "--key", "bob", "--citizen")
 	e.ok("tx", "registry", "register-parcel", "BJ-001", "--from", "reg", "--district", "Dongcheng", "--area", "8956", "--owner", addr("alice"))

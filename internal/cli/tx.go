@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -15,9 +16,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/govchain/govchain/api/apitype"
+	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/ledger"
+	"github.com/govchain/govchain/node"
 	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
 )
@@ -284,14 +287,43 @@ func txProposeCmd(g *globals) *cobra.Command {
 	var f txFlags
 	var a identity.Action
 	var adminKey pubKeyFlags
-	var valKey string
+	var valKey, valKeyFile string
+	// prove signs a's proof of possession with the validator key, for the
+	// node's chain-id and the department's validator nonce (0 for a
+	// department being added).
+	prove := func(ctx context.Context, vk *node.ValidatorKey) error {
+		c := g.client()
+		st, err := c.Status(ctx)
+		if err != nil {
+			return err
+		}
+		nonce := uint64(0)
+		if a.Kind == identity.KindSetValidator {
+			d, err := client.Query[identity.Department](ctx, c, client.Path(identity.Name, "departments", a.Department))
+			if err != nil {
+				return fmt.Errorf("department %q: %w", a.Department, err)
+			}
+			nonce = d.ValidatorNonce
+		}
+		return a.ProvePossession(st.ChainID, nonce, vk.Sign)
+	}
 	c := &cobra.Command{
 		Use:   "propose KIND",
-		Short: "Open a consortium proposal: add_department, remove_department, set_validator, grant_admin, revoke_admin, set_threshold",
-		Args:  cobra.ExactArgs(1),
+		Short: "Open a consortium proposal: add_department, remove_department, set_validator, grant_admin, revoke_admin, rotate_admin_key, set_threshold, set_role_grantors",
+		Long: `Open a consortium proposal (docs/identity.md). A proposal that gives a
+validator key power (set_validator with --power above 0, add_department with
+a validator) carries the key's proof of possession: give the node's
+priv_validator_key.json with --validator-key-file and the command signs it
+for the chain and the department's current validator nonce, read from
+--node.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
 			a.Kind = args[0]
-			if a.Kind == identity.KindAddDepartment {
+			if a.Kind == identity.KindSetRoleGrantors {
+				a.Departments = module.SortedUnique(a.Departments)
+			}
+			if a.Kind == identity.KindAddDepartment || a.Kind == identity.KindRotateAdminKey {
 				alg, pub, err := adminKey.get(g)
 				if err != nil {
 					return err
@@ -305,16 +337,34 @@ func txProposeCmd(g *globals) *cobra.Command {
 				}
 				a.ValidatorKey = b
 			}
-			return g.send(cmd.Context(), &f, client.Msg(identity.TypePropose, identity.MsgPropose{Action: a}))
+			if valKeyFile != "" {
+				vk, err := node.ReadValidatorKey(valKeyFile)
+				if err != nil {
+					return usageErr("--validator-key-file: %v", err)
+				}
+				if a.ValidatorKey != nil && !bytes.Equal(a.ValidatorKey, vk.PublicKey) {
+					return usageErr("--validator-key is not the key of --validator-key-file")
+				}
+				a.ValidatorKey = vk.PublicKey
+				if a.Kind == identity.KindAddDepartment || (a.Kind == identity.KindSetValidator && a.Power > 0) {
+					if err := prove(ctx, vk); err != nil {
+						return err
+					}
+				}
+			}
+			return g.send(ctx, &f, client.Msg(identity.TypePropose, identity.MsgPropose{Action: a}))
 		},
 	}
 	f.register(c)
-	adminKey.register(c, "add_department: the new department's admin key")
+	adminKey.register(c, "add_department: the new department's admin key; rotate_admin_key: the admin's new key")
 	c.Flags().StringVar(&a.Department, "department", "", "department id")
 	c.Flags().StringVar(&a.Name, "name", "", "add_department: display name")
-	c.Flags().StringVar(&a.Account, "account", "", "grant_admin/revoke_admin: account address")
+	c.Flags().StringVar(&a.Account, "account", "", "grant_admin/revoke_admin/rotate_admin_key: account address")
 	c.Flags().StringVar(&valKey, "validator-key", "", "add_department/set_validator: ed25519 consensus key, base64")
+	c.Flags().StringVar(&valKeyFile, "validator-key-file", "", "add_department/set_validator: the validator's priv_validator_key.json; signs the proof of possession")
 	c.Flags().Int64Var(&a.Power, "power", 0, "validator voting power (0 removes)")
 	c.Flags().Uint32Var(&a.Threshold, "threshold", 0, "set_threshold: approvals needed (m)")
+	c.Flags().StringVar(&a.Role, "role", "", "set_role_grantors: the role")
+	c.Flags().StringSliceVar(&a.Departments, "departments", nil, `set_role_grantors: the departments that may grant it (comma-separated; "*": every department; none: no department)`)
 	return c
 }

@@ -38,7 +38,7 @@ func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 func roles(m module.Module) string {
 	var b strings.Builder
-	b.WriteString("| role | for | messages it allows |\n|---|---|---|\n")
+	b.WriteString("| role | for | granted by default by | messages it allows |\n|---|---|---|---|\n")
 	for _, r := range m.Roles() {
 		var msgs []string
 		for _, rt := range m.Routes() {
@@ -51,9 +51,25 @@ func roles(m module.Module) string {
 		if len(msgs) == 0 {
 			msgs = []string{"(messages of other modules)"}
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.Name, cell(r.Doc), strings.Join(msgs, ", "))
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", r.Name, cell(r.Doc), grantors(r), strings.Join(msgs, ", "))
 	}
 	return b.String()
+}
+
+// grantors describes the departments a role's declaration entitles to
+// grant it (the chain's genesis or a proposal may say otherwise).
+func grantors(r module.Role) string {
+	switch {
+	case len(r.Grantors) == 0:
+		return "no department: a consortium proposal"
+	case len(r.Grantors) == 1 && r.Grantors[0] == module.AnyDepartment:
+		return "every department"
+	}
+	ids := make([]string, len(r.Grantors))
+	for i, g := range r.Grantors {
+		ids[i] = "`" + g + "`"
+	}
+	return strings.Join(ids, ", ")
 }
 
 func messages(m module.Module) string {

@@ -212,8 +212,17 @@ func propose(what string, proposer int, action func(n *testnet) identity.Action,
 func addDepartment(proposer, v int, approvers ...int) step {
 	return propose(fmt.Sprintf("add a department with node%d as validator", v), proposer, func(n *testnet) identity.Action {
 		admin, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
-		return identity.Action{Kind: identity.KindAddDepartment, Department: "moh", Name: "Ministry of Health",
+		a := identity.Action{Kind: identity.KindAddDepartment, Department: "moh", Name: "Ministry of Health",
 			Algorithm: admin.Algorithm, PublicKey: admin.PublicKey(), ValidatorKey: n.nodes[v].ValidatorKey, Power: 10}
+		// The proof of possession, signed with the node's own key file.
+		vk, err := node.ReadValidatorKey(node.Home(n.nodes[v].Home).PrivValidatorKeyFile())
+		if err == nil {
+			err = a.ProvePossession(n.signer(proposer).ChainID, 0, vk.Sign)
+		}
+		if err != nil {
+			n.t.Fatal(err)
+		}
+		return a
 	}, approvers...)
 }
 

@@ -26,4 +26,8 @@ var (
 	ErrAccountDisabled    = module.Register(Name, 119, "account is disabled")
 	ErrDepartmentInactive = module.Register(Name, 120, "department has been removed")
 	ErrBadGenesis         = module.Register(Name, 121, "invalid identity genesis")
+	ErrRoleNotGrantable   = module.Register(Name, 122, "the department is not entitled to grant the role")
+	ErrAdminByProposal    = module.Register(Name, 123, "an admin's key is replaced, or an admin disabled, only by the admin itself or a consortium proposal")
+	ErrLastAdmin          = module.Register(Name, 124, "the department would be left without an active admin")
+	ErrBadPossession      = module.Register(Name, 125, "the validator key's proof of possession does not verify")
 )

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/crypto"
@@ -34,8 +35,14 @@ func (m *Module) Name() string { return Name }
 func (m *Module) Roles() []module.Role {
 	return []module.Role{
 		{Name: RoleAdmin, Doc: "runs a department: its accounts and their roles; approves consortium proposals (granted only by proposal)"},
-		{Name: RoleRegistrar, Doc: "registers citizen accounts"},
-		{Name: RoleAuditor, Doc: "an official who audits; reads are open to everyone, the role marks who audits"},
+		// Every department registers the citizens it serves (taxpayers,
+		// owners, voters, beneficiaries); a citizen account holds no role,
+		// and a department's admin registers citizens anyway.
+		{Name: RoleRegistrar, Doc: "registers citizen accounts", Grantors: []string{module.AnyDepartment}},
+		// Auditors are designated by the fiscal supervisor: the Ministry of
+		// Finance (财政监督) in the dev consortium; a chain with an audit
+		// office lists it in genesis or by proposal.
+		{Name: RoleAuditor, Doc: "an official who audits; reads are open to everyone, the role marks who audits", Grantors: []string{"mof"}},
 	}
 }
 
@@ -45,24 +52,56 @@ func (m *Module) Routes() []module.Route {
 		module.NewRoute(TypeCreateAccount, []string{RoleAdmin, RoleRegistrar}, "Register an account in the signer's department: an official with roles (admins) or a citizen", m.createAccount),
 		module.NewRoute(TypeGrantRole, []string{RoleAdmin}, "Grant a role to an account of the signer's department", m.grantRole),
 		module.NewRoute(TypeRevokeRole, []string{RoleAdmin}, "Revoke a role from an account of the signer's department", m.revokeRole),
-		module.NewRoute(TypeRotateKey, nil, "Replace an account's key (one's own, or an admin for an account of the department); the address stays", m.rotateKey),
-		module.NewRoute(TypeDisableAccount, []string{RoleAdmin}, "Stop an account of the signer's department from signing", m.disableAccount),
+		module.NewRoute(TypeRotateKey, nil, "Replace an account's key (one's own, or an admin for a non-admin account of the department); the address stays", m.rotateKey),
+		module.NewRoute(TypeDisableAccount, []string{RoleAdmin}, "Stop a non-admin account of the signer's department from signing", m.disableAccount),
 		module.NewRoute(TypePropose, []string{RoleAdmin}, "Open a consortium proposal; the proposer's department is its first approval", m.propose),
 		module.NewRoute(TypeApprove, []string{RoleAdmin}, "Approve a proposal for the signer's department; the m-th approval executes it", m.approve),
 	}
 }
 
-// LookupAccount implements module.Accounts.
+// LookupAccount implements module.Accounts. The signer's roles are those
+// of its roles its department is entitled to grant now: a role whose
+// grantor list no longer names the department is dormant (kept in the
+// record, effective again if the department is listed again).
 func (m *Module) LookupAccount(r module.Reader, addr string) (*module.Account, error) {
 	var a Account
 	ok, err := module.GetRecord(r, accountKey(addr), &a)
 	if err != nil || !ok {
 		return nil, err
 	}
+	roles, err := effectiveRoles(r, &a)
+	if err != nil {
+		return nil, err
+	}
 	return &module.Account{
-		Signer:    module.Signer{Address: a.Address, Department: a.Department, Roles: a.Roles, Citizen: a.Citizen},
+		Signer:    module.Signer{Address: a.Address, Department: a.Department, Roles: roles, Citizen: a.Citizen},
 		Algorithm: a.Algorithm, PublicKey: a.PublicKey, Sequence: a.Sequence, Disabled: a.Disabled, Record: &a,
 	}, nil
+}
+
+// effectiveRoles lists the roles of a that take effect: department.admin,
+// and every other role its department is entitled to grant.
+func effectiveRoles(r module.Reader, a *Account) ([]string, error) {
+	var out []string
+	for i, role := range a.Roles {
+		ok := role == RoleAdmin
+		if !ok {
+			var err error
+			if ok, err = Entitled(r, a.Department, role); err != nil {
+				return nil, err
+			}
+		}
+		switch {
+		case ok && out != nil:
+			out = append(out, role)
+		case !ok && out == nil:
+			out = append(make([]string, 0, len(a.Roles)), a.Roles[:i]...)
+		}
+	}
+	if out == nil {
+		return a.Roles, nil
+	}
+	return out, nil
 }
 
 // BumpSequence implements module.Accounts.
@@ -78,6 +117,7 @@ func accountKey(addr string) string      { return "acct/" + addr }
 func deptKey(id string) string           { return "dept/" + id }
 func memberKey(dept, addr string) string { return "member/" + dept + "/" + addr }
 func valKey(pub []byte) string           { return "valkey/" + hex.EncodeToString(pub) }
+func grantorsKey(role string) string     { return "grantors/" + role }
 
 const (
 	paramsKey = "params"
@@ -113,6 +153,42 @@ func GetMeta(kv module.Reader) (*Meta, error) {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// GetRoleGrantors reads the departments entitled to grant role; a role
+// without a list (department.admin, or a role unknown at genesis) has no
+// grantor.
+func GetRoleGrantors(kv module.Reader, role string) (*RoleGrantors, error) {
+	g := &RoleGrantors{Role: role}
+	if _, err := module.GetRecord(kv, grantorsKey(role), g); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// Entitled reports whether department dept may grant role to its
+// officials.
+func Entitled(kv module.Reader, dept, role string) (bool, error) {
+	g, err := GetRoleGrantors(kv, role)
+	if err != nil {
+		return false, err
+	}
+	return g.Entitles(dept), nil
+}
+
+// checkGrantable refuses a role the signer's department may not grant.
+func checkGrantable(kv module.Reader, dept, role string) error {
+	g, err := GetRoleGrantors(kv, role)
+	if err != nil {
+		return err
+	}
+	if !g.Entitles(dept) {
+		if len(g.Departments) == 0 {
+			return ErrRoleNotGrantable.Wrapf("no department may grant %s until a set_role_grantors proposal lists one", role)
+		}
+		return ErrRoleNotGrantable.Wrapf("%q may not grant %s (its grantors: %v)", dept, role, g.Departments)
+	}
+	return nil
 }
 
 // GetProposal reads a proposal.
@@ -168,6 +244,9 @@ func (m *Module) createAccount(ctx *module.Context, msg *MsgCreateAccount) error
 		if !ctx.RoleDefined(r) {
 			return ErrUnknownRole.Wrapf("%q", r)
 		}
+		if err := checkGrantable(ctx.Store(), ctx.Signer.Department, r); err != nil {
+			return err
+		}
 	}
 	a := &Account{
 		Address: crypto.Address(msg.Algorithm, msg.PublicKey), Algorithm: msg.Algorithm,
@@ -191,6 +270,9 @@ func (m *Module) grantRole(ctx *module.Context, msg *MsgRole) error {
 	if !ctx.RoleDefined(msg.Role) {
 		return ErrUnknownRole.Wrapf("%q", msg.Role)
 	}
+	if _, err := signerDept(ctx); err != nil {
+		return err
+	}
 	a, err := member(ctx, msg.Account)
 	if err != nil {
 		return err
@@ -200,6 +282,9 @@ func (m *Module) grantRole(ctx *module.Context, msg *MsgRole) error {
 	}
 	if hasRole(a.Roles, msg.Role) {
 		return ErrRoleHeld.Wrapf("%s holds %s", a.Address, msg.Role)
+	}
+	if err := checkGrantable(ctx.Store(), ctx.Signer.Department, msg.Role); err != nil {
+		return err
 	}
 	a.Roles = module.SortedUnique(append(a.Roles, msg.Role))
 	SetAccount(ctx.Store(), a)
@@ -237,6 +322,11 @@ func (m *Module) rotateKey(ctx *module.Context, msg *MsgRotateKey) error {
 		a, err = GetAccount(ctx.Store(), target)
 	} else {
 		a, err = member(ctx, target)
+		if err == nil && hasRole(a.Roles, RoleAdmin) {
+			// A fellow admin's key would let the signer act, and approve
+			// proposals, in that admin's name.
+			return ErrAdminByProposal.Wrapf("%s is an admin: it rotates its own key, or a rotate_admin_key proposal replaces it", a.Address)
+		}
 	}
 	if err != nil {
 		return err
@@ -255,6 +345,9 @@ func (m *Module) disableAccount(ctx *module.Context, msg *MsgDisableAccount) err
 	if a.Disabled {
 		return ErrAccountDisabled.Wrapf("%s", a.Address)
 	}
+	if hasRole(a.Roles, RoleAdmin) {
+		return ErrAdminByProposal.Wrapf("%s is an admin: a revoke_admin proposal comes first", a.Address)
+	}
 	a.Disabled = true
 	SetAccount(ctx.Store(), a)
 	ctx.Emit("identity.account_disabled", "address", a.Address)
@@ -263,6 +356,9 @@ func (m *Module) disableAccount(ctx *module.Context, msg *MsgDisableAccount) err
 
 func (m *Module) propose(ctx *module.Context, msg *MsgPropose) error {
 	if _, err := signerDept(ctx); err != nil {
+		return err
+	}
+	if err := checkAtProposal(ctx, &msg.Action); err != nil {
 		return err
 	}
 	kv := ctx.Store()
@@ -336,6 +432,47 @@ func (m *Module) maybeExecute(ctx *module.Context, p *Proposal, params *Params) 
 	return nil
 }
 
+// checkAtProposal runs the checks of an action that state can answer
+// when it is proposed, so that a proposal bound to fail is refused at
+// once; execution checks them again (state may change in between).
+func checkAtProposal(ctx *module.Context, a *Action) error {
+	kv := ctx.Store()
+	switch a.Kind {
+	case KindAddDepartment:
+		return checkPossession(ctx, a, 0)
+	case KindSetValidator:
+		nonce := uint64(0)
+		if d, err := GetDepartment(kv, a.Department); err == nil {
+			nonce = d.ValidatorNonce
+		}
+		return checkPossession(ctx, a, nonce)
+	case KindSetRoleGrantors:
+		return checkGrantors(ctx, a)
+	}
+	return nil
+}
+
+// checkGrantors: the role is one the chain's modules define, and every
+// department listed is active.
+func checkGrantors(ctx *module.Context, a *Action) error {
+	if !ctx.RoleDefined(a.Role) {
+		return ErrUnknownRole.Wrapf("%q", a.Role)
+	}
+	for _, id := range a.Departments {
+		if id == module.AnyDepartment {
+			continue
+		}
+		d, err := GetDepartment(ctx.Store(), id)
+		if err != nil {
+			return err
+		}
+		if d.Removed {
+			return ErrDepartmentInactive.Wrapf("%q", d.ID)
+		}
+	}
+	return nil
+}
+
 func (m *Module) execute(ctx *module.Context, a *Action) error {
 	kv := ctx.Store()
 	meta, err := GetMeta(kv)
@@ -351,13 +488,16 @@ func (m *Module) execute(ctx *module.Context, a *Action) error {
 		if _, ok := kv.Get([]byte(deptKey(a.Department))); ok {
 			return ErrDepartmentExists.Wrapf("%q", a.Department)
 		}
-		d := &Department{ID: a.Department, Name: a.Name, Created: ctx.Height}
+		d := &Department{ID: a.Department, Name: a.Name, Created: ctx.Height, Admins: 1}
 		admin := &Account{Address: crypto.Address(a.Algorithm, a.PublicKey), Algorithm: a.Algorithm, PublicKey: a.PublicKey,
 			Department: a.Department, Roles: []string{RoleAdmin}, Created: ctx.Height}
 		if err := addAccount(kv, admin); err != nil {
 			return err
 		}
 		if a.ValidatorKey != nil {
+			if err := checkPossession(ctx, a, d.ValidatorNonce); err != nil {
+				return err
+			}
 			if err := setValidator(ctx, meta, d, a.ValidatorKey, a.Power); err != nil {
 				return err
 			}
@@ -384,6 +524,9 @@ func (m *Module) execute(ctx *module.Context, a *Action) error {
 		d.Removed = true
 		meta.Departments--
 		module.SetRecord(kv, deptKey(d.ID), d)
+		if err := dropGrantor(ctx, d.ID); err != nil {
+			return err
+		}
 		ctx.Emit("identity.department_removed", "id", d.ID)
 	case KindSetValidator:
 		d, err := GetDepartment(kv, a.Department)
@@ -393,41 +536,111 @@ func (m *Module) execute(ctx *module.Context, a *Action) error {
 		if d.Removed {
 			return ErrDepartmentInactive.Wrapf("%q", d.ID)
 		}
+		if err := checkPossession(ctx, a, d.ValidatorNonce); err != nil {
+			return err
+		}
 		if err := setValidator(ctx, meta, d, a.ValidatorKey, a.Power); err != nil {
 			return err
 		}
 		module.SetRecord(kv, deptKey(d.ID), d)
-	case KindGrantAdmin, KindRevokeAdmin:
-		acct, err := GetAccount(kv, a.Account)
-		if err != nil {
+	case KindGrantAdmin, KindRevokeAdmin, KindRotateAdminKey:
+		if err := changeAdmin(ctx, a); err != nil {
 			return err
 		}
-		if acct.Department != a.Department {
-			return ErrOtherDepartment.Wrapf("%s is in %q", acct.Address, acct.Department)
-		}
-		if acct.Citizen {
-			return ErrCitizenRoles
-		}
-		if a.Kind == KindGrantAdmin {
-			if hasRole(acct.Roles, RoleAdmin) {
-				return ErrRoleHeld.Wrapf("%s", acct.Address)
-			}
-			acct.Roles = module.SortedUnique(append(acct.Roles, RoleAdmin))
-		} else {
-			if !hasRole(acct.Roles, RoleAdmin) {
-				return ErrRoleNotHeld.Wrapf("%s", acct.Address)
-			}
-			acct.Roles = removeRole(acct.Roles, RoleAdmin)
-		}
-		SetAccount(kv, acct)
 	case KindSetThreshold:
 		if a.Threshold > meta.Departments {
 			return ErrBadThreshold.Wrapf("%d of %d departments", a.Threshold, meta.Departments)
 		}
 		params.Threshold = a.Threshold
 		module.SetRecord(kv, paramsKey, params)
+	case KindSetRoleGrantors:
+		if err := checkGrantors(ctx, a); err != nil {
+			return err
+		}
+		g := &RoleGrantors{Role: a.Role, Departments: a.Departments, Updated: ctx.Height}
+		if len(g.Departments) == 0 {
+			g.Departments = nil
+		}
+		module.SetRecord(kv, grantorsKey(a.Role), g)
+		ctx.Emit("identity.role_grantors_set", "role", a.Role, "departments", strings.Join(a.Departments, ","))
 	}
 	module.SetRecord(kv, metaKey, meta)
+	return nil
+}
+
+// changeAdmin executes grant_admin, revoke_admin and rotate_admin_key: the
+// consortium's hold on who runs a department, which the department's own
+// admins cannot change for one another. A department keeps at least one
+// admin.
+func changeAdmin(ctx *module.Context, a *Action) error {
+	kv := ctx.Store()
+	acct, err := GetAccount(kv, a.Account)
+	if err != nil {
+		return err
+	}
+	if acct.Department != a.Department {
+		return ErrOtherDepartment.Wrapf("%s is in %q", acct.Address, acct.Department)
+	}
+	d, err := GetDepartment(kv, a.Department)
+	if err != nil {
+		return err
+	}
+	if d.Removed {
+		return ErrDepartmentInactive.Wrapf("%q", d.ID)
+	}
+	if acct.Citizen {
+		return ErrCitizenRoles
+	}
+	admin := hasRole(acct.Roles, RoleAdmin)
+	switch a.Kind {
+	case KindGrantAdmin:
+		if admin {
+			return ErrRoleHeld.Wrapf("%s", acct.Address)
+		}
+		if acct.Disabled {
+			return ErrAccountDisabled.Wrapf("%s", acct.Address)
+		}
+		acct.Roles = module.SortedUnique(append(acct.Roles, RoleAdmin))
+		d.Admins++
+		ctx.Emit("identity.admin_granted", "address", acct.Address, "department", d.ID)
+	case KindRevokeAdmin:
+		if !admin {
+			return ErrRoleNotHeld.Wrapf("%s", acct.Address)
+		}
+		if d.Admins <= 1 {
+			return ErrLastAdmin.Wrapf("%s is the last admin of %q: grant another first", acct.Address, d.ID)
+		}
+		acct.Roles = removeRole(acct.Roles, RoleAdmin)
+		d.Admins--
+		ctx.Emit("identity.admin_revoked", "address", acct.Address, "department", d.ID)
+	case KindRotateAdminKey:
+		if !admin {
+			return ErrRoleNotHeld.Wrapf("%s is not an admin of %q (its admins rotate its key)", acct.Address, d.ID)
+		}
+		acct.Algorithm, acct.PublicKey = a.Algorithm, a.PublicKey
+		ctx.Emit("identity.key_rotated", "address", acct.Address)
+	}
+	SetAccount(kv, acct)
+	module.SetRecord(kv, deptKey(d.ID), d)
+	return nil
+}
+
+// dropGrantor takes a removed department off every grantor list, so that
+// its officials' roles stop taking effect (LookupAccount).
+func dropGrantor(ctx *module.Context, dept string) error {
+	kv := ctx.Store()
+	for _, r := range ctx.DefinedRoles() {
+		g, err := GetRoleGrantors(kv, r.Name)
+		if err != nil {
+			return err
+		}
+		if !hasRole(g.Departments, dept) {
+			continue
+		}
+		g.Departments = removeRole(g.Departments, dept)
+		g.Updated = ctx.Height
+		module.SetRecord(kv, grantorsKey(r.Name), g)
+	}
 	return nil
 }
 
@@ -457,6 +670,7 @@ func setValidator(ctx *module.Context, meta *Meta, d *Department, pub []byte, po
 		d.Validator = &Validator{PublicKey: pub, Power: power}
 		kv.Set([]byte(valKey(pub)), []byte(d.ID))
 	}
+	d.ValidatorNonce++
 	ctx.UpdateValidator(pub, power)
 	ctx.Emit("identity.validator_set", "department", d.ID, "public_key", hex.EncodeToString(pub), "power", strconv.FormatInt(power, 10))
 	return nil
@@ -486,6 +700,11 @@ type Genesis struct {
 	ProposalTTL int64               `json:"proposal_ttl_blocks,omitempty"`
 	Departments []GenesisDepartment `json:"departments"`
 	Accounts    []GenesisAccount    `json:"accounts,omitempty"`
+	// RoleGrantors lists, by role, the departments entitled to grant it
+	// (module.AnyDepartment alone: every department; an empty list: none
+	// until a proposal). A role not listed gets its module's declared
+	// defaults, less the departments this genesis does not found.
+	RoleGrantors map[string][]string `json:"role_grantors,omitempty"`
 }
 
 // GenesisDepartment is a founding department with its admins and validator.
@@ -509,7 +728,9 @@ type GenesisAccount struct {
 // otherwise: about a week at one block per second.
 const DefaultProposalTTL = 7 * 24 * 3600
 
-// InitGenesis writes the founding consortium.
+// InitGenesis writes the founding consortium. Genesis validators need no
+// proof of possession: CometBFT's genesis names them, and the chain's
+// first blocks need their signatures.
 func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
 	var g Genesis
 	if raw == nil {
@@ -527,6 +748,7 @@ func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
 	}
 	kv := ctx.Store()
 	meta := &Meta{}
+	var depts []*Department
 	for _, gd := range g.Departments {
 		if !ValidDepartmentID(gd.ID) {
 			return ErrBadGenesis.Wrapf("department id %q", gd.ID)
@@ -544,6 +766,7 @@ func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
 			}
 		}
 		module.SetRecord(kv, deptKey(d.ID), d)
+		depts = append(depts, d)
 		meta.Departments++
 		if len(gd.Admins) == 0 {
 			return ErrBadGenesis.Wrapf("department %q has no admin", gd.ID)
@@ -556,6 +779,9 @@ func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
 	if meta.TotalPower <= 0 {
 		return ErrBadGenesis.Wrapf("no department has a validator")
 	}
+	if err := initGrantors(ctx, g.RoleGrantors); err != nil {
+		return err
+	}
 	for _, ga := range g.Accounts {
 		if err := checkKey(ga.Algorithm, ga.PublicKey); err != nil {
 			return err
@@ -564,9 +790,18 @@ func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
 			return err
 		}
 		roles := module.SortedUnique(ga.Roles)
+		if ga.Citizen && len(roles) > 0 {
+			return ErrCitizenRoles
+		}
 		for _, r := range roles {
 			if !ctx.RoleDefined(r) {
 				return ErrUnknownRole.Wrapf("%q", r)
+			}
+			if r == RoleAdmin {
+				continue
+			}
+			if err := checkGrantable(kv, ga.Department, r); err != nil {
+				return err
 			}
 		}
 		if len(roles) == 0 {
@@ -577,8 +812,63 @@ func (m *Module) InitGenesis(ctx *module.Context, raw []byte) error {
 		if err := addAccount(kv, a); err != nil {
 			return err
 		}
+		if hasRole(roles, RoleAdmin) {
+			for _, d := range depts {
+				if d.ID == a.Department {
+					d.Admins++
+				}
+			}
+		}
+	}
+	for _, d := range depts {
+		module.SetRecord(kv, deptKey(d.ID), d)
 	}
 	module.SetRecord(kv, paramsKey, &Params{Threshold: g.Threshold, ProposalTTL: g.ProposalTTL})
 	module.SetRecord(kv, metaKey, meta)
+	return nil
+}
+
+// initGrantors writes the grantor list of every role the chain's modules
+// define but department.admin (granted only by proposal): the genesis's
+// own list, or the role's declared defaults less the departments the
+// genesis does not found.
+func initGrantors(ctx *module.Context, lists map[string][]string) error {
+	kv := ctx.Store()
+	given := make([]string, 0, len(lists))
+	for role := range lists {
+		given = append(given, role)
+	}
+	sort.Strings(given) // so that the first bad role reported is the same on every node
+	for _, role := range given {
+		if role == RoleAdmin {
+			return ErrAdminRole
+		}
+		a := &Action{Kind: KindSetRoleGrantors, Role: role, Departments: module.SortedUnique(lists[role])}
+		if err := a.validate(); err != nil {
+			return ErrBadGenesis.Wrapf("role_grantors of %q: %v", role, err)
+		}
+		if err := checkGrantors(ctx, a); err != nil {
+			return err
+		}
+	}
+	for _, r := range ctx.DefinedRoles() {
+		if r.Name == RoleAdmin {
+			continue
+		}
+		ids, ok := lists[r.Name]
+		if !ok {
+			ids = nil
+			for _, id := range r.Grantors {
+				if _, founded := kv.Get([]byte(deptKey(id))); founded || id == module.AnyDepartment {
+					ids = append(ids, id)
+				}
+			}
+		}
+		g := &RoleGrantors{Role: r.Name, Departments: module.SortedUnique(ids)}
+		if len(g.Departments) == 0 {
+			g.Departments = nil
+		}
+		module.SetRecord(kv, grantorsKey(r.Name), g)
+	}
 	return nil
 }

@@ -58,6 +58,20 @@ func propose(a identity.Action) identity.MsgPropose { return identity.MsgPropose
 
 func approve(id uint64) identity.MsgApprove { return identity.MsgApprove{ID: id} }
 
+// prove signs a's proof of possession with the validator key the
+// builders give department dept (ValidatorKey(dept)), for nonce.
+func prove(t *testing.T, w *moduletest.World, dept string, a identity.Action, nonce uint64) identity.Action {
+	t.Helper()
+	k := w.Key(dept + "/validator")
+	if !bytes.Equal(k.PublicKey(), a.ValidatorKey) {
+		t.Fatalf("prove: the action's key is not %s's validator key", dept)
+	}
+	if err := a.ProvePossession(moduletest.ChainID, nonce, func(m []byte) ([]byte, error) { return k.Sign(m), nil }); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
 func TestGenesis(t *testing.T) {
 	w := newWorld(t)
 	for _, d := range depts {
@@ -142,7 +156,7 @@ func TestGenesisRefusals(t *testing.T) {
 			raw, _ = json.Marshal(g)
 		}
 		ctx := module.NewContext(moduletest.ChainID, 0, moduletest.GenesisTime, module.Signer{}, moduletest.NewState()).
-			WithDefinedRoles(module.RoleNames(m.Roles())).WithModule(identity.Name)
+			WithDefinedRoles(module.SortRoles(m.Roles())).WithModule(identity.Name)
 		if err := m.InitGenesis(ctx, raw); module.AsError(err).Code != c.code || err.Error() == "" {
 			t.Errorf("%s: %v, want code %d", c.name, err, c.code)
 		}
@@ -269,6 +283,7 @@ func TestProposalsMofN(t *testing.T) {
 	newVal := w.ValidatorKey("moh")
 	add := identity.Action{Kind: identity.KindAddDepartment, Department: "moh", Name: "Ministry of Health",
 		Algorithm: crypto.AlgEd25519, PublicKey: w.PublicKey("moh"), ValidatorKey: newVal, Power: 5}
+	add = prove(t, w, "moh", add, 0)
 	r := w.ExpectOK(t, "mof", identity.TypePropose, propose(add))
 	if _, ok := r.Event("identity.proposal_opened"); !ok {
 		t.Fatalf("events %+v", r.Events)
@@ -369,10 +384,10 @@ func TestProposalActionsThatFail(t *testing.T) {
 		{"existing department", identity.Action{Kind: identity.KindAddDepartment, Department: "nrb", Name: "again",
 			Algorithm: crypto.AlgEd25519, PublicKey: w.PublicKey("nrb-2")}, identity.ErrDepartmentExists},
 		{"threshold above n", identity.Action{Kind: identity.KindSetThreshold, Threshold: 5}, identity.ErrBadThreshold},
-		{"validator of an unknown department", identity.Action{Kind: identity.KindSetValidator, Department: "moh",
-			ValidatorKey: w.ValidatorKey("moh"), Power: 1}, identity.ErrUnknownDepartment},
-		{"validator key of another department", identity.Action{Kind: identity.KindSetValidator, Department: "nrb",
-			ValidatorKey: w.ValidatorKey("mof"), Power: 1}, identity.ErrValidatorInUse},
+		{"validator of an unknown department", prove(t, w, "moh", identity.Action{Kind: identity.KindSetValidator, Department: "moh",
+			ValidatorKey: w.ValidatorKey("moh"), Power: 1}, 0), identity.ErrUnknownDepartment},
+		{"validator key of another department", prove(t, w, "mof", identity.Action{Kind: identity.KindSetValidator, Department: "nrb",
+			ValidatorKey: w.ValidatorKey("mof"), Power: 1}, 0), identity.ErrValidatorInUse},
 		{"admin for a citizen", identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: citizen}, identity.ErrCitizenRoles},
 		{"admin held", identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: w.Addr("mof")}, identity.ErrRoleHeld},
 		{"admin not held", identity.Action{Kind: identity.KindRevokeAdmin, Department: "mof", Account: clerk}, identity.ErrRoleNotHeld},
@@ -422,7 +437,7 @@ func TestProposalActionsThatFail(t *testing.T) {
 		!strings.Contains(p.Result, identity.ErrDepartmentInactive.Msg) {
 		t.Fatalf("removing ec twice: %+v", p)
 	}
-	if p := pass(t, w, identity.Action{Kind: identity.KindSetValidator, Department: "ec", ValidatorKey: w.ValidatorKey("ec"), Power: 1}); p.Status != identity.StatusFailed {
+	if p := pass(t, w, prove(t, w, "ec", identity.Action{Kind: identity.KindSetValidator, Department: "ec", ValidatorKey: w.ValidatorKey("ec"), Power: 1}, 0)); p.Status != identity.StatusFailed {
 		t.Fatalf("validator for a removed department: %+v", p)
 	}
 }
@@ -515,8 +530,8 @@ func TestBadInput(t *testing.T) {
 // with that admin key.
 func TestFailedAddDepartmentLeavesNothing(t *testing.T) {
 	w := newWorld(t)
-	p := pass(t, w, identity.Action{Kind: identity.KindAddDepartment, Department: "moh", Name: "Health",
-		Algorithm: crypto.AlgEd25519, PublicKey: w.PublicKey("moh"), ValidatorKey: w.ValidatorKey("mof"), Power: 1})
+	p := pass(t, w, prove(t, w, "mof", identity.Action{Kind: identity.KindAddDepartment, Department: "moh", Name: "Health",
+		Algorithm: crypto.AlgEd25519, PublicKey: w.PublicKey("moh"), ValidatorKey: w.ValidatorKey("mof"), Power: 1}, 0))
 	if p.Status != identity.StatusFailed {
 		t.Fatalf("%+v", p)
 	}

@@ -56,7 +56,8 @@ func (m *MsgRole) Validate() error {
 
 // MsgRotateKey replaces an account's key; the address stays. An account
 // rotates its own key (Account empty); a department admin may rotate the key
-// of an account of its department (a lost key).
+// of a non-admin account of its department (a lost key). A fellow admin's
+// key is replaced only by a rotate_admin_key proposal.
 type MsgRotateKey struct {
 	Account   string `cbor:"1,keyasint,omitempty" json:"account,omitempty"`
 	Algorithm string `cbor:"2,keyasint" json:"algorithm"`
@@ -72,7 +73,8 @@ func (m *MsgRotateKey) Validate() error {
 	return checkKey(m.Algorithm, m.PublicKey)
 }
 
-// MsgDisableAccount stops an account of the signer's department from signing.
+// MsgDisableAccount stops a non-admin account of the signer's department
+// from signing (an admin: after a revoke_admin proposal).
 type MsgDisableAccount struct {
 	Account string `cbor:"1,keyasint" json:"account" cli:"arg" doc:"account address"`
 }

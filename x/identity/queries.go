@@ -21,6 +21,16 @@ func (m *Module) Queries() []module.Query {
 		module.RecordQuery[Proposal]("proposal", "proposals/{id}", "A consortium proposal and its approvals",
 			func(a module.Args) (string, error) { return proposalKey(a.Uint("id")), nil }).
 			Describe("id", "proposal id", true),
+		module.ListQuery[RoleGrantors]("grantors", "grantors", "Every role's grantor list: the departments entitled to grant it",
+			func(module.Args) (string, error) { return "grantors/", nil }),
+		module.RecordQuery[RoleGrantors]("role-grantors", "grantors/{role}", "The departments entitled to grant a role",
+			func(a module.Args) (string, error) {
+				if err := checkRole(a["role"]); err != nil {
+					return "", err
+				}
+				return grantorsKey(a["role"]), nil
+			}).
+			Describe("role", "role, e.g. registry.bank", false),
 		module.RecordQuery[Params]("params", "params", "Governance parameters: the approval threshold m and how long proposals stay open",
 			func(module.Args) (string, error) { return paramsKey, nil }),
 		module.RecordQuery[Meta]("consortium", "consortium", "The consortium's counters: active departments n, total voting power, last proposal id",

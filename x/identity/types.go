@@ -39,6 +39,34 @@ type Department struct {
 	Validator *Validator `cbor:"3,keyasint,omitempty" json:"validator,omitempty"`
 	Removed   bool       `cbor:"4,keyasint,omitempty" json:"removed"`
 	Created   int64      `cbor:"5,keyasint,omitempty" json:"created_height"`
+	// Admins counts the accounts holding department.admin (none of them
+	// disabled: an admin is disabled only after a proposal revoked the
+	// role); it never falls below one.
+	Admins uint32 `cbor:"6,keyasint,omitempty" json:"admins"`
+	// ValidatorNonce counts the changes of the department's validator. A
+	// proof of possession binds it, so each proof serves one change.
+	ValidatorNonce uint64 `cbor:"7,keyasint,omitempty" json:"validator_nonce"`
+}
+
+// RoleGrantors lists the departments entitled to grant a role to their
+// officials: set at genesis, changed by a set_role_grantors proposal. An
+// account's role takes effect only while its department is listed.
+type RoleGrantors struct {
+	Role string `cbor:"1,keyasint" json:"role"`
+	// Departments are department ids, sorted; module.AnyDepartment alone
+	// means every active department.
+	Departments []string `cbor:"2,keyasint,omitempty" json:"departments"`
+	// Updated is the height of the proposal that last set the list (0:
+	// genesis).
+	Updated int64 `cbor:"3,keyasint,omitempty" json:"updated_height,omitempty"`
+}
+
+// Entitles reports whether the list entitles department dept.
+func (g *RoleGrantors) Entitles(dept string) bool {
+	if len(g.Departments) == 1 && g.Departments[0] == module.AnyDepartment {
+		return true
+	}
+	return hasRole(g.Departments, dept)
 }
 
 // Validator is a department's consensus key (Ed25519, as CometBFT requires)
@@ -71,6 +99,8 @@ const (
 	KindGrantAdmin       = "grant_admin"
 	KindRevokeAdmin      = "revoke_admin"
 	KindSetThreshold     = "set_threshold"
+	KindSetRoleGrantors  = "set_role_grantors"
+	KindRotateAdminKey   = "rotate_admin_key"
 )
 
 // Action is what a proposal does when approved.
@@ -84,6 +114,12 @@ type Action struct {
 	ValidatorKey []byte `cbor:"7,keyasint,omitempty" json:"validator_key,omitempty"`
 	Power        int64  `cbor:"8,keyasint,omitempty" json:"power,omitempty"`
 	Threshold    uint32 `cbor:"9,keyasint,omitempty" json:"threshold,omitempty"`
+	// Role and Departments: set_role_grantors.
+	Role        string   `cbor:"10,keyasint,omitempty" json:"role,omitempty"`
+	Departments []string `cbor:"11,keyasint,omitempty" json:"departments,omitempty"`
+	// ValidatorSignature is the validator key's proof of possession
+	// (PossessionBytes), required whenever the action gives a key power.
+	ValidatorSignature []byte `cbor:"12,keyasint,omitempty" json:"validator_signature,omitempty"`
 }
 
 // Proposal statuses.
@@ -170,6 +206,7 @@ func (a *Action) validate() error {
 				return ErrBadProposal.Wrapf("power must be 1 to 1000000")
 			}
 		}
+		return a.checkSignatureShape()
 	case KindRemoveDepartment:
 		if a.Department == "" {
 			return ErrBadProposal.Wrapf("department is required")
@@ -184,6 +221,7 @@ func (a *Action) validate() error {
 		if a.Power < 0 || a.Power > 1_000_000 {
 			return ErrBadProposal.Wrapf("power must be 0 to 1000000")
 		}
+		return a.checkSignatureShape()
 	case KindGrantAdmin, KindRevokeAdmin:
 		if a.Department == "" {
 			return ErrBadProposal.Wrapf("department is required")
@@ -195,10 +233,69 @@ func (a *Action) validate() error {
 		if a.Threshold == 0 {
 			return ErrBadThreshold
 		}
+	case KindSetRoleGrantors:
+		if err := checkRole(a.Role); err != nil {
+			return err
+		}
+		if a.Role == RoleAdmin {
+			return ErrAdminRole
+		}
+		if len(a.Departments) > MaxGrantors {
+			return ErrBadProposal.Wrapf("at most %d departments", MaxGrantors)
+		}
+		for i, d := range a.Departments {
+			if d == module.AnyDepartment && len(a.Departments) == 1 {
+				continue
+			}
+			if !ValidDepartmentID(d) {
+				return ErrBadProposal.Wrapf("department id %q (%q stands alone for every department)", d, module.AnyDepartment)
+			}
+			if i > 0 && a.Departments[i-1] >= d {
+				return ErrBadProposal.Wrapf("departments must be sorted, without repeats")
+			}
+		}
+	case KindRotateAdminKey:
+		if a.Department == "" {
+			return ErrBadProposal.Wrapf("department is required")
+		}
+		if err := checkAddress("account", a.Account); err != nil {
+			return err
+		}
+		if err := checkKey(a.Algorithm, a.PublicKey); err != nil {
+			return err
+		}
 	default:
 		return ErrBadProposal.Wrapf("unknown kind %q", a.Kind)
 	}
 	return nil
 }
+
+// MaxGrantors bounds the departments of one grantor list.
+const MaxGrantors = 64
+
+// needsPossession reports whether the action gives a validator key power,
+// which takes the key's proof of possession.
+func (a *Action) needsPossession() bool {
+	switch a.Kind {
+	case KindAddDepartment:
+		return a.ValidatorKey != nil
+	case KindSetValidator:
+		return a.Power > 0
+	}
+	return false
+}
+
+// checkSignatureShape: a proof of possession exactly where one is needed.
+func (a *Action) checkSignatureShape() error {
+	switch {
+	case a.needsPossession() && len(a.ValidatorSignature) != ed25519SignatureSize:
+		return ErrBadPossession.Wrapf("validator_signature: the validator key's %d-byte Ed25519 signature of the possession message is required", ed25519SignatureSize)
+	case !a.needsPossession() && a.ValidatorSignature != nil:
+		return ErrBadProposal.Wrapf("validator_signature goes only with a validator key given power")
+	}
+	return nil
+}
+
+const ed25519SignatureSize = 64
 
 func proposalKey(id uint64) string { return fmt.Sprintf("prop/%020d", id) }

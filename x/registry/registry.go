@@ -53,11 +53,15 @@ func (m *Module) Name() string { return Name }
 // Roles are the roles this module defines.
 func (m *Module) Roles() []module.Role {
 	return []module.Role{
-		{Name: RoleRegistrar, Doc: "registers parcels and their first title (Natural Resources Bureau)"},
-		{Name: RoleBank, Doc: "registers and releases mortgages; confirms buyers' payments"},
-		{Name: RoleCourt, Doc: "registers and releases liens; freezes and unfreezes parcels"},
-		{Name: RoleTax, Doc: "confirms transfer tax; sets the tax rate (Ministry of Finance)"},
-		{Name: RoleHighCourt, Doc: "a higher court: freezes parcels and lifts any court's freeze"},
+		{Name: RoleRegistrar, Doc: "registers parcels and their first title (Natural Resources Bureau)", Grantors: []string{"nrb"}},
+		// A bank department is one the consortium accredits: it lists the
+		// department as a grantor of this role by proposal.
+		{Name: RoleBank, Doc: "registers and releases mortgages; confirms buyers' payments (granted by the banks the consortium accredits)"},
+		// Courts join the consortium as departments; a proposal lists them.
+		{Name: RoleCourt, Doc: "registers and releases liens; freezes and unfreezes parcels (granted by the courts the consortium lists)"},
+		{Name: RoleTax, Doc: "confirms transfer tax; sets the tax rate (Ministry of Finance)", Grantors: []string{"mof"}},
+		// A higher court is listed by proposal too.
+		{Name: RoleHighCourt, Doc: "a higher court: freezes parcels and lifts any court's freeze (granted by the courts the consortium lists)"},
 	}
 }
 

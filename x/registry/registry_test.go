@@ -27,6 +27,14 @@ func newWorld(t *testing.T) *world {
 	for _, d := range []string{"mof", "nrb", "cab", "ec", "hc"} {
 		w.Department(d)
 	}
+	// No bank or court department here: mof stands in for both, accredited
+	// in genesis (grants_test.go checks the chain's own defaults).
+	// Accredited by the consortium in this world: banks in every
+	// department (the flood test needs several bank departments), courts
+	// in mof and ec, a higher court in hc.
+	w.Grantors(registry.RoleBank, "mof", "nrb", "cab", "ec", "hc")
+	w.Grantors(registry.RoleCourt, "mof", "ec")
+	w.Grantors(registry.RoleHighCourt, "hc")
 	w.Official("registrar", "nrb", registry.RoleRegistrar)
 	w.Official("bank", "mof", registry.RoleBank)
 	w.Official("bank2", "mof", registry.RoleBank)

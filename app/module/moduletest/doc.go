@@ -43,6 +43,19 @@
 // node.Modules fails `go test ./...` until its folder has a role table, and
 // a new message fails its module's tests until the table has its case.
 //
+// # Grant tables
+//
+// Every module that defines roles also calls CheckGrantTable with a
+// GrantTable: for each of its roles, the departments entitled to grant it
+// in the world (by default the module's declared module.Role.Grantors,
+// less departments the world does not found; Grantors overrides a role's
+// list in the genesis). It checks the chain's list and has every founding
+// department's admin try to grant the role: the listed ones succeed, the
+// others are refused with identity.ErrRoleNotGrantable.
+// CheckEveryModuleHasGrantTable is the node-level guard, as for role
+// tables. Genesis officials, too, hold only roles their department may
+// grant: a world that gives a bank role to mof lists mof with Grantors.
+//
 // The kit must not import the application (app), Pebble or CometBFT's
 // node, consensus or ABCI packages; its only CometBFT dependencies are the
 // crypto packages govchain/crypto itself uses (its test checks this).

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/x/identity"
 )
 
 // RoleTable is a module's role table: one case per message type it routes.
@@ -162,6 +163,31 @@ const KitPath = "github.com/govchain/govchain/app/module/moduletest"
 // role table. node's tests call it with node.Modules().
 func CheckEveryModuleHasRoleTable(t *testing.T, mods []module.Module) {
 	t.Helper()
+	checkEveryModuleCalls(t, mods, "CheckRoleTable", "a role table covering each message it routes")
+}
+
+// CheckEveryModuleHasGrantTable fails for each module of mods that defines
+// a role (other than department.admin) and whose package has no test file
+// calling CheckGrantTable: every module pins which departments grant its
+// roles, and shows that the others cannot.
+func CheckEveryModuleHasGrantTable(t *testing.T, mods []module.Module) {
+	t.Helper()
+	var granting []module.Module
+	for _, m := range mods {
+		for _, r := range m.Roles() {
+			if r.Name != identity.RoleAdmin {
+				granting = append(granting, m)
+				break
+			}
+		}
+	}
+	checkEveryModuleCalls(t, granting, "CheckGrantTable", "a grant table: the departments entitled to grant each of its roles, and that the others cannot")
+}
+
+// checkEveryModuleCalls fails for each module of mods whose package has
+// no test file calling the kit's function fn.
+func checkEveryModuleCalls(t *testing.T, mods []module.Module, fn, what string) {
+	t.Helper()
 	for _, m := range mods {
 		typ := reflect.TypeOf(m)
 		for typ.Kind() == reflect.Pointer {
@@ -172,19 +198,23 @@ func CheckEveryModuleHasRoleTable(t *testing.T, mods []module.Module) {
 		if err != nil {
 			t.Fatalf("module %s: finding package %s: %v", m.Name(), pkg, err)
 		}
-		ok, err := callsCheckRoleTable(bp.Dir)
+		ok, err := callsKit(bp.Dir, fn)
 		if err != nil {
 			t.Fatalf("module %s: %v", m.Name(), err)
 		}
 		if !ok {
-			t.Errorf("module %s (%s) has no test calling moduletest.CheckRoleTable: every module carries a role table covering each message it routes (app/module/moduletest)", m.Name(), pkg)
+			t.Errorf("module %s (%s) has no test calling moduletest.%s: every module carries %s (app/module/moduletest)", m.Name(), pkg, fn, what)
 		}
 	}
 }
 
 // callsCheckRoleTable reports whether a _test.go file of dir calls
 // CheckRoleTable of this package.
-func callsCheckRoleTable(dir string) (bool, error) {
+func callsCheckRoleTable(dir string) (bool, error) { return callsKit(dir, "CheckRoleTable") }
+
+// callsKit reports whether a _test.go file of dir calls the function fn
+// of this package.
+func callsKit(dir, fn string) (bool, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
 	if err != nil {
 		return false, err
@@ -213,7 +243,7 @@ func callsCheckRoleTable(dir string) (bool, error) {
 			if !ok {
 				return !found
 			}
-			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "CheckRoleTable" {
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == fn {
 				if id, ok := sel.X.(*ast.Ident); ok && id.Name == local {
 					found = true
 				}

@@ -30,7 +30,7 @@ type World struct {
 	t        testing.TB
 	mods     []module.Module
 	routes   map[string]module.Route
-	roles    []string // every role the modules define, sorted
+	roles    []module.Role // every role the modules define, sorted by name
 	accounts module.Accounts
 	acctPfx  string
 
@@ -43,6 +43,7 @@ type World struct {
 	sections  map[string]json.RawMessage
 	threshold uint32
 	ttl       int64
+	grantors  map[string][]string
 
 	state  *State
 	height int64
@@ -81,7 +82,7 @@ func New(t testing.TB, mods ...module.Module) *World {
 			}
 			w.accounts, w.acctPfx = acc, m.Name()+"/"
 		}
-		w.roles = append(w.roles, module.RoleNames(m.Roles())...)
+		w.roles = append(w.roles, m.Roles()...)
 		for _, r := range m.Routes() {
 			if _, dup := w.routes[r.Type]; dup {
 				t.Fatalf("moduletest: message type %q routed twice", r.Type)
@@ -96,7 +97,7 @@ func New(t testing.TB, mods ...module.Module) *World {
 	if w.accounts == nil {
 		t.Fatal("moduletest: no module keeps accounts (list x/identity)")
 	}
-	w.roles = module.SortedUnique(w.roles)
+	w.roles = module.SortRoles(w.roles)
 	return w
 }
 
@@ -184,6 +185,20 @@ func (w *World) ProposalTTL(blocks int64) {
 	w.ttl = blocks
 }
 
+// Grantors lists, in the genesis, the departments entitled to grant role
+// (module.AnyDepartment: every department; none: no department until a
+// proposal), in place of the role's declared defaults. A role the
+// builders do not list keeps its module's defaults, less the departments
+// the world does not found.
+func (w *World) Grantors(role string, depts ...string) {
+	w.t.Helper()
+	w.beforeGenesis("Grantors")
+	if w.grantors == nil {
+		w.grantors = map[string][]string{}
+	}
+	w.grantors[role] = append([]string{}, depts...)
+}
+
 // Official adds an account named name to department dept with roles and
 // returns its address. Before genesis it is a genesis account; after, the
 // department's admin (the account named dept) creates it with
@@ -227,7 +242,7 @@ func (w *World) SetGenesis(moduleName string, section any) {
 
 // identityGenesis builds identity's section from the builders.
 func (w *World) identityGenesis() identity.Genesis {
-	g := identity.Genesis{Threshold: w.threshold, ProposalTTL: w.ttl}
+	g := identity.Genesis{Threshold: w.threshold, ProposalTTL: w.ttl, RoleGrantors: w.grantors}
 	if g.Threshold == 0 {
 		g.Threshold = uint32(len(w.depts)/2 + 1)
 	}
@@ -268,7 +283,7 @@ func (w *World) start() {
 			w.t.Fatalf("moduletest: identity genesis: %v", err)
 		}
 		w.sections[identity.Name] = b
-	} else if ok && (len(w.depts) > 0 || len(w.accts) > 0) {
+	} else if ok && (len(w.depts) > 0 || len(w.accts) > 0 || w.grantors != nil) {
 		w.t.Fatal("moduletest: identity genesis given both with SetGenesis and with builders")
 	}
 	ctx := module.NewContext(ChainID, 0, GenesisTime, module.Signer{}, w.state).WithDefinedRoles(w.roles)

@@ -32,7 +32,9 @@ const roleWriter = "toy.writer"
 
 func (toy) Name() string            { return "toy" }
 func (toy) Queries() []module.Query { return nil }
-func (toy) Roles() []module.Role    { return []module.Role{{Name: roleWriter, Doc: "writes"}} }
+func (toy) Roles() []module.Role {
+	return []module.Role{{Name: roleWriter, Doc: "writes", Grantors: []string{module.AnyDepartment}}}
+}
 func (toy) InitGenesis(ctx *module.Context, raw []byte) error {
 	ctx.Store().Set([]byte("genesis"), raw)
 	return nil

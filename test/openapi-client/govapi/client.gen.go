@@ -185,24 +185,29 @@ type IdentityAccountProvenPage struct {
 
 // IdentityAction defines model for IdentityAction.
 type IdentityAction struct {
-	Account      *string `json:"account,omitempty"`
-	Algorithm    *string `json:"algorithm,omitempty"`
-	Department   *string `json:"department,omitempty"`
-	Kind         string  `json:"kind"`
-	Name         *string `json:"name,omitempty"`
-	Power        *int64  `json:"power,omitempty"`
-	PublicKey    *[]byte `json:"public_key,omitempty"`
-	Threshold    *int    `json:"threshold,omitempty"`
-	ValidatorKey *[]byte `json:"validator_key,omitempty"`
+	Account            *string   `json:"account,omitempty"`
+	Algorithm          *string   `json:"algorithm,omitempty"`
+	Department         *string   `json:"department,omitempty"`
+	Departments        *[]string `json:"departments,omitempty"`
+	Kind               string    `json:"kind"`
+	Name               *string   `json:"name,omitempty"`
+	Power              *int64    `json:"power,omitempty"`
+	PublicKey          *[]byte   `json:"public_key,omitempty"`
+	Role               *string   `json:"role,omitempty"`
+	Threshold          *int      `json:"threshold,omitempty"`
+	ValidatorKey       *[]byte   `json:"validator_key,omitempty"`
+	ValidatorSignature *[]byte   `json:"validator_signature,omitempty"`
 }
 
 // IdentityDepartment defines model for IdentityDepartment.
 type IdentityDepartment struct {
-	CreatedHeight int64              `json:"created_height"`
-	Id            string             `json:"id"`
-	Name          string             `json:"name"`
-	Removed       bool               `json:"removed"`
-	Validator     *IdentityValidator `json:"validator,omitempty"`
+	Admins         int                `json:"admins"`
+	CreatedHeight  int64              `json:"created_height"`
+	Id             string             `json:"id"`
+	Name           string             `json:"name"`
+	Removed        bool               `json:"removed"`
+	Validator      *IdentityValidator `json:"validator,omitempty"`
+	ValidatorNonce int                `json:"validator_nonce"`
 }
 
 // IdentityDepartmentAnswer defines model for IdentityDepartmentAnswer.
@@ -320,6 +325,49 @@ type IdentityProposalProvenPage struct {
 	// Height the height the page was read at
 	Height int64                    `json:"height"`
 	Items  []IdentityProposalProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+}
+
+// IdentityRoleGrantors defines model for IdentityRoleGrantors.
+type IdentityRoleGrantors struct {
+	Departments   *[]string `json:"departments"`
+	Role          string    `json:"role"`
+	UpdatedHeight *int64    `json:"updated_height,omitempty"`
+}
+
+// IdentityRoleGrantorsAnswer defines model for IdentityRoleGrantorsAnswer.
+type IdentityRoleGrantorsAnswer struct {
+	union json.RawMessage
+}
+
+// IdentityRoleGrantorsPage defines model for IdentityRoleGrantorsPage.
+type IdentityRoleGrantorsPage struct {
+	// Height the height the page was read at
+	Height int64                  `json:"height"`
+	Items  []IdentityRoleGrantors `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+}
+
+// IdentityRoleGrantorsPageAnswer defines model for IdentityRoleGrantorsPageAnswer.
+type IdentityRoleGrantorsPageAnswer struct {
+	union json.RawMessage
+}
+
+// IdentityRoleGrantorsProven defines model for IdentityRoleGrantorsProven.
+type IdentityRoleGrantorsProven struct {
+	Proof  State                `json:"proof"`
+	Record IdentityRoleGrantors `json:"record"`
+}
+
+// IdentityRoleGrantorsProvenPage defines model for IdentityRoleGrantorsProvenPage.
+type IdentityRoleGrantorsProvenPage struct {
+	// Height the height the page was read at
+	Height int64                        `json:"height"`
+	Items  []IdentityRoleGrantorsProven `json:"items"`
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
@@ -616,10 +664,11 @@ type RegistryTransferProvenPage struct {
 
 // Role defines model for Role.
 type Role struct {
-	Doc      string    `json:"doc"`
-	Messages *[]string `json:"messages"`
-	Module   string    `json:"module"`
-	Role     string    `json:"role"`
+	DefaultGrantors *[]string `json:"default_grantors"`
+	Doc             string    `json:"doc"`
+	Messages        *[]string `json:"messages"`
+	Module          string    `json:"module"`
+	Role            string    `json:"role"`
 }
 
 // Roles defines model for Roles.
@@ -837,6 +886,30 @@ type IdentityMembersParams struct {
 
 	// After the cursor of the previous page's next
 	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// IdentityGrantorsParams defines parameters for IdentityGrantors.
+type IdentityGrantorsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// IdentityRoleGrantorsParams defines parameters for IdentityRoleGrantors.
+type IdentityRoleGrantorsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 }
 
 // IdentityParamsParams defines parameters for IdentityParams.
@@ -1539,6 +1612,130 @@ func (t *IdentityProposalPageAnswer) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsIdentityRoleGrantors returns the union data inside the IdentityRoleGrantorsAnswer as a IdentityRoleGrantors
+func (t IdentityRoleGrantorsAnswer) AsIdentityRoleGrantors() (IdentityRoleGrantors, error) {
+	var body IdentityRoleGrantors
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromIdentityRoleGrantors overwrites any union data inside the IdentityRoleGrantorsAnswer as the provided IdentityRoleGrantors
+func (t *IdentityRoleGrantorsAnswer) FromIdentityRoleGrantors(v IdentityRoleGrantors) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeIdentityRoleGrantors performs a merge with any union data inside the IdentityRoleGrantorsAnswer, using the provided IdentityRoleGrantors
+func (t *IdentityRoleGrantorsAnswer) MergeIdentityRoleGrantors(v IdentityRoleGrantors) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsIdentityRoleGrantorsProven returns the union data inside the IdentityRoleGrantorsAnswer as a IdentityRoleGrantorsProven
+func (t IdentityRoleGrantorsAnswer) AsIdentityRoleGrantorsProven() (IdentityRoleGrantorsProven, error) {
+	var body IdentityRoleGrantorsProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromIdentityRoleGrantorsProven overwrites any union data inside the IdentityRoleGrantorsAnswer as the provided IdentityRoleGrantorsProven
+func (t *IdentityRoleGrantorsAnswer) FromIdentityRoleGrantorsProven(v IdentityRoleGrantorsProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeIdentityRoleGrantorsProven performs a merge with any union data inside the IdentityRoleGrantorsAnswer, using the provided IdentityRoleGrantorsProven
+func (t *IdentityRoleGrantorsAnswer) MergeIdentityRoleGrantorsProven(v IdentityRoleGrantorsProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t IdentityRoleGrantorsAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *IdentityRoleGrantorsAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsIdentityRoleGrantorsPage returns the union data inside the IdentityRoleGrantorsPageAnswer as a IdentityRoleGrantorsPage
+func (t IdentityRoleGrantorsPageAnswer) AsIdentityRoleGrantorsPage() (IdentityRoleGrantorsPage, error) {
+	var body IdentityRoleGrantorsPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromIdentityRoleGrantorsPage overwrites any union data inside the IdentityRoleGrantorsPageAnswer as the provided IdentityRoleGrantorsPage
+func (t *IdentityRoleGrantorsPageAnswer) FromIdentityRoleGrantorsPage(v IdentityRoleGrantorsPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeIdentityRoleGrantorsPage performs a merge with any union data inside the IdentityRoleGrantorsPageAnswer, using the provided IdentityRoleGrantorsPage
+func (t *IdentityRoleGrantorsPageAnswer) MergeIdentityRoleGrantorsPage(v IdentityRoleGrantorsPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsIdentityRoleGrantorsProvenPage returns the union data inside the IdentityRoleGrantorsPageAnswer as a IdentityRoleGrantorsProvenPage
+func (t IdentityRoleGrantorsPageAnswer) AsIdentityRoleGrantorsProvenPage() (IdentityRoleGrantorsProvenPage, error) {
+	var body IdentityRoleGrantorsProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromIdentityRoleGrantorsProvenPage overwrites any union data inside the IdentityRoleGrantorsPageAnswer as the provided IdentityRoleGrantorsProvenPage
+func (t *IdentityRoleGrantorsPageAnswer) FromIdentityRoleGrantorsProvenPage(v IdentityRoleGrantorsProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeIdentityRoleGrantorsProvenPage performs a merge with any union data inside the IdentityRoleGrantorsPageAnswer, using the provided IdentityRoleGrantorsProvenPage
+func (t *IdentityRoleGrantorsPageAnswer) MergeIdentityRoleGrantorsProvenPage(v IdentityRoleGrantorsProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t IdentityRoleGrantorsPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *IdentityRoleGrantorsPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsRegistryEncumbrance returns the union data inside the RegistryEncumbranceAnswer as a RegistryEncumbrance
 func (t RegistryEncumbranceAnswer) AsRegistryEncumbrance() (RegistryEncumbrance, error) {
 	var body RegistryEncumbrance
@@ -2176,6 +2373,20 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/identity/departments/{id}/accounts (the `IdentityMembers` operationId).
 	IdentityMembers(ctx context.Context, id string, params *IdentityMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// IdentityGrantors Every role's grantor list: the departments entitled to grant it
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/identity/grantors (the `IdentityGrantors` operationId).
+	IdentityGrantors(ctx context.Context, params *IdentityGrantorsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IdentityRoleGrantors The departments entitled to grant a role
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/identity/grantors/{role} (the `IdentityRoleGrantors` operationId).
+	IdentityRoleGrantors(ctx context.Context, role string, params *IdentityRoleGrantorsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// IdentityParams Governance parameters: the approval threshold m and how long proposals stay open
 	//
 	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
@@ -2509,6 +2720,40 @@ func (c *Client) IdentityDepartment(ctx context.Context, id string, params *Iden
 // Corresponds with GET /v1/identity/departments/{id}/accounts (the `IdentityMembers` operationId).
 func (c *Client) IdentityMembers(ctx context.Context, id string, params *IdentityMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewIdentityMembersRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IdentityGrantors Every role's grantor list: the departments entitled to grant it
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/identity/grantors (the `IdentityGrantors` operationId).
+func (c *Client) IdentityGrantors(ctx context.Context, params *IdentityGrantorsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIdentityGrantorsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IdentityRoleGrantors The departments entitled to grant a role
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/identity/grantors/{role} (the `IdentityRoleGrantors` operationId).
+func (c *Client) IdentityRoleGrantors(ctx context.Context, role string, params *IdentityRoleGrantorsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIdentityRoleGrantorsRequest(c.Server, role, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3580,6 +3825,169 @@ func NewIdentityMembersRequest(server string, id string, params *IdentityMembers
 		if params.After != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewIdentityGrantorsRequest constructs an http.Request for the IdentityGrantors method
+func NewIdentityGrantorsRequest(server string, params *IdentityGrantorsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/identity/grantors")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewIdentityRoleGrantorsRequest constructs an http.Request for the IdentityRoleGrantors method
+func NewIdentityRoleGrantorsRequest(server string, role string, params *IdentityRoleGrantorsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "role", role, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/identity/grantors/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -5288,6 +5696,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/identity/departments/{id}/accounts (the `IdentityMembers` operationId).
 	IdentityMembersWithResponse(ctx context.Context, id string, params *IdentityMembersParams, reqEditors ...RequestEditorFn) (*IdentityMembersResponse, error)
 
+	// IdentityGrantorsWithResponse Every role's grantor list: the departments entitled to grant it
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/identity/grantors (the `IdentityGrantors` operationId).
+	IdentityGrantorsWithResponse(ctx context.Context, params *IdentityGrantorsParams, reqEditors ...RequestEditorFn) (*IdentityGrantorsResponse, error)
+
+	// IdentityRoleGrantorsWithResponse The departments entitled to grant a role
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/identity/grantors/{role} (the `IdentityRoleGrantors` operationId).
+	IdentityRoleGrantorsWithResponse(ctx context.Context, role string, params *IdentityRoleGrantorsParams, reqEditors ...RequestEditorFn) (*IdentityRoleGrantorsResponse, error)
+
 	// IdentityParamsWithResponse Governance parameters: the approval threshold m and how long proposals stay open
 	//
 	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
@@ -6193,6 +6619,144 @@ func (r IdentityMembersResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r IdentityMembersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type IdentityGrantorsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IdentityRoleGrantorsPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r IdentityGrantorsResponse) GetJSON200() *IdentityRoleGrantorsPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r IdentityGrantorsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r IdentityGrantorsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r IdentityGrantorsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r IdentityGrantorsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r IdentityGrantorsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r IdentityGrantorsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r IdentityGrantorsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r IdentityGrantorsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type IdentityRoleGrantorsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IdentityRoleGrantorsAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r IdentityRoleGrantorsResponse) GetJSON200() *IdentityRoleGrantorsAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r IdentityRoleGrantorsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r IdentityRoleGrantorsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r IdentityRoleGrantorsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r IdentityRoleGrantorsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r IdentityRoleGrantorsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r IdentityRoleGrantorsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r IdentityRoleGrantorsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r IdentityRoleGrantorsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7892,6 +8456,36 @@ func (c *ClientWithResponses) IdentityMembersWithResponse(ctx context.Context, i
 	return ParseIdentityMembersResponse(rsp)
 }
 
+// IdentityGrantorsWithResponse Every role's grantor list: the departments entitled to grant it
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/identity/grantors (the `IdentityGrantors` operationId).
+func (c *ClientWithResponses) IdentityGrantorsWithResponse(ctx context.Context, params *IdentityGrantorsParams, reqEditors ...RequestEditorFn) (*IdentityGrantorsResponse, error) {
+	rsp, err := c.IdentityGrantors(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIdentityGrantorsResponse(rsp)
+}
+
+// IdentityRoleGrantorsWithResponse The departments entitled to grant a role
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/identity/grantors/{role} (the `IdentityRoleGrantors` operationId).
+func (c *ClientWithResponses) IdentityRoleGrantorsWithResponse(ctx context.Context, role string, params *IdentityRoleGrantorsParams, reqEditors ...RequestEditorFn) (*IdentityRoleGrantorsResponse, error) {
+	rsp, err := c.IdentityRoleGrantors(ctx, role, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIdentityRoleGrantorsResponse(rsp)
+}
+
 // IdentityParamsWithResponse Governance parameters: the approval threshold m and how long proposals stay open
 //
 // With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
@@ -8752,6 +9346,114 @@ func ParseIdentityMembersResponse(rsp *http.Response) (*IdentityMembersResponse,
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest IdentityAccountPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseIdentityGrantorsResponse parses an HTTP response from a IdentityGrantorsWithResponse call
+func ParseIdentityGrantorsResponse(rsp *http.Response) (*IdentityGrantorsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &IdentityGrantorsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IdentityRoleGrantorsPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseIdentityRoleGrantorsResponse parses an HTTP response from a IdentityRoleGrantorsWithResponse call
+func ParseIdentityRoleGrantorsResponse(rsp *http.Response) (*IdentityRoleGrantorsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &IdentityRoleGrantorsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IdentityRoleGrantorsAnswer
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
