@@ -25,7 +25,7 @@ const (
 	floodHonestTxs      = 20_000
 	floodWorkers        = 32
 	floodBatch          = 100
-	floodGappers        = 3     // citizens that never send their sequence 0
+	floodGappers        = 5     // citizens that never send their sequence 0
 	floodBursters       = 2     // citizens that send 1,000 valid txs a block
 	floodGapped         = 9_999 // what each gapper sends, again and again
 	floodAttackBatch    = 1_000 // the API's largest batch
@@ -33,9 +33,10 @@ const (
 )
 
 // TestMempoolFlood reproduces issue 12's first attack on a real node under
-// bench-sized load: citizens of the honest registrars' own department
-// flood it with gapped txs (sequences 1 to 9,999, never 0) and bursts of
-// valid txs, over and over, while the honest load runs. Every honest tx
+// bench-sized load: five citizens of the honest registrars' own department
+// send sequences 1 to 9,999 (never 0) over and over, as in the issue, and
+// two more send bursts of 1,000 valid txs every block, while the honest
+// load runs. Every honest tx
 // must commit, and none may be refused by a full mempool (503) for longer
 // than a few blocks. Afterwards the parked gapped txs expire. The honest
 // latency under attack is logged, not asserted.
@@ -187,6 +188,10 @@ func TestMempoolFlood(t *testing.T) {
 						first503 = h
 					}
 					st.streak(h - first503)
+					if h-first503 > 10*floodMax503Blocks {
+						st.fail("an honest batch got 503 for %d blocks: giving up", h-first503)
+						return
+					}
 					if err := d.Node.WaitHeight(ctx, h+1); err != nil {
 						st.fail("honest: %v", err)
 						return
@@ -206,7 +211,6 @@ func TestMempoolFlood(t *testing.T) {
 	for i := int64(0); i <= ttl+2 && d.Node.MempoolSize() > 0; i++ {
 		d.WaitHeight(d.Height() + 1)
 	}
-	pending, _ := d.Node.App.MempoolPending()
 
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -226,8 +230,8 @@ func TestMempoolFlood(t *testing.T) {
 	if st.attackCodes[app.ErrSequenceGap.Code] == 0 || st.attackCodes[app.ErrAccountPending.Code] == 0 || st.attackAdmitted == 0 {
 		t.Errorf("the attack did not run as meant: codes %v, %d admitted", st.attackCodes, st.attackAdmitted)
 	}
-	if n := d.Node.MempoolSize(); n != 0 || pending != 0 {
-		t.Errorf("%d txs still in the mempool (%d counted) %d blocks after the attack: the gapped ones should have expired", n, pending, ttl+2)
+	if n := d.Node.MempoolSize(); n != 0 {
+		t.Errorf("%d txs still in the mempool %d blocks after the attack: the gapped ones should have expired", n, ttl+2)
 	}
 }
 
