@@ -49,12 +49,16 @@ type MempoolLimits struct {
 // in flight per account, in order), while an account can park at most 31
 // txs behind a gap.
 //
-// PerAccount 256: more than two bench batches of 100 from one account;
-// five attacking accounts hold at most 1,280 of 50,000 slots.
+// PerAccount 256: bench keeps one batch per account in flight, 100 txs by
+// default and 250 in README's heaviest runs; five attacking accounts hold
+// at most 1,280 of 50,000 slots.
 //
-// DepartmentPercent 25, NearlyFullPercent 75: it takes four departments at
-// their cap to make the mempool nearly full; from then on the biggest
-// holder is refused, so a department with few pending txs still gets in.
+// DepartmentPercent 50, NearlyFullPercent 75: one department cannot take
+// more than half the mempool, and once three quarters are pending the
+// biggest holder is refused, so a department with few pending txs still
+// gets in. Half, not less: README's heaviest bench runs keep 64 accounts of
+// one department with 250 txs each in flight (16,000), which a quarter
+// (12,500) refused.
 //
 // TTLBlocks 20, TTL 60 s: a missing predecessor is normally a reordering
 // that heals within a block, or a client retrying within seconds; 20
@@ -62,7 +66,7 @@ type MempoolLimits struct {
 // block every timeout_commit), and 60 s of block time bounds the wait on a
 // chain with slow blocks.
 func DefaultMempoolLimits() MempoolLimits {
-	return MempoolLimits{Size: 50_000, Window: 32, PerAccount: 256, DepartmentPercent: 25, NearlyFullPercent: 75,
+	return MempoolLimits{Size: 50_000, Window: 32, PerAccount: 256, DepartmentPercent: 50, NearlyFullPercent: 75,
 		TTLBlocks: 20, TTL: 60 * time.Second}
 }
 
