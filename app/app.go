@@ -50,6 +50,9 @@ type Options struct {
 	// signatures, state or log. Only `govchain bench --noop` uses it, to
 	// measure the consensus engine's own cost with the same configuration.
 	Noop bool
+	// Mempool bounds what an account and a department may hold in the
+	// mempool (zero fields: DefaultMempoolLimits).
+	Mempool MempoolLimits
 	// Modules are the chain's modules (node.Modules). Exactly one of them
 	// keeps the accounts (module.Accounts).
 	Modules []module.Module
@@ -118,7 +121,7 @@ type App struct {
 	checkMu     sync.Mutex
 	check       *cache
 	checkReader *treedb.Reader
-	seqs        pendingSequences
+	book        *mempoolBook
 
 	sigMu    sync.Mutex
 	sigCache map[[32]byte]struct{}
@@ -178,6 +181,7 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 		closer.Close()
 	}
 	a.committed = m
+	a.opts.Mempool = opts.Mempool.withDefaults()
 	a.resetCheck(m.Height)
 	return a, nil
 }
@@ -286,7 +290,8 @@ func (a *App) writeMeta(b *pebble.Batch, m Meta) {
 }
 
 // resetCheck starts CheckTx's overlay afresh over the state committed at
-// height, read through one iterator (CheckTx runs under checkMu).
+// height, read through one iterator (CheckTx runs under checkMu), and a new
+// mempool book that CometBFT's rechecks then fill (see mempoolBook).
 func (a *App) resetCheck(height int64) {
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
@@ -302,7 +307,7 @@ func (a *App) resetCheck(height int64) {
 		}
 	}
 	a.check = newCache(g)
-	a.seqs = pendingSequences{}
+	a.book = newMempoolBook(a.opts.Mempool, height, time.Unix(0, a.LastCommitted().Time), a.book)
 }
 
 // readerGetter reads through a treedb.Reader; storage errors stop the node.

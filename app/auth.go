@@ -85,9 +85,12 @@ func errorResponse(e *module.Error) *abci.ResponseCheckTx {
 	return &abci.ResponseCheckTx{Code: e.Code, Codespace: e.Codespace, Log: e.Error()}
 }
 
-// CheckTx admits to the mempool only transactions that can execute now:
-// well-formed, signed for this chain by the account's current key, with the
-// next sequence number, and each message allowed to the signer.
+// CheckTx admits to the mempool only transactions that can execute now or
+// soon: well-formed, signed for this chain by the account's current key,
+// each message allowed to the signer, with a sequence not used nor pending
+// and close to the account's next one, within the account's and its
+// department's share of the mempool (mempoolBook). Rechecks after a block
+// rebuild that account and drop txs whose gap outlived the TTL.
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
 	if a.opts.Noop {
 		return &abci.ResponseCheckTx{}, nil
@@ -95,7 +98,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	a.mu.RLock()
 	chainID := a.chainID
 	a.mu.RUnlock()
-	t, _, err := a.decodeVerify(req.Tx, chainID)
+	t, h, err := a.decodeVerify(req.Tx, chainID)
 	if err != nil {
 		return errorResponse(txError(err)), nil
 	}
@@ -105,7 +108,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	if e != nil {
 		return errorResponse(e), nil
 	}
-	if e := a.seqs.admit(acct, t.Body.Sequence); e != nil {
+	if e := a.book.admit(acct, t.Body.Sequence, h, req.Type == abci.CheckTxType_Recheck); e != nil {
 		return errorResponse(e), nil
 	}
 	return &abci.ResponseCheckTx{Code: 0}, nil

@@ -18,4 +18,10 @@ var (
 	ErrSignerDisabled = module.ErrSignerDisabled
 	// 11 (citizen accounts may not send this message) is retired.
 	ErrUnknownQuery = module.Register("app", 12, "unknown query path")
+	// Mempool admission (app/sequence.go, MempoolLimits); CheckTx only.
+	ErrSequenceGap     = module.Register("app", 13, "sequence too far beyond the account's lowest missing one")
+	ErrAccountPending  = module.Register("app", 14, "the account has too many pending transactions")
+	ErrDepartmentShare = module.Register("app", 15, "the department's accounts hold their whole share of the mempool")
+	ErrMempoolBusy     = module.Register("app", 16, "the mempool is nearly full and the signer's department holds the most of it")
+	ErrGapExpired      = module.Register("app", 17, "dropped from the mempool: a missing earlier sequence did not arrive in time")
 )

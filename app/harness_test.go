@@ -32,6 +32,7 @@ type harness struct {
 	valKey []byte
 	blocks []*abci.RequestFinalizeBlock
 	last   *abci.ResponseFinalizeBlock
+	limits MempoolLimits // the app's mempool limits (zero: defaults)
 }
 
 func seedKey(t testing.TB, name string) *crypto.PrivateKey {
@@ -61,8 +62,11 @@ func genesisState(t testing.TB, valKey []byte) []byte {
 	return b
 }
 
-func newHarness(t testing.TB) *harness {
-	h := &harness{t: t, fs: vfs.NewMem(), dir: "db", keys: map[string]*crypto.PrivateKey{}}
+func newHarness(t testing.TB) *harness { return newHarnessWith(t, MempoolLimits{}) }
+
+// newHarnessWith starts a harness whose app has these mempool limits.
+func newHarnessWith(t testing.TB, limits MempoolLimits) *harness {
+	h := &harness{t: t, fs: vfs.NewMem(), dir: "db", keys: map[string]*crypto.PrivateKey{}, limits: limits}
 	for _, d := range depts {
 		h.keys[d] = seedKey(t, d+"-admin")
 	}
@@ -84,7 +88,7 @@ func (h *harness) open() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	a, err := New(db, Options{Logf: h.t.Logf, Modules: testModules()})
+	a, err := New(db, Options{Logf: h.t.Logf, Modules: testModules(), Mempool: h.limits})
 	if err != nil {
 		h.t.Fatal(err)
 	}

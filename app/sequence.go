@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"sort"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
@@ -10,55 +11,248 @@ import (
 	"github.com/govchain/govchain/tx"
 )
 
-// MaxSequenceAhead is how far beyond an account's committed sequence the
-// mempool accepts a transaction.
-const MaxSequenceAhead = 10_000
+// MempoolLimits bound what one account and one department may hold in the
+// mempool, and how long a tx that cannot execute may wait there
+// (docs/transactions.md, "Mempool admission"). They are local policy: they
+// decide CheckTx only, never a block's execution, so nodes may differ.
+type MempoolLimits struct {
+	// Size is the mempool's capacity in txs (config.toml mempool.size).
+	Size int
+	// Window: a tx's sequence must be below the account's lowest missing
+	// sequence (committed or pending, whichever is higher) plus Window.
+	Window uint64
+	// PerAccount caps an account's pending txs.
+	PerAccount int
+	// DepartmentPercent caps the pending txs of one department's accounts
+	// (citizens count with the department that registered them), in
+	// percent of Size.
+	DepartmentPercent int
+	// NearlyFullPercent: from this many pending txs (percent of Size) on,
+	// the department holding the most pending txs is refused.
+	NearlyFullPercent int
+	// TTLBlocks and TTL: a tx that still has a gap below its sequence
+	// after this many blocks, or this much block time, since it was
+	// admitted is dropped (whichever comes first; 0 keeps the default).
+	TTLBlocks int64
+	TTL       time.Duration
+}
 
-// pendingSequences tracks, per account, which sequence numbers the mempool
-// holds since the last commit.
+// DefaultMempoolLimits are the limits unless app.toml [mempool] says
+// otherwise; Size is node.DefaultCometConfig's mempool.size.
+//
+// Window 32: one account's txs reach a node out of order only by a little.
+// The API submits a batch in order, one CheckTx at a time; CometBFT gossips
+// a peer's txs in its mempool order and checks each peer's on one
+// goroutine, so a node sees an account's stream reordered only where two
+// peers relay it with different lags or a client sends several requests
+// at once. 32 covers that with room (bench keeps at most one batch of 100
+// in flight per account, in order), while an account can park at most 31
+// txs behind a gap.
+//
+// PerAccount 256: bench keeps one batch per account in flight, 100 txs by
+// default and 250 in README's heaviest runs; five attacking accounts hold
+// at most 1,280 of 50,000 slots.
+//
+// DepartmentPercent 50, NearlyFullPercent 75: one department cannot take
+// more than half the mempool, and once three quarters are pending the
+// biggest holder is refused, so a department with few pending txs still
+// gets in. Half, not less: README's heaviest bench runs keep 64 accounts of
+// one department with 250 txs each in flight (16,000), which a quarter
+// (12,500) refused.
+//
+// TTLBlocks 20, TTL 60 s: a missing predecessor is normally a reordering
+// that heals within a block, or a client retrying within seconds; 20
+// blocks is 10-20 s on a busy chain (a mempool that is not empty makes a
+// block every timeout_commit), and 60 s of block time bounds the wait on a
+// chain with slow blocks.
+func DefaultMempoolLimits() MempoolLimits {
+	return MempoolLimits{Size: 50_000, Window: 32, PerAccount: 256, DepartmentPercent: 50, NearlyFullPercent: 75,
+		TTLBlocks: 20, TTL: 60 * time.Second}
+}
+
+// withDefaults fills the zero fields from DefaultMempoolLimits.
+func (l MempoolLimits) withDefaults() MempoolLimits {
+	d := DefaultMempoolLimits()
+	if l.Size <= 0 {
+		l.Size = d.Size
+	}
+	if l.Window == 0 {
+		l.Window = d.Window
+	}
+	if l.PerAccount <= 0 {
+		l.PerAccount = d.PerAccount
+	}
+	if l.DepartmentPercent <= 0 {
+		l.DepartmentPercent = d.DepartmentPercent
+	}
+	if l.NearlyFullPercent <= 0 {
+		l.NearlyFullPercent = d.NearlyFullPercent
+	}
+	if l.TTLBlocks <= 0 {
+		l.TTLBlocks = d.TTLBlocks
+	}
+	if l.TTL <= 0 {
+		l.TTL = d.TTL
+	}
+	return l
+}
+
+func (l MempoolLimits) departmentCap() int { return max(1, l.Size*l.DepartmentPercent/100) }
+
+func (l MempoolLimits) nearlyFull() int { return max(1, l.Size*l.NearlyFullPercent/100) }
+
+// mempoolBook is CheckTx's account of what the mempool holds since the last
+// commit: per account the pending sequences and their count, per
+// department the count, the total, and when each tx was admitted.
 //
 // Transactions of one account can reach a node out of order: CometBFT
 // checks gossiped txs from each peer on its own goroutine and inserts them
 // into the mempool list after the app has answered, so the list order can
 // differ from the check order. So CheckTx admits any sequence from the
-// committed one up to MaxSequenceAhead that is not already pending, and
-// PrepareProposal puts each account's txs into sequence order and leaves
-// out what cannot execute yet. Execution stays strict.
-type pendingSequences map[string]*accountSequences
-
-type accountSequences struct {
-	next  uint64          // lowest sequence not pending (all below it are)
-	ahead map[uint64]bool // pending sequences above next
+// account's lowest missing one up to Window ahead that is not already
+// pending, and PrepareProposal puts each account's txs into sequence order
+// and leaves out what cannot execute yet. Execution stays strict.
+//
+// The book is rebuilt at every commit, and so stays what the mempool
+// holds: Commit starts an empty book (resetCheck) and CometBFT, under its
+// mempool lock, then drops the block's txs from the mempool and rechecks
+// every remaining tx in mempool order (mempool.recheck, which node
+// requires) before any new tx is checked. A recheck re-enters the tx into
+// the book, or refuses it (a used sequence, an expired gap), which removes
+// it from the mempool. Limits are not applied again on recheck: a tx
+// passed them on admission and what remains is a subset of what was there.
+// The only drift is a tx admitted here that CometBFT then does not insert
+// (its own size limit, raced by another tx): counted until the next commit.
+type mempoolBook struct {
+	limits   MempoolLimits
+	height   int64     // the committed block the book sits on
+	time     time.Time // its block time
+	accounts map[string]*accountPending
+	depts    map[string]int
+	total    int
+	admitted map[[32]byte]admission // txs in the book
+	earlier  map[[32]byte]admission // the previous book's, read by rechecks
 }
 
-// admit records seq for acct, or refuses a sequence already used or
-// pending, or too far ahead.
-func (p pendingSequences) admit(acct *module.Account, seq uint64) *module.Error {
-	s := p[acct.Address]
+type accountPending struct {
+	next  uint64          // lowest sequence not pending (all below it are)
+	ahead map[uint64]bool // pending sequences above next
+	count int
+	dept  string
+}
+
+// admission is when a tx entered the mempool: the last committed block
+// then.
+type admission struct {
+	height int64
+	time   time.Time
+}
+
+// newMempoolBook starts a book over the block committed at height, carrying
+// over the previous book's admissions for the rechecks.
+func newMempoolBook(l MempoolLimits, height int64, t time.Time, prev *mempoolBook) *mempoolBook {
+	b := &mempoolBook{limits: l, height: height, time: t, accounts: map[string]*accountPending{}, depts: map[string]int{},
+		admitted: map[[32]byte]admission{}}
+	if prev != nil {
+		b.earlier = prev.admitted
+	}
+	return b
+}
+
+// admit enters a tx (hash h, signer acct, sequence seq) into the book, or
+// refuses it. A first check applies the window and the limits; a recheck
+// applies only validity and expiry.
+func (b *mempoolBook) admit(acct *module.Account, seq uint64, h [32]byte, recheck bool) *module.Error {
+	s := b.accounts[acct.Address]
 	if s == nil {
-		s = &accountSequences{next: acct.Sequence}
-		p[acct.Address] = s
+		s = &accountPending{next: acct.Sequence, dept: acct.Department}
+		b.accounts[acct.Address] = s
 	}
 	switch {
 	case seq < acct.Sequence:
 		return ErrBadSequence.Wrapf("account %s is at sequence %d, tx has %d (already used)", acct.Address, acct.Sequence, seq)
 	case seq < s.next || s.ahead[seq]:
 		return ErrBadSequence.Wrapf("account %s already has a pending tx with sequence %d", acct.Address, seq)
-	case seq >= acct.Sequence+MaxSequenceAhead:
-		return ErrBadSequence.Wrapf("account %s is at sequence %d, tx has %d (more than %d ahead)", acct.Address, acct.Sequence, seq, MaxSequenceAhead)
-	case seq == s.next:
+	}
+	when := admission{b.height, b.time}
+	if recheck {
+		if a, ok := b.earlier[h]; ok {
+			when = a
+		}
+		if seq != s.next && b.expired(when) {
+			return ErrGapExpired.Wrapf("account %s: sequence %d waited from height %d to %d for sequence %d (at most %d blocks or %s)",
+				acct.Address, seq, when.height, b.height, s.next, b.limits.TTLBlocks, b.limits.TTL)
+		}
+	} else if e := b.limit(acct, s, seq); e != nil {
+		return e
+	}
+	b.record(s, seq)
+	b.admitted[h] = when
+	return nil
+}
+
+// limit applies the window and the shares to a tx seen for the first time.
+func (b *mempoolBook) limit(acct *module.Account, s *accountPending, seq uint64) *module.Error {
+	l := b.limits
+	if seq >= s.next+l.Window {
+		return ErrSequenceGap.Wrapf("account %s misses sequence %d; a tx may be at most %d ahead of it, tx has %d", acct.Address, s.next, l.Window-1, seq)
+	}
+	if s.count >= l.PerAccount {
+		return ErrAccountPending.Wrapf("account %s has %d pending txs (at most %d); resubmit after the next block", acct.Address, s.count, l.PerAccount)
+	}
+	held := b.depts[s.dept]
+	if held >= l.departmentCap() {
+		return ErrDepartmentShare.Wrapf("department %q's accounts have %d pending txs (at most %d%% of the mempool, %d); resubmit after the next block",
+			s.dept, held, l.DepartmentPercent, l.departmentCap())
+	}
+	if b.total >= l.nearlyFull() && held > 0 && held >= b.largestDepartment() {
+		return ErrMempoolBusy.Wrapf("the mempool holds %d txs (%d%% of %d) and department %q holds the most (%d); retry after the next block",
+			b.total, l.NearlyFullPercent, l.Size, s.dept, held)
+	}
+	return nil
+}
+
+func (b *mempoolBook) largestDepartment() int {
+	m := 0
+	for _, n := range b.depts {
+		m = max(m, n)
+	}
+	return m
+}
+
+func (b *mempoolBook) expired(a admission) bool {
+	return b.height-a.height >= b.limits.TTLBlocks || b.time.Sub(a.time) >= b.limits.TTL
+}
+
+// record counts seq as pending for s.
+func (b *mempoolBook) record(s *accountPending, seq uint64) {
+	if seq == s.next {
 		s.next++
 		for s.ahead[s.next] {
 			delete(s.ahead, s.next)
 			s.next++
 		}
-	default:
+	} else {
 		if s.ahead == nil {
 			s.ahead = map[uint64]bool{}
 		}
 		s.ahead[seq] = true
 	}
-	return nil
+	s.count++
+	b.depts[s.dept]++
+	b.total++
+}
+
+// MempoolPending is what CheckTx counts as pending since the last commit
+// (for tests and diagnostics): the total and per department.
+func (a *App) MempoolPending() (total int, byDepartment map[string]int) {
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	byDepartment = make(map[string]int, len(a.book.depts))
+	for d, n := range a.book.depts {
+		byDepartment[d] = n
+	}
+	return a.book.total, byDepartment
 }
 
 // PrepareProposal orders each account's txs by sequence and keeps only

@@ -36,7 +36,7 @@ func TestOutOfOrderSequences(t *testing.T) {
 	if r := h.checkTx(h.signSeq("cab", 1, "other")); r.Code != ErrBadSequence.Code {
 		t.Fatalf("duplicate pending sequence: %d %s", r.Code, r.Log)
 	}
-	if r := h.checkTx(h.signSeq("cab", MaxSequenceAhead, "far")); r.Code != ErrBadSequence.Code {
+	if r := h.checkTx(h.signSeq("cab", 2+DefaultMempoolLimits().Window, "far")); r.Code != ErrSequenceGap.Code {
 		t.Fatalf("too far ahead: %d %s", r.Code, r.Log)
 	}
 	// The proposer orders each account's txs and leaves out the gap (a3).

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"github.com/BurntSushi/toml"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/spf13/viper"
+
+	"github.com/govchain/govchain/app"
 )
 
 // AppConfig is govchain's own settings, in config/app.toml.
@@ -21,11 +24,47 @@ type AppConfig struct {
 	KeepRecent uint64 `toml:"keep_recent"`
 	// LogLevel is error, info or debug.
 	LogLevel string `toml:"log_level"`
+	// Mempool is the [mempool] section: govchain's admission rules over
+	// CometBFT's mempool.
+	Mempool MempoolConfig `toml:"mempool"`
+}
+
+// MempoolConfig bounds what one account and one department may hold in the
+// mempool and how long a tx may wait there for a missing earlier sequence
+// (app.MempoolLimits; docs/transactions.md). It lives in app.toml because
+// CometBFT v0.38's mempool has no TTL of its own (its ttl-num-blocks and
+// ttl-duration went with the priority mempool in v0.38.0).
+type MempoolConfig struct {
+	Window            uint64        `toml:"window"`              // sequences ahead of the account's lowest missing one
+	PerAccount        int           `toml:"per_account"`         // pending txs per account
+	DepartmentPercent int           `toml:"department_percent"`  // pending txs per department, % of mempool.size
+	NearlyFullPercent int           `toml:"nearly_full_percent"` // from here the biggest department is refused
+	TTLBlocks         int64         `toml:"ttl_blocks"`          // blocks a gapped tx may wait
+	TTL               time.Duration `toml:"ttl"`                 // block time a gapped tx may wait
+}
+
+// Limits are the app's limits for a mempool of size txs (config.toml
+// mempool.size).
+func (c MempoolConfig) Limits(size int) app.MempoolLimits {
+	return app.MempoolLimits{Size: size, Window: c.Window, PerAccount: c.PerAccount, DepartmentPercent: c.DepartmentPercent,
+		NearlyFullPercent: c.NearlyFullPercent, TTLBlocks: c.TTLBlocks, TTL: c.TTL}
+}
+
+func (c MempoolConfig) validate() error {
+	switch {
+	case c.Window < 1 || c.PerAccount < 1 || c.TTLBlocks < 1 || c.TTL <= 0:
+		return errors.New("[mempool] window, per_account, ttl_blocks and ttl must be positive")
+	case c.DepartmentPercent < 1 || c.DepartmentPercent > 100 || c.NearlyFullPercent < 1 || c.NearlyFullPercent > 100:
+		return errors.New("[mempool] department_percent and nearly_full_percent are 1 to 100")
+	}
+	return nil
 }
 
 // DefaultAppConfig is what init writes.
 func DefaultAppConfig() AppConfig {
-	return AppConfig{HTTP: "127.0.0.1:8080", LogLevel: "error"}
+	l := app.DefaultMempoolLimits()
+	return AppConfig{HTTP: "127.0.0.1:8080", LogLevel: "error", Mempool: MempoolConfig{Window: l.Window, PerAccount: l.PerAccount,
+		DepartmentPercent: l.DepartmentPercent, NearlyFullPercent: l.NearlyFullPercent, TTLBlocks: l.TTLBlocks, TTL: l.TTL}}
 }
 
 // WriteAppConfig writes config/app.toml.
@@ -42,14 +81,17 @@ func WriteAppConfig(h Home, c AppConfig) error {
 	return f.Close()
 }
 
-// LoadAppConfig reads config/app.toml (defaults where absent).
+// LoadAppConfig reads config/app.toml over the defaults: a key the file
+// does not set (a home written before the key existed) takes the default.
 func LoadAppConfig(h Home) (AppConfig, error) {
 	c := DefaultAppConfig()
 	if _, err := os.Stat(h.AppConfigFile()); os.IsNotExist(err) {
 		return c, nil
 	}
-	_, err := toml.DecodeFile(h.AppConfigFile(), &c)
-	return c, err
+	if _, err := toml.DecodeFile(h.AppConfigFile(), &c); err != nil {
+		return c, err
+	}
+	return c, c.Mempool.validate()
 }
 
 // DefaultCometConfig is CometBFT's configuration as govchain tunes it (see
@@ -89,6 +131,11 @@ func LoadCometConfig(h Home) (*cmtcfg.Config, error) {
 	cfg.SetRoot(string(h))
 	if err := cfg.ValidateBasic(); err != nil {
 		return nil, fmt.Errorf("node: %s: %w", h.ConfigFile(), err)
+	}
+	if !cfg.Mempool.Recheck || cfg.Mempool.Type != cmtcfg.MempoolTypeFlood {
+		// The app's mempool accounting is rebuilt by the rechecks after
+		// every block, and expiry happens there (app/sequence.go).
+		return nil, fmt.Errorf("node: %s: govchain needs mempool.type = %q and mempool.recheck = true", h.ConfigFile(), cmtcfg.MempoolTypeFlood)
 	}
 	return cfg, nil
 }

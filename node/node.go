@@ -148,7 +148,8 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	n.App, err = app.New(n.db, app.Options{KeepRecent: acfg.KeepRecent, OnCommit: n.onCommit, Logf: n.logf, Noop: opts.Noop, HashSuite: suite, Modules: Modules()})
+	n.App, err = app.New(n.db, app.Options{KeepRecent: acfg.KeepRecent, OnCommit: n.onCommit, Logf: n.logf, Noop: opts.Noop, HashSuite: suite, Modules: Modules(),
+		Mempool: acfg.Mempool.Limits(cfg.Mempool.Size)})
 	if err != nil {
 		return nil, err
 	}
