@@ -124,6 +124,16 @@ func (a *App) Iterate(prefix string, height int64, fn func(key, value []byte) bo
 	return a.tree.Iterate([]byte(prefix), uint64(h), fn)
 }
 
+// IterateAfter is Iterate from the first key after the key after: it
+// seeks there, so a page costs the same wherever it starts.
+func (a *App) IterateAfter(prefix, after string, height int64, fn func(key, value []byte) bool) error {
+	h, err := a.Resolve(height)
+	if err != nil {
+		return err
+	}
+	return a.tree.IterateAfter([]byte(prefix), []byte(after), uint64(h), fn)
+}
+
 // Query answers ABCI queries: path "/state" with the key in Data returns the
 // value at Height (0 = latest), with a JSON store proof in ProofOps when
 // Prove is set.
