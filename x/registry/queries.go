@@ -11,13 +11,13 @@ func (m *Module) Queries() []module.Query {
 	parcel := func(a module.Args) (string, error) { return parcelKey(a["number"]), nil }
 	return []module.Query{
 		module.RecordQuery[Parcel]("parcel", "parcels/{number}", "A parcel's current title: owners and shares, area, use, freeze, open transfers", parcel).
-			Describe("number", "parcel number", false),
+			Describe("number", "parcel number", false).Match("number", parcelRe),
 		module.ListQuery[HistoryEntry]("history", "parcels/{number}/history", "Every event of a parcel, oldest first",
 			func(a module.Args) (string, error) { return "hist/" + a["number"] + "/", nil }).
-			Describe("number", "parcel number", false).Of("parcel", ofParcel),
+			Describe("number", "parcel number", false).Match("number", parcelRe).Of("parcel", ofParcel),
 		module.ListQuery[Encumbrance]("encumbrances", "parcels/{number}/encumbrances", "A parcel's mortgages and liens, active and released",
 			func(a module.Args) (string, error) { return "enc/" + a["number"] + "/", nil }).
-			Describe("number", "parcel number", false).Of("parcel", ofParcel),
+			Describe("number", "parcel number", false).Match("number", parcelRe).Of("parcel", ofParcel),
 		module.RefsQuery[Transfer]("transfers", "parcels/{number}/transfers", "A parcel's open transfers",
 			func(r module.Reader, a module.Args) ([]string, error) {
 				p, err := GetParcel(r, a["number"])
@@ -30,10 +30,10 @@ func (m *Module) Queries() []module.Query {
 				}
 				return keys, nil
 			}).
-			Describe("number", "parcel number", false),
+			Describe("number", "parcel number", false).Match("number", parcelRe),
 		module.IndexQuery[Parcel]("owned", "owners/{account}/parcels", "The parcels an account owns, wholly or in part",
 			func(a module.Args) (string, error) { return "owner/" + a["account"] + "/", nil }, parcelKey).
-			Describe("account", "owner's account address", false),
+			Describe("account", "owner's account address", false).Match("account", module.AddressPattern),
 		module.RecordQuery[Transfer]("transfer", "transfers/{id}", "A transfer: its conditions, who has met them, and its status",
 			func(a module.Args) (string, error) { return transferKey(a.Uint("id")), nil }).
 			Describe("id", "transfer id", true),
