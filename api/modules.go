@@ -59,6 +59,9 @@ func (s *Server) queryOperation(mod string, q module.Query) *operation {
 		if p.Uint {
 			pp.kind, pp.min = "integer", &zero
 		}
+		if p.Pattern != nil {
+			pp.pattern = p.Pattern.String()
+		}
 		op.params = append(op.params, pp)
 	}
 	op.params = append(op.params, heightQ, proveQ)
@@ -85,6 +88,9 @@ func queryArgs(r *http.Request, q module.Query) (module.Args, error) {
 			if _, err := strconv.ParseUint(v, 10, 64); err != nil {
 				return nil, badRequest("%s must be a non-negative integer", p.Name)
 			}
+		}
+		if p.Pattern != nil && !p.Pattern.MatchString(v) {
+			return nil, badRequest("%s %q is malformed: it must match %s", p.Name, v, p.Pattern)
 		}
 		args[p.Name] = v
 	}
@@ -118,19 +124,20 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, mod string, q 
 		if err != nil {
 			return err
 		}
-		rec, err := s.readRecord(q, key, rd, strings.TrimSpace(q.Name+" "+lastArg(q, args)))
+		rec, err := s.readRecord(q, key, rd, strings.TrimSpace(q.Name+" "+lastArg(q, args)), nil)
 		if err != nil {
 			return err
 		}
 		return writeJSON(w, http.StatusOK, rec)
 	}
-	keys, next, err := s.listKeys(mod, q, args, rd)
+	lp, err := s.listKeys(mod, q, args, rd)
 	if err != nil {
 		return err
 	}
-	page := apitype.Page[any]{Items: []any{}, Next: next}
-	for _, k := range keys {
-		rec, err := s.readRecord(q, k, rd, "")
+	page := apitype.Page[any]{Items: []any{}, Next: lp.next, Total: lp.total, TotalAtLeast: lp.totalAtLeast}
+	anchors := &anchorCache{}
+	for _, k := range lp.keys {
+		rec, err := s.readRecord(q, k, rd, "", anchors)
 		if err != nil {
 			return err
 		}
@@ -144,10 +151,10 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, mod string, q 
 // readRecord reads the record at a full key at rd.height, with its proof
 // when rd.prove. An absent record is 404 when single (what names it; or
 // the zero record for a query WithDefault), and nil in a list (what "").
-func (s *Server) readRecord(q module.Query, key string, rd read, what string) (any, error) {
+func (s *Server) readRecord(q module.Query, key string, rd read, what string, anchors *anchorCache) (any, error) {
 	single := what != ""
 	if rd.prove {
-		v, err := s.stateView(key, rd.height, true)
+		v, err := s.stateView(key, rd.height, true, anchors)
 		if err != nil {
 			return nil, err
 		}
@@ -200,82 +207,147 @@ func (s *Server) decodeRecord(q module.Query, raw []byte, h int64) (any, error) 
 	return rec, nil
 }
 
-// listKeys returns the full keys of one page of a list query, and the
-// cursor of the next page ("" on the last).
-func (s *Server) listKeys(mod string, q module.Query, args module.Args, rd read) ([]string, string, error) {
+// countCap bounds the keys a page counts for its total: counting a list
+// means reading it (the state tree is keyed by hash and keeps no counts),
+// so a page reports total only for lists of at most countCap records and
+// total_at_least: countCap for longer ones.
+const countCap = 1000
+
+// listPage is one page of a list query: the full keys of its records, the
+// cursor of the next page ("" on the last) and the list's length.
+type listPage struct {
+	keys         []string
+	next         string
+	total        *int
+	totalAtLeast int
+}
+
+func (p *listPage) setCount(n int, complete bool) {
+	if complete {
+		p.total = &n
+	} else {
+		p.totalAtLeast = n
+	}
+}
+
+// listKeys resolves one page of a list query. A page costs its own keys
+// plus at most countCap steps to count: the cursor of a prefix list is the
+// last key's suffix, and the next page seeks past it.
+func (s *Server) listKeys(mod string, q module.Query, args module.Args, rd read) (*listPage, error) {
 	h, err := s.app.Resolve(rd.height)
 	if err != nil {
-		return nil, "", stateError(err)
+		return nil, stateError(err)
 	}
 	if q.Parent != nil {
 		if _, ok := s.reader(mod, h).Get([]byte(q.Parent(args))); !ok {
-			return nil, "", notFound("no %s %s at height %d", q.ParentNoun, lastArg(q, args), h)
+			return nil, notFound("no %s %s at height %d", q.ParentNoun, lastArg(q, args), h)
 		}
 	}
 	if q.Refs != nil {
-		rel, err := q.Refs(s.reader(mod, h), args)
-		if err != nil {
-			return nil, "", queryError(err)
-		}
-		start := 0
-		if rd.after != "" {
-			if start, err = strconv.Atoi(rd.after); err != nil || start < 0 {
-				return nil, "", badRequest("after must be a cursor from a previous page")
-			}
-		}
-		var keys []string
-		for i := start; i < len(rel) && len(keys) < rd.limit; i++ {
-			k, err := stateKey(mod, rel[i])
-			if err != nil {
-				return nil, "", err
-			}
-			keys = append(keys, k)
-		}
-		next := ""
-		if start+len(keys) < len(rel) {
-			next = strconv.Itoa(start + len(keys))
-		}
-		return keys, next, nil
+		return s.refsPage(mod, q, args, rd, h)
 	}
 	rel, err := q.Prefix(args)
 	if err != nil {
-		return nil, "", queryError(err)
+		return nil, queryError(err)
 	}
 	prefix, err := stateKey(mod, rel)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
+	p := &listPage{}
 	var suffixes []string
 	more := false
-	ierr := s.app.Iterate(prefix, h, func(k, _ []byte) bool {
-		suffix := string(k[len(prefix):])
-		if rd.after != "" && suffix <= rd.after {
+	// The first page counts on from its last key; a later one counts from
+	// the start of the list in a second, bounded pass.
+	counted, counting, capped := 0, rd.after == "", false
+	start := ""
+	if rd.after != "" {
+		start = prefix + rd.after
+	}
+	err = s.app.IterateAfter(prefix, start, h, func(k, _ []byte) bool {
+		if len(suffixes) < rd.limit {
+			suffixes = append(suffixes, string(k[len(prefix):]))
+			counted++
 			return true
 		}
-		if len(suffixes) == rd.limit {
-			more = true
+		more = true
+		if !counting || counted >= countCap {
+			capped = counting
 			return false
 		}
-		suffixes = append(suffixes, suffix)
+		counted++
 		return true
 	})
-	if ierr != nil {
-		return nil, "", stateError(ierr)
+	if err != nil {
+		return nil, stateError(err)
 	}
-	keys := make([]string, len(suffixes))
+	if counting {
+		p.setCount(counted, !capped)
+	} else {
+		n, complete, err := s.countKeys(prefix, h)
+		if err != nil {
+			return nil, err
+		}
+		p.setCount(n, complete)
+	}
+	p.keys = make([]string, len(suffixes))
 	for i, sfx := range suffixes {
-		keys[i] = prefix + sfx
+		p.keys[i] = prefix + sfx
 		if q.Target != nil {
-			if keys[i], err = stateKey(mod, q.Target(sfx)); err != nil {
-				return nil, "", err
+			if p.keys[i], err = stateKey(mod, q.Target(sfx)); err != nil {
+				return nil, err
 			}
 		}
 	}
-	next := ""
 	if more {
-		next = suffixes[len(suffixes)-1]
+		p.next = suffixes[len(suffixes)-1]
 	}
-	return keys, next, nil
+	return p, nil
+}
+
+// countKeys counts the keys under prefix at height h, up to countCap.
+func (s *Server) countKeys(prefix string, h int64) (n int, complete bool, err error) {
+	complete = true
+	err = s.app.Iterate(prefix, h, func(_, _ []byte) bool {
+		if n == countCap {
+			complete = false
+			return false
+		}
+		n++
+		return true
+	})
+	if err != nil {
+		return 0, false, stateError(err)
+	}
+	return n, complete, nil
+}
+
+// refsPage pages a list kept inside one record (RefsQuery): the record is
+// read whole, so such lists must stay short; the cursor is an offset.
+func (s *Server) refsPage(mod string, q module.Query, args module.Args, rd read, h int64) (*listPage, error) {
+	rel, err := q.Refs(s.reader(mod, h), args)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	start := 0
+	if rd.after != "" {
+		if start, err = strconv.Atoi(rd.after); err != nil || start < 0 {
+			return nil, badRequest("after must be a cursor from a previous page")
+		}
+	}
+	p := &listPage{}
+	for i := start; i < len(rel) && len(p.keys) < rd.limit; i++ {
+		k, err := stateKey(mod, rel[i])
+		if err != nil {
+			return nil, err
+		}
+		p.keys = append(p.keys, k)
+	}
+	if start+len(p.keys) < len(rel) {
+		p.next = strconv.Itoa(start + len(p.keys))
+	}
+	p.setCount(len(rel), true)
+	return p, nil
 }
 
 func lastArg(q module.Query, args module.Args) string {

@@ -166,9 +166,15 @@ func (b *docBuilder) querySchema(op *operation) (*openapi3.SchemaRef, error) {
 		arr.Items = item
 		next := openapi3.NewStringSchema()
 		next.Description = "the cursor of the next page (pass it as ?after=); absent on the last page"
+		total := openapi3.NewIntegerSchema()
+		total.Description = "how many records the whole list holds, when the node could count them (at most 1000); not proven"
+		atLeast := openapi3.NewIntegerSchema()
+		atLeast.Description = "instead of total for a longer list: it holds at least this many records"
 		return object([]string{"items"}, map[string]*openapi3.SchemaRef{
-			"items": {Value: arr},
-			"next":  {Value: next},
+			"items":          {Value: arr},
+			"next":           {Value: next},
+			"total":          {Value: total},
+			"total_at_least": {Value: atLeast},
 		})
 	}
 	plain := b.component(name+"Page", page(rec))
@@ -247,7 +253,7 @@ func (b *docBuilder) operation(op *operation) (*openapi3.Operation, error) {
 		Security: &openapi3.SecurityRequirements{}, Responses: openapi3.NewResponses()}
 	o.Responses.Delete("default")
 	for _, p := range op.params {
-		sch := &openapi3.Schema{Type: &openapi3.Types{p.kind}, Min: p.min}
+		sch := &openapi3.Schema{Type: &openapi3.Types{p.kind}, Min: p.min, Pattern: p.pattern}
 		if p.kind == "integer" {
 			sch.Format = "int64" // heights and ids, as in the bodies
 		}

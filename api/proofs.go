@@ -17,7 +17,7 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.stateView(r.PathValue("key"), rd.height, rd.prove)
+	v, err := s.stateView(r.PathValue("key"), rd.height, rd.prove, nil)
 	if err != nil {
 		return err
 	}
@@ -25,8 +25,9 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 }
 
 // stateView reads a full state key at height (latest when < 0), with a
-// proof anchored to signed headers when prove is set.
-func (s *Server) stateView(key string, height int64, prove bool) (*apitype.State, error) {
+// proof anchored to signed headers when prove is set. The items of a
+// proven page share anchors (nil: none to share).
+func (s *Server) stateView(key string, height int64, prove bool, anchors *anchorCache) (*apitype.State, error) {
 	if err := store.CheckKey([]byte(key)); err != nil {
 		return nil, badRequest("%v", err)
 	}
@@ -58,7 +59,7 @@ func (s *Server) stateView(key string, height int64, prove bool) (*apitype.State
 		v.Value = &b
 	}
 	v.StateRoot, v.LogRoot, v.LogSize, v.AppHash = hex.EncodeToString(m.StateRoot), hex.EncodeToString(m.LogRoot), m.LogSize, hex.EncodeToString(m.AppHash)
-	if v.Anchor, err = s.anchor(m); errors.Is(err, errHeaderPending) {
+	if v.Anchor, err = anchors.get(s, m); errors.Is(err, errHeaderPending) {
 		v.HeaderPending = true
 	} else if err != nil {
 		return nil, err
@@ -108,6 +109,29 @@ func (s *Server) anchor(m app.Meta) (*verify.Anchor, error) {
 		}
 		a.Headers = append(a.Headers, raw)
 	}
+	return a, nil
+}
+
+// anchorCache keeps the anchor of one height for the items of one proven
+// page: they are all read at the same height, and an anchor costs a light
+// block per validator-set change.
+type anchorCache struct {
+	height int64
+	a      *verify.Anchor
+}
+
+func (c *anchorCache) get(s *Server, m app.Meta) (*verify.Anchor, error) {
+	if c == nil {
+		return s.anchor(m)
+	}
+	if c.a != nil && c.height == m.Height {
+		return c.a, nil
+	}
+	a, err := s.anchor(m)
+	if err != nil {
+		return nil, err
+	}
+	c.height, c.a = m.Height, a
 	return a, nil
 }
 

@@ -124,14 +124,18 @@ func (a *App) Iterate(prefix string, height int64, fn func(key, value []byte) bo
 	return a.tree.Iterate([]byte(prefix), uint64(h), fn)
 }
 
-// IterateAfter is Iterate from the first key after the key after: it
-// seeks there, so a page costs the same wherever it starts.
+// IterateAfter is Iterate from the first key after the key after ("":
+// from the start): it seeks there, so a page costs the same wherever it starts.
 func (a *App) IterateAfter(prefix, after string, height int64, fn func(key, value []byte) bool) error {
 	h, err := a.Resolve(height)
 	if err != nil {
 		return err
 	}
-	return a.tree.IterateAfter([]byte(prefix), []byte(after), uint64(h), fn)
+	var start []byte
+	if after != "" {
+		start = []byte(after)
+	}
+	return a.tree.IterateAfter([]byte(prefix), start, uint64(h), fn)
 }
 
 // Query answers ABCI queries: path "/state" with the key in Data returns the
