@@ -93,12 +93,12 @@ func TestMalformedPosts(t *testing.T) {
 func TestBadReads(t *testing.T) {
 	base := nodetest.StartDev(t).URL
 	cases := map[string]int{
-		"/v1/blocks/0":                                         400,
-		"/v1/blocks/abc":                                       400,
-		"/v1/blocks/99999999":                                  404,
-		"/v1/txs/zz":                                           400,
-		"/v1/txs/" + strings.Repeat("0", 64):                   404,
-		"/v1/identity/accounts/nobody":                         400, // malformed ids are 400, like /v1/txs/zz
+		"/v1/blocks/0":                       400,
+		"/v1/blocks/abc":                     400,
+		"/v1/blocks/99999999":                404,
+		"/v1/txs/zz":                         400,
+		"/v1/txs/" + strings.Repeat("0", 64): 404,
+		"/v1/identity/accounts/nobody":       400, // malformed ids are 400, like /v1/txs/zz
 		"/v1/identity/accounts/" + strings.Repeat("ab", 20):    404,
 		"/v1/identity/accounts/" + strings.Repeat("AB", 20):    400,
 		"/v1/identity/departments/No_Such":                     400,
@@ -121,7 +121,7 @@ func TestBadReads(t *testing.T) {
 		"/v1/identity/proposals?limit=0":                       400,
 		"/v1/state/identity/params?height=-1":                  400,
 		"/v1/state/identity/params?height=99999999&prove=true": 404,
-		"/v1/nothing":                                          404,
+		"/v1/nothing": 404,
 	}
 	for path, want := range cases {
 		resp, err := http.Get(base + path)
