@@ -218,6 +218,6 @@ func (l Liveness) Stalled() string {
 	if !l.Expected || l.LastBlockAge <= l.StallAfter {
 		return ""
 	}
-	return fmt.Sprintf("no block committed for %s (limit %s); %d peers connected, %d validators",
-		l.LastBlockAge.Round(time.Second), l.StallAfter, l.Peers, l.Validators)
+	return fmt.Sprintf("no block committed for %s (limit %s); peers connected: %d, validators: %d",
+		l.LastBlockAge.Round(100*time.Millisecond), l.StallAfter, l.Peers, l.Validators)
 }

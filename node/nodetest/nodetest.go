@@ -34,6 +34,7 @@ const Timeout = 30 * time.Second
 type settings struct {
 	chain      node.ChainOptions
 	keepRecent uint64
+	appConfig  []func(*node.AppConfig)
 }
 
 // Option adjusts the dev chain StartDev creates.
@@ -49,6 +50,12 @@ func WithChain(co node.ChainOptions) Option {
 // (app.toml keep_recent).
 func WithKeepRecent(n uint64) Option {
 	return func(s *settings) { s.keepRecent = n }
+}
+
+// WithAppConfig adjusts the home's config/app.toml before the node starts
+// (HTTP limits, stall_after, ...).
+func WithAppConfig(f func(*node.AppConfig)) Option {
+	return func(s *settings) { s.appConfig = append(s.appConfig, f) }
 }
 
 // Dev is a running development node and the ways to reach it.
@@ -82,11 +89,16 @@ func StartDev(t testing.TB, opts ...Option) *Dev {
 		t.Fatal(err)
 	}
 	if s.keepRecent != 0 {
+		s.appConfig = append(s.appConfig, func(c *node.AppConfig) { c.KeepRecent = s.keepRecent })
+	}
+	if len(s.appConfig) > 0 {
 		cfg, err := node.LoadAppConfig(home)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.KeepRecent = s.keepRecent
+		for _, f := range s.appConfig {
+			f(&cfg)
+		}
 		if err := node.WriteAppConfig(home, cfg); err != nil {
 			t.Fatal(err)
 		}
