@@ -130,12 +130,17 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, mod string, q 
 		}
 		return writeJSON(w, http.StatusOK, rec)
 	}
+	anchors := &anchorCache{}
+	if rd.prove {
+		if rd.limit, err = s.provenLimit(rd, anchors); err != nil {
+			return err
+		}
+	}
 	lp, err := s.listKeys(mod, q, args, rd)
 	if err != nil {
 		return err
 	}
 	page := apitype.Page[any]{Items: []any{}, Next: lp.next, Total: lp.total, TotalAtLeast: lp.totalAtLeast}
-	anchors := &anchorCache{}
 	for _, k := range lp.keys {
 		rec, err := s.readRecord(q, k, rd, "", anchors)
 		if err != nil {
@@ -146,6 +151,31 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, mod string, q 
 		}
 	}
 	return writeJSON(w, http.StatusOK, page)
+}
+
+// provenLimit lowers a proven page's size so that the anchors its items
+// repeat stay within provenHeaderBudget.
+func (s *Server) provenLimit(rd read, anchors *anchorCache) (int, error) {
+	h, err := s.app.Resolve(rd.height)
+	if err != nil {
+		return 0, stateError(err)
+	}
+	m, err := s.app.MetaAt(h)
+	if err != nil {
+		return 0, stateError(err)
+	}
+	a, err := anchors.get(s, m)
+	if errors.Is(err, errHeaderPending) {
+		return rd.limit, nil // the items carry no anchor
+	}
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, hd := range a.Headers {
+		n += len(hd)
+	}
+	return max(1, min(rd.limit, provenHeaderBudget/max(n, 1))), nil
 }
 
 // readRecord reads the record at a full key at rd.height, with its proof

@@ -64,7 +64,7 @@ var (
 		doc: "read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)"}
 	proveQ = queryParam("prove", "boolean", "include proofs anchored to signed headers (docs/proofs.md)")
 	limitQ = param{name: "limit", in: "query", kind: "integer", min: &zero,
-		doc: "page size, 1 to 1000 (default 100; 100 at most with prove=true)"}
+		doc: "page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)"}
 	afterQ = queryParam("after", "string", "the cursor of the previous page's next")
 )
 

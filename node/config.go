@@ -36,7 +36,8 @@ type AppConfig struct {
 	// HTTPMaxHeaderBytes bounds request headers.
 	HTTPMaxHeaderBytes int `toml:"http_max_header_bytes"`
 	// HTTPHeavyReads is how many expensive reads (list pages, proofs,
-	// receipts, blocks) run at once; 0 is two per CPU.
+	// receipts, blocks) run at once; 0 is one per CPU but one (at least
+	// one), so that a CPU stays free for consensus and cheap reads.
 	HTTPHeavyReads int `toml:"http_heavy_reads"`
 	// HTTPHeavyReadWait is how long an expensive read waits for its turn
 	// before it is refused with 503 and Retry-After.
