@@ -293,8 +293,7 @@ func (b *docBuilder) operation(op *operation) (*openapi3.Operation, error) {
 		}
 		o.Responses.Set(strconv.Itoa(st), &openapi3.ResponseRef{Value: r})
 	}
-	errs := append([]int{}, op.errors...)
-	errs = append(errs, 500)
+	errs := op.problemStatuses()
 	for _, st := range errs {
 		r := openapi3.NewResponse().WithDescription(http.StatusText(st)).
 			WithContent(openapi3.Content{"application/problem+json": &openapi3.MediaType{Schema: problemSchemaRef}})

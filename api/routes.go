@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"reflect"
+	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -123,6 +124,25 @@ func (s *Server) coreOperations() []*operation {
 		{method: "GET", path: "/v1/roles", id: "listRoles", tag: "chain", summary: "Every role: its module, what it is for, and the messages it allows",
 			resp: typeOf[apitype.Roles](), handler: s.roles},
 	}
+}
+
+// problemStatuses are the statuses of op's problem answers: its own, 400
+// for an undeclared query parameter (any operation), 503 when an expensive
+// read found no turn (ReadLimits), and 500.
+func (op *operation) problemStatuses() []int {
+	out := append([]int{}, op.errors...)
+	add := func(st int) {
+		if !slices.Contains(out, st) {
+			out = append(out, st)
+		}
+	}
+	add(http.StatusBadRequest)
+	if op.heavy || op.query != nil || slices.ContainsFunc(op.params, func(p param) bool { return p.name == "prove" }) {
+		add(http.StatusServiceUnavailable)
+	}
+	add(http.StatusInternalServerError)
+	slices.Sort(out)
+	return out
 }
 
 func (op *operation) successStatus() int {
