@@ -113,7 +113,7 @@ func TestBadReads(t *testing.T) {
 		"/v1/identity/departments?limit=5&limit=6":             400,
 		"/v1/identity/departments?limit=%zz":                   400,
 		"/v1/identity/departments?limit=1001":                  400,
-		"/v1/identity/departments?limit=21&prove=true":        400,
+		"/v1/identity/departments?limit=21&prove=true":         400,
 		"/v1/identity/departments/nope":                        404,
 		"/v1/identity/departments/nope/accounts":               404,
 		"/v1/identity/proposals/x":                             400,
