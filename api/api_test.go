@@ -110,6 +110,8 @@ func TestBadReads(t *testing.T) {
 		"/v1/state/identity/params?prove=yes":                  400,
 		"/v1/identity/departments?heigth=3":                    400, // unknown parameter, not silently the latest
 		"/v1/status?verbose=1":                                 400,
+		"/v1/log/proof?index=0&size=1&height=1":                400,
+		"/v1/log/proof?index=0&prove=true":                     400,
 		"/v1/identity/departments?limit=5&limit=6":             400,
 		"/v1/identity/departments?limit=%zz":                   400,
 		"/v1/identity/departments?limit=1001":                  400,

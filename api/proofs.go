@@ -183,6 +183,9 @@ func (s *Server) logProof(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var height int64
+	if r.URL.Query().Has("size") && r.URL.Query().Has("height") {
+		return badRequest("give size or height, not both")
+	}
 	if r.URL.Query().Get("size") != "" {
 		size, err := uintQuery(r, "size")
 		if err != nil {
