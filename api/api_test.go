@@ -93,12 +93,29 @@ func TestMalformedPosts(t *testing.T) {
 func TestBadReads(t *testing.T) {
 	base := nodetest.StartDev(t).URL
 	cases := map[string]int{
-		"/v1/blocks/0":                                         400,
-		"/v1/blocks/abc":                                       400,
-		"/v1/blocks/99999999":                                  404,
-		"/v1/txs/zz":                                           400,
-		"/v1/txs/" + strings.Repeat("0", 64):                   404,
-		"/v1/identity/accounts/nobody":                         404,
+		"/v1/blocks/0":                       400,
+		"/v1/blocks/abc":                     400,
+		"/v1/blocks/99999999":                404,
+		"/v1/txs/zz":                         400,
+		"/v1/txs/" + strings.Repeat("0", 64): 404,
+		"/v1/identity/accounts/nobody":       400, // malformed ids are 400, like /v1/txs/zz
+		"/v1/identity/accounts/" + strings.Repeat("ab", 20):    404,
+		"/v1/identity/accounts/" + strings.Repeat("AB", 20):    400,
+		"/v1/identity/departments/No_Such":                     400,
+		"/v1/registry/parcels/bad!number":                      400,
+		"/v1/registry/parcels/BJ-404":                          404,
+		"/v1/registry/owners/zz/parcels":                       400,
+		"/v1/identity/departments?prove=yes":                   400,
+		"/v1/identity/params?prove=1":                          400,
+		"/v1/state/identity/params?prove=yes":                  400,
+		"/v1/identity/departments?heigth=3":                    400, // unknown parameter, not silently the latest
+		"/v1/status?verbose=1":                                 400,
+		"/v1/log/proof?index=0&size=1&height=1":                400,
+		"/v1/log/proof?index=0&prove=true":                     400,
+		"/v1/identity/departments?limit=5&limit=6":             400,
+		"/v1/identity/departments?limit=%zz":                   400,
+		"/v1/identity/departments?limit=1001":                  400,
+		"/v1/identity/departments?limit=21&prove=true":         400,
 		"/v1/identity/departments/nope":                        404,
 		"/v1/identity/departments/nope/accounts":               404,
 		"/v1/identity/proposals/x":                             400,
@@ -106,7 +123,7 @@ func TestBadReads(t *testing.T) {
 		"/v1/identity/proposals?limit=0":                       400,
 		"/v1/state/identity/params?height=-1":                  400,
 		"/v1/state/identity/params?height=99999999&prove=true": 404,
-		"/v1/nothing":                                          404,
+		"/v1/nothing": 404,
 	}
 	for path, want := range cases {
 		resp, err := http.Get(base + path)

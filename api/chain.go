@@ -17,22 +17,34 @@ import (
 	"github.com/govchain/govchain/verify"
 )
 
+// healthz is 200 while the node runs and commits blocks; 503 with the
+// reason before genesis and when the chain has stalled (Liveness.Stalled).
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	if s.app.LastCommitted().Height < 0 {
 		return problem(http.StatusServiceUnavailable, "no genesis yet")
 	}
-	return writeJSON(w, http.StatusOK, apitype.Health{Status: "ok"})
+	l := s.chain.Liveness()
+	if reason := l.Stalled(); reason != "" {
+		return problem(http.StatusServiceUnavailable, "stalled: %s", reason)
+	}
+	return writeJSON(w, http.StatusOK, apitype.Health{Status: "ok", LastBlockAgeSeconds: seconds(l.LastBlockAge)})
 }
 
 func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
 	m := s.app.LastCommitted()
+	l := s.chain.Liveness()
+	reason := l.Stalled()
 	return writeJSON(w, http.StatusOK, apitype.Status{
 		ChainID: s.app.ChainID(), HashSuite: s.app.HashSuite().Name, LatestHeight: m.Height, LatestTime: time.Unix(0, m.Time).UTC().Format(time.RFC3339Nano),
 		AppHash: hex.EncodeToString(m.AppHash), StateRoot: hex.EncodeToString(m.StateRoot),
 		LogRoot: hex.EncodeToString(m.LogRoot), LogSize: m.LogSize,
-		MempoolSize: s.chain.MempoolSize(), Validators: s.chain.Validators(), Node: s.chain.Info(),
+		MempoolSize: s.chain.MempoolSize(), Validators: l.Validators, Node: s.chain.Info(),
+		Healthy: reason == "", LastBlockAgeSeconds: seconds(l.LastBlockAge), StalledReason: reason, Peers: l.Peers,
 	})
 }
+
+// seconds shows a duration in seconds with millisecond precision.
+func seconds(d time.Duration) float64 { return float64(d.Milliseconds()) / 1000 }
 
 func (s *Server) block(w http.ResponseWriter, r *http.Request) error {
 	var h int64

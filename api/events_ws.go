@@ -61,6 +61,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer b.release(sub)
+	clearDeadlines(w) // a stream outlives the server's timeouts; keepalive finds dead peers
 	// Reads are open to every origin, as the rest of the API: the stream
 	// is public and carries no credentials.
 	c, err := websocket.Accept(sendBufferWriter{w, b.limits.SendBuffer}, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
@@ -224,7 +225,15 @@ type sendBufferWriter struct {
 func (w sendBufferWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
 	if err == nil && w.bytes > 0 {
-		if tc, ok := conn.(*net.TCPConn); ok {
+		inner := conn
+		for { // under the node's connection limit, a TLS layer...
+			u, ok := inner.(interface{ NetConn() net.Conn })
+			if !ok {
+				break
+			}
+			inner = u.NetConn()
+		}
+		if tc, ok := inner.(*net.TCPConn); ok {
 			tc.SetWriteBuffer(w.bytes) // best effort: only the bound is lost
 		}
 	}

@@ -23,6 +23,9 @@ type Metrics struct {
 	// The event stream (GET /v1/events).
 	EventSubscribers prometheus.Gauge
 	EventsDropped    prometheus.Counter
+
+	// ReadsBusy counts expensive reads refused with 503 (ReadLimits).
+	ReadsBusy prometheus.Counter
 }
 
 // NewMetrics registers the metrics; mempoolSize is read at scrape time.
@@ -53,13 +56,16 @@ func NewMetrics(mempoolSize func() int) *Metrics {
 		EventsDropped: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "govchain_event_subscribers_dropped_total", Help: "Event subscribers dropped as too slow (close status 1008).",
 		}),
+		ReadsBusy: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "govchain_api_reads_busy_total", Help: "Expensive reads (list pages, proofs, receipts, blocks) refused with 503 after waiting for a turn.",
+		}),
 	}
 	m.mempoolGauge = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "govchain_mempool_size", Help: "Transactions waiting in the mempool.",
 	}, func() float64 { return float64(mempoolSize()) })
 	m.Registry.MustRegister(m.Committed, m.Failed, m.Rejected, m.BlockTime, m.BlockTxs, m.Height, m.mempoolGauge,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.Registry.MustRegister(m.EventSubscribers, m.EventsDropped)
+	m.Registry.MustRegister(m.EventSubscribers, m.EventsDropped, m.ReadsBusy)
 	return m
 }
 

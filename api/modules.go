@@ -59,6 +59,9 @@ func (s *Server) queryOperation(mod string, q module.Query) *operation {
 		if p.Uint {
 			pp.kind, pp.min = "integer", &zero
 		}
+		if p.Pattern != nil {
+			pp.pattern = p.Pattern.String()
+		}
 		op.params = append(op.params, pp)
 	}
 	op.params = append(op.params, heightQ, proveQ)
@@ -85,6 +88,9 @@ func queryArgs(r *http.Request, q module.Query) (module.Args, error) {
 			if _, err := strconv.ParseUint(v, 10, 64); err != nil {
 				return nil, badRequest("%s must be a non-negative integer", p.Name)
 			}
+		}
+		if p.Pattern != nil && !p.Pattern.MatchString(v) {
+			return nil, badRequest("%s %q is malformed: it must match %s", p.Name, v, p.Pattern)
 		}
 		args[p.Name] = v
 	}
@@ -118,20 +124,26 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, mod string, q 
 		if err != nil {
 			return err
 		}
-		rec, err := s.readRecord(q, key, rd, strings.TrimSpace(q.Name+" "+lastArg(q, args)))
+		rec, err := s.readRecord(q, key, rd, strings.TrimSpace(q.Name+" "+lastArg(q, args)), nil)
 		if err != nil {
 			return err
 		}
 		return writeJSON(w, http.StatusOK, rec)
 	}
-	keys, next, h, err := s.listKeys(mod, q, args, rd)
+	anchors := &pageAnchors{}
+	if rd.prove {
+		if rd.limit, err = s.provenLimit(rd, anchors); err != nil {
+			return err
+		}
+	}
+	lp, err := s.listKeys(mod, q, args, rd)
 	if err != nil {
 		return err
 	}
-	rd.height = h // every item at the height the keys were listed at
-	page := apitype.Page[any]{Items: []any{}, Next: next, Height: h}
-	for _, k := range keys {
-		rec, err := s.readRecord(q, k, rd, "")
+	rd.height = lp.height // every item at the height the keys were listed at
+	page := apitype.Page[any]{Items: []any{}, Next: lp.next, Height: lp.height, Total: lp.total, TotalAtLeast: lp.totalAtLeast}
+	for _, k := range lp.keys {
+		rec, err := s.readRecord(q, k, rd, "", anchors)
 		if err != nil {
 			return err
 		}
@@ -142,13 +154,38 @@ func (s *Server) runQuery(w http.ResponseWriter, r *http.Request, mod string, q 
 	return writeJSON(w, http.StatusOK, page)
 }
 
+// provenLimit lowers a proven page's size so that the anchors its items
+// repeat stay within provenHeaderBudget.
+func (s *Server) provenLimit(rd read, anchors *pageAnchors) (int, error) {
+	h, err := s.app.Resolve(rd.height)
+	if err != nil {
+		return 0, stateError(err)
+	}
+	m, err := s.app.MetaAt(h)
+	if err != nil {
+		return 0, stateError(err)
+	}
+	a, err := anchors.get(s, m)
+	if errors.Is(err, errHeaderPending) {
+		return rd.limit, nil // the items carry no anchor
+	}
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, hd := range a.Headers {
+		n += len(hd)
+	}
+	return max(1, min(rd.limit, provenHeaderBudget/max(n, 1))), nil
+}
+
 // readRecord reads the record at a full key at rd.height, with its proof
 // when rd.prove. An absent record is 404 when single (what names it; or
 // the zero record for a query WithDefault), and nil in a list (what "").
-func (s *Server) readRecord(q module.Query, key string, rd read, what string) (any, error) {
+func (s *Server) readRecord(q module.Query, key string, rd read, what string, anchors *pageAnchors) (any, error) {
 	single := what != ""
 	if rd.prove {
-		v, err := s.stateView(key, rd.height, true)
+		v, err := s.stateView(key, rd.height, true, anchors)
 		if err != nil {
 			return nil, err
 		}
@@ -206,104 +243,169 @@ func (s *Server) decodeRecord(q module.Query, raw []byte, h int64) (any, error) 
 	return rec, nil
 }
 
-// listKeys returns the full keys of one page of a list query, and the
-// cursor of the next page ("" on the last).
-func (s *Server) listKeys(mod string, q module.Query, args module.Args, rd read) (keys []string, next string, h int64, err error) {
-	if h, err = s.app.Resolve(rd.height); err != nil {
-		return nil, "", 0, stateError(err)
+// countCap bounds the keys a page counts for its total: counting a list
+// means reading it (the state tree is keyed by hash and keeps no counts),
+// so a page reports total only for lists of at most countCap records and
+// total_at_least: countCap for longer ones.
+const countCap = 1000
+
+// listPage is one page of a list query: the full keys of its records, the
+// cursor of the next page ("" on the last) and the list's length.
+type listPage struct {
+	keys         []string
+	next         string
+	height       int64 // the height the keys were listed at
+	total        *int
+	totalAtLeast int
+}
+
+func (p *listPage) setCount(n int, complete bool) {
+	if complete {
+		p.total = &n
+	} else {
+		p.totalAtLeast = n
+	}
+}
+
+// listKeys resolves one page of a list query. A page costs its own keys
+// plus at most countCap steps to count: the cursor of a prefix list is the
+// last key's suffix, and the next page seeks past it.
+func (s *Server) listKeys(mod string, q module.Query, args module.Args, rd read) (*listPage, error) {
+	h, err := s.app.Resolve(rd.height)
+	if err != nil {
+		return nil, stateError(err)
 	}
 	if q.Parent != nil {
 		r := s.reader(mod, h)
 		_, ok := r.Get([]byte(q.Parent(args)))
 		if r.err != nil {
-			return nil, "", 0, stateError(r.err)
+			return nil, stateError(r.err)
 		}
 		if !ok {
-			return nil, "", 0, notFound("no %s %s at height %d", q.ParentNoun, lastArg(q, args), h)
+			return nil, notFound("no %s %s at height %d", q.ParentNoun, lastArg(q, args), h)
 		}
 	}
+	var p *listPage
 	if q.Refs != nil {
-		k, n, err := s.refKeys(mod, q, args, rd, h)
-		return k, n, h, err
+		p, err = s.refsPage(mod, q, args, rd, h)
+	} else {
+		p, err = s.prefixKeys(mod, q, args, rd, h)
 	}
-	k, n, err := s.prefixKeys(mod, q, args, rd, h)
-	return k, n, h, err
-}
-
-// refKeys pages the record keys a Refs query reads from state; the cursor
-// is a position in that list.
-func (s *Server) refKeys(mod string, q module.Query, args module.Args, rd read, h int64) ([]string, string, error) {
-	r := s.reader(mod, h)
-	rel, err := q.Refs(r, args)
-	if r.err != nil {
-		return nil, "", stateError(r.err)
+	if p != nil {
+		p.height = h
 	}
-	if err != nil {
-		return nil, "", queryError(err)
-	}
-	start := 0
-	if rd.after != "" {
-		if start, err = strconv.Atoi(rd.after); err != nil || start < 0 {
-			return nil, "", badRequest("after must be a cursor from a previous page")
-		}
-	}
-	var keys []string
-	for i := start; i < len(rel) && len(keys) < rd.limit; i++ {
-		k, err := stateKey(mod, rel[i])
-		if err != nil {
-			return nil, "", err
-		}
-		keys = append(keys, k)
-	}
-	next := ""
-	if start+len(keys) < len(rel) {
-		next = strconv.Itoa(start + len(keys))
-	}
-	return keys, next, nil
+	return p, err
 }
 
 // prefixKeys pages the keys under a List or Index query's prefix; the
 // cursor is the last key's part after the prefix.
-func (s *Server) prefixKeys(mod string, q module.Query, args module.Args, rd read, h int64) ([]string, string, error) {
+func (s *Server) prefixKeys(mod string, q module.Query, args module.Args, rd read, h int64) (*listPage, error) {
 	rel, err := q.Prefix(args)
 	if err != nil {
-		return nil, "", queryError(err)
+		return nil, queryError(err)
 	}
 	prefix, err := stateKey(mod, rel)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
+	p := &listPage{}
 	var suffixes []string
 	more := false
-	ierr := s.app.Iterate(prefix, h, func(k, _ []byte) bool {
-		suffix := string(k[len(prefix):])
-		if rd.after != "" && suffix <= rd.after {
+	// The first page counts on from its last key; a later one counts from
+	// the start of the list in a second, bounded pass.
+	counted, counting, capped := 0, rd.after == "", false
+	start := ""
+	if rd.after != "" {
+		start = prefix + rd.after
+	}
+	err = s.app.IterateAfter(prefix, start, h, func(k, _ []byte) bool {
+		if len(suffixes) < rd.limit {
+			suffixes = append(suffixes, string(k[len(prefix):]))
+			counted++
 			return true
 		}
-		if len(suffixes) == rd.limit {
-			more = true
+		more = true
+		if !counting || counted >= countCap {
+			capped = counting
 			return false
 		}
-		suffixes = append(suffixes, suffix)
+		counted++
 		return true
 	})
-	if ierr != nil {
-		return nil, "", stateError(ierr)
+	if err != nil {
+		return nil, stateError(err)
 	}
-	keys := make([]string, len(suffixes))
+	if counting {
+		p.setCount(counted, !capped)
+	} else {
+		n, complete, err := s.countKeys(prefix, h)
+		if err != nil {
+			return nil, err
+		}
+		p.setCount(n, complete)
+	}
+	p.keys = make([]string, len(suffixes))
 	for i, sfx := range suffixes {
-		keys[i] = prefix + sfx
+		p.keys[i] = prefix + sfx
 		if q.Target != nil {
-			if keys[i], err = stateKey(mod, q.Target(sfx)); err != nil {
-				return nil, "", err
+			if p.keys[i], err = stateKey(mod, q.Target(sfx)); err != nil {
+				return nil, err
 			}
 		}
 	}
-	next := ""
 	if more {
-		next = suffixes[len(suffixes)-1]
+		p.next = suffixes[len(suffixes)-1]
 	}
-	return keys, next, nil
+	return p, nil
+}
+
+// countKeys counts the keys under prefix at height h, up to countCap.
+func (s *Server) countKeys(prefix string, h int64) (n int, complete bool, err error) {
+	complete = true
+	err = s.app.Iterate(prefix, h, func(_, _ []byte) bool {
+		if n == countCap {
+			complete = false
+			return false
+		}
+		n++
+		return true
+	})
+	if err != nil {
+		return 0, false, stateError(err)
+	}
+	return n, complete, nil
+}
+
+// refsPage pages a list kept inside one record (RefsQuery): the record is
+// read whole, so such lists must stay short; the cursor is an offset.
+func (s *Server) refsPage(mod string, q module.Query, args module.Args, rd read, h int64) (*listPage, error) {
+	r := s.reader(mod, h)
+	rel, err := q.Refs(r, args)
+	if r.err != nil {
+		return nil, stateError(r.err)
+	}
+	if err != nil {
+		return nil, queryError(err)
+	}
+	start := 0
+	if rd.after != "" {
+		if start, err = strconv.Atoi(rd.after); err != nil || start < 0 {
+			return nil, badRequest("after must be a cursor from a previous page")
+		}
+	}
+	p := &listPage{}
+	for i := start; i < len(rel) && len(p.keys) < rd.limit; i++ {
+		k, err := stateKey(mod, rel[i])
+		if err != nil {
+			return nil, err
+		}
+		p.keys = append(p.keys, k)
+	}
+	if start+len(p.keys) < len(rel) {
+		p.next = strconv.Itoa(start + len(p.keys))
+	}
+	p.setCount(len(rel), true)
+	return p, nil
 }
 
 func lastArg(q module.Query, args module.Args) string {

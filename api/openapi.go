@@ -168,10 +168,16 @@ func (b *docBuilder) querySchema(op *operation) (*openapi3.SchemaRef, error) {
 		next.Description = "the cursor of the next page (pass it as ?after=); absent on the last page"
 		height := openapi3.NewInt64Schema()
 		height.Description = "the height the page was read at"
+		total := openapi3.NewIntegerSchema()
+		total.Description = "how many records the whole list holds, when the node could count them (at most 1000); not proven"
+		atLeast := openapi3.NewIntegerSchema()
+		atLeast.Description = "instead of total for a longer list: it holds at least this many records"
 		return object([]string{"height", "items"}, map[string]*openapi3.SchemaRef{
-			"items":  {Value: arr},
-			"next":   {Value: next},
-			"height": {Value: height},
+			"items":          {Value: arr},
+			"next":           {Value: next},
+			"height":         {Value: height},
+			"total":          {Value: total},
+			"total_at_least": {Value: atLeast},
 		})
 	}
 	plain := b.component(name+"Page", page(rec))
@@ -250,7 +256,7 @@ func (b *docBuilder) operation(op *operation) (*openapi3.Operation, error) {
 		Security: &openapi3.SecurityRequirements{}, Responses: openapi3.NewResponses()}
 	o.Responses.Delete("default")
 	for _, p := range op.params {
-		sch := &openapi3.Schema{Type: &openapi3.Types{p.kind}, Min: p.min, Max: p.max}
+		sch := &openapi3.Schema{Type: &openapi3.Types{p.kind}, Min: p.min, Max: p.max, Pattern: p.pattern}
 		if p.kind == "integer" {
 			sch.Format = "int64" // heights and ids, as in the bodies
 		}
@@ -290,8 +296,7 @@ func (b *docBuilder) operation(op *operation) (*openapi3.Operation, error) {
 		}
 		o.Responses.Set(strconv.Itoa(st), &openapi3.ResponseRef{Value: r})
 	}
-	errs := append([]int{}, op.errors...)
-	errs = append(errs, 500)
+	errs := op.problemStatuses()
 	for _, st := range errs {
 		r := openapi3.NewResponse().WithDescription(http.StatusText(st)).
 			WithContent(openapi3.Content{"application/problem+json": &openapi3.MediaType{Schema: problemSchemaRef}})

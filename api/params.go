@@ -17,7 +17,15 @@ type read struct {
 const (
 	defaultLimit = 100
 	maxLimit     = 1000
-	maxProven    = 100 // items per page with prove=true
+	// maxProven bounds a proven page: every item carries its own proof and
+	// anchor (so that it can be checked alone), about 9 KB each on a
+	// one-validator chain, more with more validators (docs/api.md).
+	maxProven = 20
+	// provenHeaderBudget bounds the anchor headers a proven page repeats:
+	// an anchor holds a light block per validator-set change, so on a chain
+	// with a long history of changes a page holds fewer items (at least
+	// one) and says next.
+	provenHeaderBudget = 1 << 20
 )
 
 // parseRead reads ?height=, ?prove=, ?limit= and ?after=. Without height,

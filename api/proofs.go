@@ -19,7 +19,7 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.stateView(r.PathValue("key"), rd.height, rd.prove)
+	v, err := s.stateView(r.PathValue("key"), rd.height, rd.prove, nil)
 	if err != nil {
 		return err
 	}
@@ -27,8 +27,9 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) error {
 }
 
 // stateView reads a full state key at height (latest when < 0), with a
-// proof anchored to signed headers when prove is set.
-func (s *Server) stateView(key string, height int64, prove bool) (*apitype.State, error) {
+// proof anchored to signed headers when prove is set. The items of a
+// proven page share anchors (nil: none to share).
+func (s *Server) stateView(key string, height int64, prove bool, anchors *pageAnchors) (*apitype.State, error) {
 	if err := store.CheckKey([]byte(key)); err != nil {
 		return nil, badRequest("%v", err)
 	}
@@ -60,7 +61,7 @@ func (s *Server) stateView(key string, height int64, prove bool) (*apitype.State
 		v.Value = &b
 	}
 	v.StateRoot, v.LogRoot, v.LogSize, v.AppHash = hex.EncodeToString(m.StateRoot), hex.EncodeToString(m.LogRoot), m.LogSize, hex.EncodeToString(m.AppHash)
-	if v.Anchor, err = s.anchor(m); errors.Is(err, errHeaderPending) {
+	if v.Anchor, err = anchors.get(s, m); errors.Is(err, errHeaderPending) {
 		v.HeaderPending = true
 	} else if err != nil {
 		return nil, err
@@ -154,6 +155,30 @@ func (s *Server) buildAnchor(m app.Meta) (*verify.Anchor, error) {
 	return a, nil
 }
 
+// pageAnchors keeps the anchor of one height for the items of one proven
+// page: they are all read at the same height, and an anchor costs a light
+// block per validator-set change (the server's cache keeps recent heights
+// across requests; this one also holds an anchor too new to cache).
+type pageAnchors struct {
+	height int64
+	a      *verify.Anchor
+}
+
+func (c *pageAnchors) get(s *Server, m app.Meta) (*verify.Anchor, error) {
+	if c == nil {
+		return s.anchor(m)
+	}
+	if c.a != nil && c.height == m.Height {
+		return c.a, nil
+	}
+	a, err := s.anchor(m)
+	if err != nil {
+		return nil, err
+	}
+	c.height, c.a = m.Height, a
+	return a, nil
+}
+
 func stateError(err error) error {
 	switch {
 	case errors.Is(err, app.ErrNoHeight), errors.Is(err, store.ErrNoVersion):
@@ -202,6 +227,9 @@ func (s *Server) logProof(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var height int64
+	if r.URL.Query().Has("size") && r.URL.Query().Has("height") {
+		return badRequest("give size or height, not both")
+	}
 	if r.URL.Query().Get("size") != "" {
 		size, err := uintQuery(r, "size")
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmttypes "github.com/cometbft/cometbft/types"
@@ -44,6 +45,8 @@ type Chain interface {
 	// Validators is the size of the current validator set.
 	Validators() int
 	Info() apitype.NodeInfo
+	// Liveness describes block production for /healthz and /v1/status.
+	Liveness() Liveness
 	// LightBlock returns a committed height's signed header and the
 	// validator set that signed it.
 	LightBlock(height int64) (*cmttypes.LightBlock, error)
@@ -56,9 +59,15 @@ type Server struct {
 	metrics *Metrics
 	logf    func(string, ...any)
 	mux     *http.ServeMux
+	web     http.Handler
 	ops     []*operation
 	doc     []byte // the OpenAPI document, built once
 	anchors anchorCache
+
+	// heavy admits expensive reads (heavyReads), each waiting at most
+	// heavyWait for a turn.
+	heavy     chan struct{}
+	heavyWait time.Duration
 }
 
 // MaxBodyBytes bounds request bodies (a batch of transactions).
@@ -70,10 +79,11 @@ func New(a *app.App, c Chain, m *Metrics, logf func(string, ...any), web http.Ha
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	s := &Server{app: a, chain: c, metrics: m, logf: logf, mux: http.NewServeMux()}
+	s := &Server{app: a, chain: c, metrics: m, logf: logf, mux: http.NewServeMux(), web: web}
+	s.SetReadLimits(ReadLimits{})
 	s.ops = append(s.coreOperations(), s.moduleOperations()...)
 	for _, op := range s.ops {
-		s.mux.HandleFunc(op.method+" "+op.muxPath(), s.wrap(op.handler))
+		s.mux.HandleFunc(op.method+" "+op.muxPath(), s.serveOp(op))
 	}
 	doc, err := s.OpenAPI()
 	if err != nil {
@@ -81,17 +91,31 @@ func New(a *app.App, c Chain, m *Metrics, logf func(string, ...any), web http.Ha
 	}
 	s.doc = doc
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
-	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, notFound("no such endpoint: %s %s", r.Method, r.URL.Path))
-	})
+	// Whatever no operation answers is a problem document: 405 with Allow
+	// for a known path, 404 otherwise (docs/api.md, "HTTP rules").
+	s.mux.HandleFunc("/metrics", s.unrouted)
+	s.mux.HandleFunc("/healthz", s.unrouted)
+	s.mux.HandleFunc("/v1", s.unrouted)
+	s.mux.HandleFunc("/v1/", s.unrouted)
 	if web != nil {
 		s.mux.Handle("/", web)
+	} else {
+		s.mux.HandleFunc("/", s.unrouted)
 	}
 	return s
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP implements http.Handler. The API never redirects: ServeMux
+// would answer a path with //, /./ or /../ with a redirect to its clean
+// form, which a client of a JSON API does not expect; it gets a 404
+// problem naming the clean path instead.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; (s.web == nil || isAPIPath(p)) && p != cleanPath(p) {
+		writeProblem(w, notFound("no such endpoint: %s is not a clean path (did you mean %s?)", p, cleanPath(p)))
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
 
 // Routes lists the "METHOD /path" patterns of every documented operation.
 func (s *Server) Routes() []string {

@@ -31,6 +31,9 @@ func readJSON(r *http.Request, v any) error {
 	if ct != "" && ct != "application/json" {
 		return problem(http.StatusUnsupportedMediaType, "send application/json (or application/cbor to POST /v1/txs)")
 	}
+	if r.ContentLength > MaxBodyBytes {
+		return problem(http.StatusRequestEntityTooLarge, "the body is larger than %d bytes", MaxBodyBytes)
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
@@ -74,14 +77,24 @@ func waitMode(r *http.Request) (bool, time.Duration, error) {
 	return wait, timeout, nil
 }
 
+// writeGrace is what a waiting submission may take beyond its own timeout
+// to write its answer.
+const writeGrace = 15 * time.Second
+
 func (s *Server) postTx(w http.ResponseWriter, r *http.Request) error {
 	wait, timeout, err := waitMode(r)
 	if err != nil {
 		return err
 	}
+	if wait {
+		extendWriteDeadline(w, timeout+writeGrace)
+	}
 	var raw []byte
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "application/cbor" {
+		if r.ContentLength > tx.MaxTxBytes {
+			return problem(http.StatusRequestEntityTooLarge, "a transaction is at most %d bytes", tx.MaxTxBytes)
+		}
 		raw, err = io.ReadAll(http.MaxBytesReader(nil, r.Body, tx.MaxTxBytes))
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -124,6 +137,9 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
 	wait, timeout, err := waitMode(r)
 	if err != nil {
 		return err
+	}
+	if wait {
+		extendWriteDeadline(w, timeout+writeGrace)
 	}
 	var req apitype.BatchRequest
 	if err := readJSON(r, &req); err != nil {

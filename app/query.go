@@ -129,6 +129,20 @@ func (a *App) Iterate(prefix string, height int64, fn func(key, value []byte) bo
 	return a.tree.Iterate([]byte(prefix), uint64(h), fn)
 }
 
+// IterateAfter is Iterate from the first key after the key after ("":
+// from the start): it seeks there, so a page costs the same wherever it starts.
+func (a *App) IterateAfter(prefix, after string, height int64, fn func(key, value []byte) bool) error {
+	h, err := a.Resolve(height)
+	if err != nil {
+		return err
+	}
+	var start []byte
+	if after != "" {
+		start = []byte(after)
+	}
+	return a.tree.IterateAfter([]byte(prefix), start, uint64(h), fn)
+}
+
 // Query answers ABCI queries: path "/state" with the key in Data returns the
 // value at Height (0 = latest), with a JSON store proof in ProofOps when
 // Prove is set.

@@ -24,6 +24,36 @@ type AppConfig struct {
 	KeepRecent uint64 `toml:"keep_recent"`
 	// LogLevel is error, info or debug.
 	LogLevel string `toml:"log_level"`
+
+	// The API's HTTP server (docs/operations.md, "HTTP limits").
+	// HTTPMaxConnections bounds the open connections; those beyond it wait
+	// in the kernel's accept queue.
+	HTTPMaxConnections int `toml:"http_max_connections"`
+	// HTTPReadHeaderTimeout closes a connection that has not sent its
+	// request headers in time (slowloris).
+	HTTPReadHeaderTimeout time.Duration `toml:"http_read_header_timeout"`
+	// HTTPReadTimeout bounds reading a whole request, body included.
+	HTTPReadTimeout time.Duration `toml:"http_read_timeout"`
+	// HTTPWriteTimeout bounds writing a response; POST /v1/txs?wait=commit
+	// extends it by its own timeout, and /v1/events streams without one.
+	HTTPWriteTimeout time.Duration `toml:"http_write_timeout"`
+	// HTTPIdleTimeout closes keep-alive connections idle this long.
+	HTTPIdleTimeout time.Duration `toml:"http_idle_timeout"`
+	// HTTPMaxHeaderBytes bounds request headers.
+	HTTPMaxHeaderBytes int `toml:"http_max_header_bytes"`
+	// HTTPHeavyReads is how many expensive reads (list pages, proofs,
+	// receipts, blocks) run at once; 0 is one per CPU but one (at least
+	// one), so that a CPU stays free for consensus and cheap reads.
+	HTTPHeavyReads int `toml:"http_heavy_reads"`
+	// HTTPHeavyReadWait is how long an expensive read waits for its turn
+	// before it is refused with 503 and Retry-After.
+	HTTPHeavyReadWait time.Duration `toml:"http_heavy_read_wait"`
+
+	// StallAfter is how long without a committed block makes /healthz
+	// unhealthy while blocks are expected; 0 is
+	// max(3 x consensus.create_empty_blocks_interval, 30s).
+	StallAfter time.Duration `toml:"stall_after"`
+
 	// Mempool is the [mempool] section: govchain's admission rules over
 	// CometBFT's mempool.
 	Mempool MempoolConfig `toml:"mempool"`
@@ -63,8 +93,27 @@ func (c MempoolConfig) validate() error {
 // DefaultAppConfig is what init writes.
 func DefaultAppConfig() AppConfig {
 	l := app.DefaultMempoolLimits()
-	return AppConfig{HTTP: "127.0.0.1:8080", LogLevel: "error", Mempool: MempoolConfig{Window: l.Window, PerAccount: l.PerAccount,
-		DepartmentPercent: l.DepartmentPercent, NearlyFullPercent: l.NearlyFullPercent, TTLBlocks: l.TTLBlocks, TTL: l.TTL}}
+	return AppConfig{HTTP: "127.0.0.1:8080", LogLevel: "error",
+		HTTPMaxConnections: 1000, HTTPReadHeaderTimeout: 5 * time.Second, HTTPReadTimeout: 30 * time.Second,
+		HTTPWriteTimeout: 60 * time.Second, HTTPIdleTimeout: 60 * time.Second, HTTPMaxHeaderBytes: 32 << 10,
+		HTTPHeavyReadWait: 10 * time.Second,
+		Mempool: MempoolConfig{Window: l.Window, PerAccount: l.PerAccount,
+			DepartmentPercent: l.DepartmentPercent, NearlyFullPercent: l.NearlyFullPercent, TTLBlocks: l.TTLBlocks, TTL: l.TTL}}
+}
+
+// checkHTTP refuses settings that would leave the API unbounded.
+func (c AppConfig) checkHTTP() error {
+	switch {
+	case c.HTTPMaxConnections < 1:
+		return fmt.Errorf("http_max_connections must be at least 1")
+	case c.HTTPReadHeaderTimeout <= 0, c.HTTPReadTimeout <= 0, c.HTTPWriteTimeout <= 0, c.HTTPIdleTimeout <= 0, c.HTTPHeavyReadWait <= 0:
+		return fmt.Errorf("the http_*_timeout settings and http_heavy_read_wait must be positive durations, e.g. \"30s\"")
+	case c.HTTPMaxHeaderBytes < 4096:
+		return fmt.Errorf("http_max_header_bytes must be at least 4096")
+	case c.HTTPHeavyReads < 0, c.StallAfter < 0:
+		return fmt.Errorf("http_heavy_reads and stall_after must not be negative")
+	}
+	return nil
 }
 
 // WriteAppConfig writes config/app.toml.

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -56,14 +57,21 @@ type Node struct {
 	Metrics *api.Metrics
 	Events  *api.EventBroker // GET /v1/events (node/events.go)
 
-	cfg     *cmtcfg.Config
-	db      *pebble.DB
-	cmt     *cmtnode.Node
-	rpcEnv  *rpccore.Environment // read access to CometBFT's stores
-	httpSrv *http.Server
-	api     *api.Server
-	httpLn  net.Listener
-	logf    func(string, ...any)
+	cfg      *cmtcfg.Config
+	db       *pebble.DB
+	cmt      *cmtnode.Node
+	rpcEnv   *rpccore.Environment // read access to CometBFT's stores
+	httpSrv  *http.Server
+	api      *api.Server
+	httpLn   net.Listener
+	httpAddr string
+	logf     func(string, ...any)
+
+	// lastCommit is when the node last committed a block (unix ns; its
+	// start before the first); stallAfter is how long without one is a
+	// stall (api.Liveness).
+	lastCommit atomic.Int64
+	stallAfter time.Duration
 
 	waitMu  sync.Mutex
 	waiters map[[32]byte][]chan app.TxOutcome
@@ -117,6 +125,9 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	if opts.LogLevel != "" {
 		acfg.LogLevel = opts.LogLevel
 	}
+	if err := acfg.checkHTTP(); err != nil {
+		return nil, fmt.Errorf("node: %s: %w", home.AppConfigFile(), err)
+	}
 	w := opts.Log
 	if w == nil {
 		w = os.Stderr
@@ -126,6 +137,7 @@ func Start(home Home, opts Options) (n *Node, err error) {
 		return nil, fmt.Errorf("node: log level %q: %w", acfg.LogLevel, err)
 	}
 	n = &Node{Home: home, cfg: cfg, waiters: map[[32]byte][]chan app.TxOutcome{}, nextCommit: make(chan struct{})}
+	n.lastCommit.Store(time.Now().UnixNano())
 	logger := &stoppingLogger{Logger: cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(w)), allow), stopping: &n.stopping}
 	n.logf = func(format string, args ...any) { logger.Logger.Error(fmt.Sprintf(format, args...)) }
 	started := n // the named result is nil by the time an error return runs the defer
@@ -177,19 +189,36 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	if n.rpcEnv, err = n.cmt.ConfigureRPC(); err != nil {
 		return nil, fmt.Errorf("node: %w", err)
 	}
+	n.stallAfter = acfg.StallAfter
+	if n.stallAfter == 0 {
+		n.stallAfter = max(3*cfg.Consensus.CreateEmptyBlocksInterval, 30*time.Second)
+	}
 	srv := api.New(n.App, n, n.Metrics, n.logf, opts.Web)
+	srv.SetReadLimits(api.ReadLimits{Concurrent: acfg.HTTPHeavyReads, Wait: acfg.HTTPHeavyReadWait})
 	n.api = srv
-	n.httpLn, err = net.Listen("tcp", acfg.HTTP)
-	if err != nil {
+	if n.httpLn, err = net.Listen("tcp", acfg.HTTP); err != nil {
 		return nil, fmt.Errorf("node: API listen on %s: %w", acfg.HTTP, err)
 	}
-	n.httpSrv = &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	n.httpAddr = n.httpLn.Addr().String()
+	n.httpSrv = newHTTPServer(srv, acfg)
 	go func() {
-		if err := n.httpSrv.Serve(n.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := n.httpSrv.Serve(newLimitListener(n.httpLn, acfg.HTTPMaxConnections)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			n.logf("api server: %v", err)
 		}
 	}()
 	return n, nil
+}
+
+// newHTTPServer bounds what one connection can hold (docs/operations.md,
+// "HTTP limits"): slow headers and bodies, slow readers of answers, idle
+// keep-alives and large headers. A submission that waits for its commit
+// extends its own write deadline, and the event stream lifts both (api).
+func newHTTPServer(h http.Handler, c AppConfig) *http.Server {
+	return &http.Server{Handler: h,
+		ReadHeaderTimeout: c.HTTPReadHeaderTimeout, ReadTimeout: c.HTTPReadTimeout,
+		WriteTimeout: c.HTTPWriteTimeout, IdleTimeout: c.HTTPIdleTimeout, MaxHeaderBytes: c.HTTPMaxHeaderBytes,
+		ErrorLog: log.New(io.Discard, "", 0), // TLS handshake and accept noise from scanners
+	}
 }
 
 // checkDataDir refuses to start when govchain's database is gone but
@@ -243,8 +272,8 @@ func (l pebbleLogger) Fatalf(format string, args ...any) {
 // API is the node's HTTP API server.
 func (n *Node) API() *api.Server { return n.api }
 
-// HTTPAddr is the API's actual listen address.
-func (n *Node) HTTPAddr() string { return n.httpLn.Addr().String() }
+// HTTPAddr is the address the API listens on.
+func (n *Node) HTTPAddr() string { return n.httpAddr }
 
 // Stop shuts everything down; it is safe to call more than once.
 func (n *Node) Stop() {
@@ -274,6 +303,7 @@ func (n *Node) Stop() {
 }
 
 func (n *Node) onCommit(b app.CommittedBlock) {
+	n.lastCommit.Store(time.Now().UnixNano())
 	codes := make([]uint32, len(b.Txs))
 	for i, t := range b.Txs {
 		codes[i] = t.Code
@@ -395,6 +425,18 @@ func (n *Node) Info() apitype.NodeInfo {
 		i.Validator = pk.Address().String()
 	}
 	return i
+}
+
+// Liveness implements api.Chain. Blocks are expected when the chain makes
+// empty blocks, or otherwise while txs wait in the mempool.
+func (n *Node) Liveness() api.Liveness {
+	return api.Liveness{
+		LastBlockAge: time.Since(time.Unix(0, n.lastCommit.Load())),
+		StallAfter:   n.stallAfter,
+		Expected:     n.cfg.Consensus.CreateEmptyBlocks || n.MempoolSize() > 0,
+		Peers:        n.cmt.Switch().Peers().Size(),
+		Validators:   n.Validators(),
+	}
 }
 
 // LightBlock implements api.Chain: the signed header of a committed height

@@ -29,6 +29,9 @@ func (p *Problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.T
 // Health is the answer of /healthz.
 type Health struct {
 	Status string `json:"status"`
+	// LastBlockAgeSeconds is how long ago the node committed its last
+	// block (or started, if it has committed none since).
+	LastBlockAgeSeconds float64 `json:"last_block_age_seconds"`
 }
 
 // NodeInfo describes the serving node.
@@ -52,6 +55,14 @@ type Status struct {
 	MempoolSize  int      `json:"mempool_size"`
 	Validators   int      `json:"validators"`
 	Node         NodeInfo `json:"node"`
+	// Healthy is false when no block has been committed for longer than
+	// the node's stall limit while blocks are expected (what /healthz
+	// answers 503 for); StalledReason then says why.
+	Healthy             bool    `json:"healthy"`
+	LastBlockAgeSeconds float64 `json:"last_block_age_seconds"`
+	StalledReason       string  `json:"stalled_reason,omitempty"`
+	// Peers is the number of connected p2p peers.
+	Peers int `json:"peers"`
 }
 
 // Block is a block as the API shows it.
@@ -163,10 +174,17 @@ type Proven[T any] struct {
 // Page is one page of a list, read at Height. Next, when set, is the
 // cursor of the next page (pass it as ?after=, with ?height= to read the
 // following pages at the same height); absent on the last page.
+//
+// Total is the number of records in the whole list (at the height read)
+// when the node could count them cheaply: counting means reading the list,
+// so a list longer than a node's cap (1000) shows TotalAtLeast instead,
+// the cap. Neither is proven, even with prove=true.
 type Page[T any] struct {
-	Items  []T    `json:"items"`
-	Next   string `json:"next,omitempty"`
-	Height int64  `json:"height"`
+	Items        []T    `json:"items"`
+	Next         string `json:"next,omitempty"`
+	Height       int64  `json:"height"`
+	Total        *int   `json:"total,omitempty"`
+	TotalAtLeast int    `json:"total_at_least,omitempty"`
 }
 
 // Commitments are what the app hash of a height binds.

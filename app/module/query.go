@@ -3,6 +3,7 @@ package module
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -50,10 +51,20 @@ type Param struct {
 	Name string
 	Doc  string
 	Uint bool // a non-negative integer
+	// Pattern, if set, is what a well-formed value matches (anchored, in
+	// the syntax RE2 and ECMAScript share, since OpenAPI shows it): the API
+	// answers 400 for a value that does not, as for any malformed id, and
+	// 404 only for a well-formed one that names nothing.
+	Pattern *regexp.Regexp
 }
 
+// AddressPattern is the form of an account address (crypto.ValidAddress):
+// 40 lowercase hex digits.
+var AddressPattern = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
 // Args are a query's path parameters by name; the API has checked that
-// each is non-empty, holds no '/' and, for Uint parameters, is a number.
+// each is non-empty, holds no '/', for Uint parameters is a number and
+// matches the parameter's Pattern.
 type Args map[string]string
 
 // Uint returns an integer parameter.
@@ -115,6 +126,22 @@ func (q Query) Describe(param, doc string, uint bool) Query {
 	for i := range q.Params {
 		if q.Params[i].Name == param {
 			q.Params[i].Doc, q.Params[i].Uint = doc, uint
+			return q
+		}
+	}
+	panic(fmt.Sprintf("module: query %s has no parameter %q", q.Name, param))
+}
+
+// Match declares the form of a path parameter (Param.Pattern); re must be
+// anchored with ^ and $.
+func (q Query) Match(param string, re *regexp.Regexp) Query {
+	src := re.String()
+	if !strings.HasPrefix(src, "^") || !strings.HasSuffix(src, "$") {
+		panic(fmt.Sprintf("module: query %s: pattern %s of %q is not anchored", q.Name, src, param))
+	}
+	for i := range q.Params {
+		if q.Params[i].Name == param {
+			q.Params[i].Pattern = re
 			return q
 		}
 	}

@@ -36,6 +36,7 @@ type settings struct {
 	chain      node.ChainOptions
 	keepRecent uint64
 	events     api.EventLimits
+	appConfig  []func(*node.AppConfig)
 }
 
 // Option adjusts the dev chain StartDev creates.
@@ -56,6 +57,12 @@ func WithKeepRecent(n uint64) Option {
 // WithEvents sets the event stream's limits (GET /v1/events).
 func WithEvents(l api.EventLimits) Option {
 	return func(s *settings) { s.events = l }
+}
+
+// WithAppConfig adjusts the home's config/app.toml before the node starts
+// (HTTP limits, stall_after, ...).
+func WithAppConfig(f func(*node.AppConfig)) Option {
+	return func(s *settings) { s.appConfig = append(s.appConfig, f) }
 }
 
 // Dev is a running development node and the ways to reach it.
@@ -91,11 +98,16 @@ func StartDev(t testing.TB, opts ...Option) *Dev {
 		t.Fatal(err)
 	}
 	if s.keepRecent != 0 {
+		s.appConfig = append(s.appConfig, func(c *node.AppConfig) { c.KeepRecent = s.keepRecent })
+	}
+	if len(s.appConfig) > 0 {
 		cfg, err := node.LoadAppConfig(home)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.KeepRecent = s.keepRecent
+		for _, f := range s.appConfig {
+			f(&cfg)
+		}
 		if err := node.WriteAppConfig(home, cfg); err != nil {
 			t.Fatal(err)
 		}

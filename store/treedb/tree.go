@@ -280,30 +280,73 @@ func iterValue(it *pebble.Iterator, key []byte, version uint64) ([]byte, bool, e
 // Iterate calls fn for each key with the given prefix that has a value at
 // version, in key order, until fn returns false.
 func (t *Tree) Iterate(prefix []byte, version uint64, fn func(key, value []byte) bool) error {
+	return t.IterateAfter(prefix, nil, version, fn)
+}
+
+// versionSteps is how many older versions of one key Iterate steps over
+// before it seeks past them: a step is cheaper than a seek, but a key
+// rewritten at every block has one entry per version.
+const versionSteps = 4
+
+// IterateAfter is Iterate starting after the key after (nil: from the
+// start of prefix). It seeks to its start, so a page of a long list costs
+// the page, not the keys before it; keys deleted at version are stepped
+// over, and so cost one step each.
+func (t *Tree) IterateAfter(prefix, after []byte, version uint64, fn func(key, value []byte) bool) error {
 	lo := append([]byte(pfxValue), prefix...)
 	it, err := t.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
 	if err != nil {
 		return err
 	}
 	defer it.Close()
-	var cur []byte // the key whose newest visible version was handled
-	for ok := it.First(); ok; ok = it.Next() {
+	ok := it.First()
+	if after != nil {
+		// Entries of after are pfxValue+after+0x00+<^version>; application
+		// keys hold no 0x00, so every key greater than after sorts at or
+		// above pfxValue+after+0x01.
+		ok = it.SeekGE(append(append([]byte(pfxValue), after...), 1))
+	}
+	for ok {
 		k := it.Key()
-		if len(k) < len(pfxValue)+9 {
+		if len(k) < len(pfxValue)+9 || k[len(k)-9] != 0 {
+			ok = it.Next()
 			continue
 		}
-		appKey := k[len(pfxValue) : len(k)-9]
-		if cur != nil && bytes.Equal(appKey, cur) {
-			continue
+		appKey := append([]byte{}, k[len(pfxValue):len(k)-9]...)
+		vk := valueKey(appKey)
+		// The entries of appKey run from its newest version down; find the
+		// newest at or below version: step a few, then seek.
+		for steps := 0; ok && ^binary.BigEndian.Uint64(it.Key()[len(vk):]) > version; steps++ {
+			if steps == versionSteps {
+				ok = it.SeekGE(append(vk, invVersion(version)...))
+			} else {
+				ok = it.Next()
+			}
+			if ok && (len(it.Key()) != len(vk)+8 || !bytes.HasPrefix(it.Key(), vk)) {
+				break // no version of appKey at or below version
+			}
 		}
-		if ^binary.BigEndian.Uint64(k[len(k)-8:]) > version {
-			continue
+		if !ok {
+			break
 		}
-		cur = append(cur[:0], appKey...)
-		v := it.Value()
-		if len(v) > 0 && v[0] == 1 {
-			if !fn(append([]byte{}, appKey...), append([]byte{}, v[1:]...)) {
-				return nil
+		if k := it.Key(); len(k) == len(vk)+8 && bytes.HasPrefix(k, vk) {
+			if v := it.Value(); len(v) > 0 && v[0] == 1 {
+				if !fn(appKey, append([]byte{}, v[1:]...)) {
+					return nil
+				}
+			}
+		} else {
+			continue // the next key's first entry: handle it as such
+		}
+		// Past the older versions of appKey: step a few, then seek.
+		end := append(vk[:len(vk)-1:len(vk)-1], 1)
+		for steps := 0; ; steps++ {
+			if steps == versionSteps {
+				ok = it.SeekGE(end)
+				break
+			}
+			if ok = it.Next(); !ok || !bytes.HasPrefix(it.Key(), vk) {
+				break
 			}
 		}
 	}

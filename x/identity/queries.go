@@ -7,15 +7,15 @@ func (m *Module) Queries() []module.Query {
 	return []module.Query{
 		module.RecordQuery[Account]("account", "accounts/{address}", "An account: key, department, roles, sequence",
 			func(a module.Args) (string, error) { return accountKey(a["address"]), nil }).
-			Describe("address", "account address (40 hex digits)", false),
+			Describe("address", "account address (40 hex digits)", false).Match("address", module.AddressPattern),
 		module.ListQuery[Department]("departments", "departments", "The departments of the consortium",
 			func(module.Args) (string, error) { return "dept/", nil }),
 		module.RecordQuery[Department]("department", "departments/{id}", "A department and its validator",
 			func(a module.Args) (string, error) { return deptKey(a["id"]), nil }).
-			Describe("id", "department id", false),
+			Describe("id", "department id", false).Match("id", deptIDRe),
 		module.IndexQuery[Account]("members", "departments/{id}/accounts", "The accounts of a department",
 			func(a module.Args) (string, error) { return "member/" + a["id"] + "/", nil }, accountKey).
-			Describe("id", "department id", false).Of("department", func(a module.Args) string { return deptKey(a["id"]) }),
+			Describe("id", "department id", false).Match("id", deptIDRe).Of("department", func(a module.Args) string { return deptKey(a["id"]) }),
 		module.ListQuery[Proposal]("proposals", "proposals", "Consortium proposals, oldest first",
 			func(module.Args) (string, error) { return "prop/", nil }),
 		module.RecordQuery[Proposal]("proposal", "proposals/{id}", "A consortium proposal and its approvals",

@@ -11,16 +11,16 @@ func (m *Module) Queries() []module.Query {
 	parcel := func(a module.Args) (string, error) { return parcelKey(a["number"]), nil }
 	return []module.Query{
 		module.RecordQuery[Parcel]("parcel", "parcels/{number}", "A parcel's current title: owners and shares, area, use, freeze, open transfers, mortgages awaiting consent", parcel).
-			Describe("number", "parcel number", false),
+			Describe("number", "parcel number", false).Match("number", parcelRe),
 		module.ListQuery[HistoryEntry]("history", "parcels/{number}/history", "Every event of a parcel, oldest first",
 			func(a module.Args) (string, error) { return "hist/" + a["number"] + "/", nil }).
-			Describe("number", "parcel number", false).Of("parcel", ofParcel),
+			Describe("number", "parcel number", false).Match("number", parcelRe).Of("parcel", ofParcel),
 		module.ListQuery[Encumbrance]("encumbrances", "parcels/{number}/encumbrances", "A parcel's mortgages and liens with their status: pending consent, active, released, withdrawn, declined, expired, lapsed",
 			func(a module.Args) (string, error) { return "enc/" + a["number"] + "/", nil }).
-			Describe("number", "parcel number", false).Of("parcel", ofParcel),
+			Describe("number", "parcel number", false).Match("number", parcelRe).Of("parcel", ofParcel),
 		module.RecordQuery[Encumbrance]("encumbrance", "parcels/{number}/encumbrances/{id}", "A mortgage or lien: holder, amount, status, and which owners have consented",
 			func(a module.Args) (string, error) { return encKey(a["number"], a.Uint("id")), nil }).
-			Describe("number", "parcel number", false).Describe("id", "encumbrance id", true),
+			Describe("number", "parcel number", false).Match("number", parcelRe).Describe("id", "encumbrance id", true),
 		module.RefsQuery[Encumbrance]("offers", "parcels/{number}/offers", "A parcel's mortgages awaiting its owners' consent",
 			func(r module.Reader, a module.Args) ([]string, error) {
 				p, err := GetParcel(r, a["number"])
@@ -33,7 +33,7 @@ func (m *Module) Queries() []module.Query {
 				}
 				return keys, nil
 			}).
-			Describe("number", "parcel number", false),
+			Describe("number", "parcel number", false).Match("number", parcelRe),
 		module.RefsQuery[Transfer]("transfers", "parcels/{number}/transfers", "A parcel's open transfers",
 			func(r module.Reader, a module.Args) ([]string, error) {
 				p, err := GetParcel(r, a["number"])
@@ -46,10 +46,10 @@ func (m *Module) Queries() []module.Query {
 				}
 				return keys, nil
 			}).
-			Describe("number", "parcel number", false),
+			Describe("number", "parcel number", false).Match("number", parcelRe),
 		module.IndexQuery[Parcel]("owned", "owners/{account}/parcels", "The parcels an account owns, wholly or in part",
 			func(a module.Args) (string, error) { return "owner/" + a["account"] + "/", nil }, parcelKey).
-			Describe("account", "owner's account address", false),
+			Describe("account", "owner's account address", false).Match("account", module.AddressPattern),
 		module.RecordQuery[Transfer]("transfer", "transfers/{id}", "A transfer: its conditions, who has met them, and its status",
 			func(a module.Args) (string, error) { return transferKey(a.Uint("id")), nil }).
 			Describe("id", "transfer id", true),

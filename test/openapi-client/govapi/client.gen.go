@@ -131,7 +131,8 @@ type Consistency struct {
 
 // Health defines model for Health.
 type Health struct {
-	Status string `json:"status"`
+	LastBlockAgeSeconds float64 `json:"last_block_age_seconds"`
+	Status              string  `json:"status"`
 }
 
 // IdentityAccount defines model for IdentityAccount.
@@ -160,6 +161,12 @@ type IdentityAccountPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // IdentityAccountPageAnswer defines model for IdentityAccountPageAnswer.
@@ -181,6 +188,12 @@ type IdentityAccountProvenPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // IdentityAction defines model for IdentityAction.
@@ -223,6 +236,12 @@ type IdentityDepartmentPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // IdentityDepartmentPageAnswer defines model for IdentityDepartmentPageAnswer.
@@ -244,6 +263,12 @@ type IdentityDepartmentProvenPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // IdentityMeta defines model for IdentityMeta.
@@ -307,6 +332,12 @@ type IdentityProposalPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // IdentityProposalPageAnswer defines model for IdentityProposalPageAnswer.
@@ -328,6 +359,12 @@ type IdentityProposalProvenPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // IdentityRoleGrantors defines model for IdentityRoleGrantors.
@@ -350,6 +387,12 @@ type IdentityRoleGrantorsPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // IdentityRoleGrantorsPageAnswer defines model for IdentityRoleGrantorsPageAnswer.
@@ -371,6 +414,12 @@ type IdentityRoleGrantorsProvenPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // IdentityValidator defines model for IdentityValidator.
@@ -449,6 +498,12 @@ type RegistryEncumbrancePage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // RegistryEncumbrancePageAnswer defines model for RegistryEncumbrancePageAnswer.
@@ -470,6 +525,12 @@ type RegistryEncumbranceProvenPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // RegistryFreeze defines model for RegistryFreeze.
@@ -504,6 +565,12 @@ type RegistryHistoryEntryPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // RegistryHistoryEntryPageAnswer defines model for RegistryHistoryEntryPageAnswer.
@@ -525,6 +592,12 @@ type RegistryHistoryEntryProvenPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // RegistryOwner defines model for RegistryOwner.
@@ -580,6 +653,12 @@ type RegistryParcelPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // RegistryParcelPageAnswer defines model for RegistryParcelPageAnswer.
@@ -601,6 +680,12 @@ type RegistryParcelProvenPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // RegistryTransfer defines model for RegistryTransfer.
@@ -639,6 +724,12 @@ type RegistryTransferPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // RegistryTransferPageAnswer defines model for RegistryTransferPageAnswer.
@@ -660,6 +751,12 @@ type RegistryTransferProvenPage struct {
 
 	// Next the cursor of the next page (pass it as ?after=); absent on the last page
 	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // Role defines model for Role.
@@ -696,17 +793,21 @@ type State struct {
 
 // Status defines model for Status.
 type Status struct {
-	AppHash      string   `json:"app_hash"`
-	ChainId      string   `json:"chain_id"`
-	HashSuite    string   `json:"hash_suite"`
-	LatestHeight int64    `json:"latest_height"`
-	LatestTime   string   `json:"latest_time"`
-	LogRoot      string   `json:"log_root"`
-	LogSize      int      `json:"log_size"`
-	MempoolSize  int      `json:"mempool_size"`
-	Node         NodeInfo `json:"node"`
-	StateRoot    string   `json:"state_root"`
-	Validators   int      `json:"validators"`
+	AppHash             string   `json:"app_hash"`
+	ChainId             string   `json:"chain_id"`
+	HashSuite           string   `json:"hash_suite"`
+	Healthy             bool     `json:"healthy"`
+	LastBlockAgeSeconds float64  `json:"last_block_age_seconds"`
+	LatestHeight        int64    `json:"latest_height"`
+	LatestTime          string   `json:"latest_time"`
+	LogRoot             string   `json:"log_root"`
+	LogSize             int      `json:"log_size"`
+	MempoolSize         int      `json:"mempool_size"`
+	Node                NodeInfo `json:"node"`
+	Peers               int      `json:"peers"`
+	StalledReason       *string  `json:"stalled_reason,omitempty"`
+	StateRoot           string   `json:"state_root"`
+	Validators          int      `json:"validators"`
 }
 
 // SubmitRequest defines model for SubmitRequest.
@@ -857,7 +958,7 @@ type IdentityDepartmentsParams struct {
 	// Prove include proofs anchored to signed headers (docs/proofs.md)
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 
-	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
 	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// After the cursor of the previous page's next
@@ -881,7 +982,7 @@ type IdentityMembersParams struct {
 	// Prove include proofs anchored to signed headers (docs/proofs.md)
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 
-	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
 	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// After the cursor of the previous page's next
@@ -896,7 +997,7 @@ type IdentityGrantorsParams struct {
 	// Prove include proofs anchored to signed headers (docs/proofs.md)
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 
-	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
 	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// After the cursor of the previous page's next
@@ -929,7 +1030,7 @@ type IdentityProposalsParams struct {
 	// Prove include proofs anchored to signed headers (docs/proofs.md)
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 
-	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
 	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// After the cursor of the previous page's next
@@ -974,7 +1075,7 @@ type RegistryOwnedParams struct {
 	// Prove include proofs anchored to signed headers (docs/proofs.md)
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 
-	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
 	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// After the cursor of the previous page's next
@@ -1007,7 +1108,7 @@ type RegistryEncumbrancesParams struct {
 	// Prove include proofs anchored to signed headers (docs/proofs.md)
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 
-	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
 	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// After the cursor of the previous page's next
@@ -1031,7 +1132,7 @@ type RegistryHistoryParams struct {
 	// Prove include proofs anchored to signed headers (docs/proofs.md)
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 
-	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
 	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// After the cursor of the previous page's next
@@ -1046,7 +1147,7 @@ type RegistryOffersParams struct {
 	// Prove include proofs anchored to signed headers (docs/proofs.md)
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 
-	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
 	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// After the cursor of the previous page's next
@@ -1061,7 +1162,7 @@ type RegistryTransfersParams struct {
 	// Prove include proofs anchored to signed headers (docs/proofs.md)
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 
-	// Limit page size, 1 to 1000 (default 100; 100 at most with prove=true)
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
 	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// After the cursor of the previous page's next
@@ -5927,6 +6028,8 @@ type HealthResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Health
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
@@ -5936,6 +6039,11 @@ type HealthResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r HealthResponse) GetJSON200() *Health {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r HealthResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -5990,6 +6098,8 @@ type GetAnchorResponse struct {
 	ApplicationproblemJSON409 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6015,6 +6125,11 @@ func (r GetAnchorResponse) GetApplicationproblemJSON409() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetAnchorResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetAnchorResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6057,6 +6172,8 @@ type GetBlockResponse struct {
 	ApplicationproblemJSON404 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6077,6 +6194,11 @@ func (r GetBlockResponse) GetApplicationproblemJSON404() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetBlockResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetBlockResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6113,6 +6235,8 @@ type ListCodesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Codes
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
 }
@@ -6120,6 +6244,11 @@ type ListCodesResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListCodesResponse) GetJSON200() *Codes {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListCodesResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -6293,6 +6422,8 @@ type IdentityAccountResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6318,6 +6449,11 @@ func (r IdentityAccountResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r IdentityAccountResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityAccountResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6362,6 +6498,8 @@ type IdentityConsortiumResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6387,6 +6525,11 @@ func (r IdentityConsortiumResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r IdentityConsortiumResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityConsortiumResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6431,6 +6574,8 @@ type IdentityDepartmentsResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6456,6 +6601,11 @@ func (r IdentityDepartmentsResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r IdentityDepartmentsResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityDepartmentsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6500,6 +6650,8 @@ type IdentityDepartmentResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6525,6 +6677,11 @@ func (r IdentityDepartmentResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r IdentityDepartmentResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityDepartmentResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6569,6 +6726,8 @@ type IdentityMembersResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6594,6 +6753,11 @@ func (r IdentityMembersResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r IdentityMembersResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityMembersResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6638,6 +6802,8 @@ type IdentityGrantorsResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6663,6 +6829,11 @@ func (r IdentityGrantorsResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r IdentityGrantorsResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityGrantorsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6707,6 +6878,8 @@ type IdentityRoleGrantorsResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6732,6 +6905,11 @@ func (r IdentityRoleGrantorsResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r IdentityRoleGrantorsResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityRoleGrantorsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6776,6 +6954,8 @@ type IdentityParamsResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6801,6 +6981,11 @@ func (r IdentityParamsResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r IdentityParamsResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityParamsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6845,6 +7030,8 @@ type IdentityProposalsResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6870,6 +7057,11 @@ func (r IdentityProposalsResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r IdentityProposalsResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityProposalsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6914,6 +7106,8 @@ type IdentityProposalResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6939,6 +7133,11 @@ func (r IdentityProposalResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r IdentityProposalResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityProposalResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -6981,6 +7180,8 @@ type GetLightBlockResponse struct {
 	ApplicationproblemJSON404 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7001,6 +7202,11 @@ func (r GetLightBlockResponse) GetApplicationproblemJSON404() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetLightBlockResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetLightBlockResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7109,6 +7315,8 @@ type GetLogProofResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7139,6 +7347,11 @@ func (r GetLogProofResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetLogProofResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetLogProofResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7175,6 +7388,8 @@ type GetOpenAPIResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
 }
@@ -7182,6 +7397,11 @@ type GetOpenAPIResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetOpenAPIResponse) GetJSON200() *map[string]interface{} {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetOpenAPIResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -7231,6 +7451,8 @@ type RegistryOwnedResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7256,6 +7478,11 @@ func (r RegistryOwnedResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RegistryOwnedResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RegistryOwnedResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7300,6 +7527,8 @@ type RegistryParamsResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7325,6 +7554,11 @@ func (r RegistryParamsResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RegistryParamsResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RegistryParamsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7369,6 +7603,8 @@ type RegistryParcelResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7394,6 +7630,11 @@ func (r RegistryParcelResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RegistryParcelResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RegistryParcelResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7438,6 +7679,8 @@ type RegistryEncumbrancesResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7463,6 +7706,11 @@ func (r RegistryEncumbrancesResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RegistryEncumbrancesResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RegistryEncumbrancesResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7507,6 +7755,8 @@ type RegistryEncumbranceResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7532,6 +7782,11 @@ func (r RegistryEncumbranceResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RegistryEncumbranceResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RegistryEncumbranceResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7576,6 +7831,8 @@ type RegistryHistoryResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7601,6 +7858,11 @@ func (r RegistryHistoryResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RegistryHistoryResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RegistryHistoryResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7645,6 +7907,8 @@ type RegistryOffersResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7670,6 +7934,11 @@ func (r RegistryOffersResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RegistryOffersResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RegistryOffersResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7714,6 +7983,8 @@ type RegistryTransfersResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7739,6 +8010,11 @@ func (r RegistryTransfersResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RegistryTransfersResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RegistryTransfersResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7783,6 +8059,8 @@ type RegistryTransferResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7808,6 +8086,11 @@ func (r RegistryTransferResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RegistryTransferResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RegistryTransferResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7844,6 +8127,8 @@ type ListRolesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Roles
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
 }
@@ -7851,6 +8136,11 @@ type ListRolesResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListRolesResponse) GetJSON200() *Roles {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListRolesResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -7900,6 +8190,8 @@ type GetStateResponse struct {
 	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7925,6 +8217,11 @@ func (r GetStateResponse) GetApplicationproblemJSON410() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetStateResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetStateResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7961,6 +8258,8 @@ type GetStatusResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Status
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
 }
@@ -7968,6 +8267,11 @@ type GetStatusResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetStatusResponse) GetJSON200() *Status {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetStatusResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -8245,6 +8549,8 @@ type GetReceiptResponse struct {
 	ApplicationproblemJSON409 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8270,6 +8576,11 @@ func (r GetReceiptResponse) GetApplicationproblemJSON409() *Problem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetReceiptResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetReceiptResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -8864,6 +9175,13 @@ func ParseHealthResponse(rsp *http.Response) (*HealthResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -8932,6 +9250,13 @@ func ParseGetAnchorResponse(rsp *http.Response) (*GetAnchorResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -8979,6 +9304,13 @@ func ParseGetBlockResponse(rsp *http.Response) (*GetBlockResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -9004,6 +9336,13 @@ func ParseListCodesResponse(rsp *http.Response) (*ListCodesResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Problem
@@ -9163,6 +9502,13 @@ func ParseIdentityAccountResponse(rsp *http.Response) (*IdentityAccountResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -9216,6 +9562,13 @@ func ParseIdentityConsortiumResponse(rsp *http.Response) (*IdentityConsortiumRes
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -9271,6 +9624,13 @@ func ParseIdentityDepartmentsResponse(rsp *http.Response) (*IdentityDepartmentsR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -9324,6 +9684,13 @@ func ParseIdentityDepartmentResponse(rsp *http.Response) (*IdentityDepartmentRes
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -9379,6 +9746,13 @@ func ParseIdentityMembersResponse(rsp *http.Response) (*IdentityMembersResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -9432,6 +9806,13 @@ func ParseIdentityGrantorsResponse(rsp *http.Response) (*IdentityGrantorsRespons
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -9487,6 +9868,13 @@ func ParseIdentityRoleGrantorsResponse(rsp *http.Response) (*IdentityRoleGrantor
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -9540,6 +9928,13 @@ func ParseIdentityParamsResponse(rsp *http.Response) (*IdentityParamsResponse, e
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -9595,6 +9990,13 @@ func ParseIdentityProposalsResponse(rsp *http.Response) (*IdentityProposalsRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -9649,6 +10051,13 @@ func ParseIdentityProposalResponse(rsp *http.Response) (*IdentityProposalRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -9695,6 +10104,13 @@ func ParseGetLightBlockResponse(rsp *http.Response) (*GetLightBlockResponse, err
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -9804,6 +10220,13 @@ func ParseGetLogProofResponse(rsp *http.Response) (*GetLogProofResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -9829,6 +10252,13 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Problem
@@ -9891,6 +10321,13 @@ func ParseRegistryOwnedResponse(rsp *http.Response) (*RegistryOwnedResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -9944,6 +10381,13 @@ func ParseRegistryParamsResponse(rsp *http.Response) (*RegistryParamsResponse, e
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -9999,6 +10443,13 @@ func ParseRegistryParcelResponse(rsp *http.Response) (*RegistryParcelResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -10052,6 +10503,13 @@ func ParseRegistryEncumbrancesResponse(rsp *http.Response) (*RegistryEncumbrance
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -10107,6 +10565,13 @@ func ParseRegistryEncumbranceResponse(rsp *http.Response) (*RegistryEncumbranceR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -10160,6 +10625,13 @@ func ParseRegistryHistoryResponse(rsp *http.Response) (*RegistryHistoryResponse,
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -10215,6 +10687,13 @@ func ParseRegistryOffersResponse(rsp *http.Response) (*RegistryOffersResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -10268,6 +10747,13 @@ func ParseRegistryTransfersResponse(rsp *http.Response) (*RegistryTransfersRespo
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -10323,6 +10809,13 @@ func ParseRegistryTransferResponse(rsp *http.Response) (*RegistryTransferRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -10348,6 +10841,13 @@ func ParseListRolesResponse(rsp *http.Response) (*ListRolesResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Problem
@@ -10410,6 +10910,13 @@ func ParseGetStateResponse(rsp *http.Response) (*GetStateResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	return response, nil
@@ -10435,6 +10942,13 @@ func ParseGetStatusResponse(rsp *http.Response) (*GetStatusResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Problem
@@ -10679,6 +11193,13 @@ func ParseGetReceiptResponse(rsp *http.Response) (*GetReceiptResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
