@@ -133,7 +133,7 @@ func (g *globals) queryCmd(mod string, q module.Query) *cobra.Command {
 	c.Flags().BoolVar(&prove, "prove", false, "include proofs anchored to signed headers (check them with govchain verify state)")
 	c.Flags().Int64Var(&ro.Height, "height", 0, "read at this height (default latest)")
 	if q.List {
-		c.Flags().IntVar(&ro.Limit, "limit", 0, "page size (default 100)")
+		c.Flags().IntVar(&ro.Limit, "limit", 0, "page size (default 100; with --prove 20 at most)")
 		c.Flags().StringVar(&ro.After, "after", "", "the cursor a previous page printed")
 		c.Flags().BoolVar(&all, "all", false, "read every page")
 	}
