@@ -651,6 +651,11 @@ func setValidator(ctx *module.Context, meta *Meta, d *Department, pub []byte, po
 	if owner, ok := kv.Get([]byte(valKey(pub))); ok && string(owner) != d.ID {
 		return ErrValidatorInUse.Wrapf("owned by %q", owner)
 	}
+	// Removing a key that is not the department's validator would hand
+	// CometBFT an update it refuses on every node, halting the chain.
+	if power == 0 && (d.Validator == nil || string(d.Validator.PublicKey) != string(pub)) {
+		return ErrBadProposal.Wrapf("power 0 removes the department's current validator; %q has no validator with this key", d.ID)
+	}
 	total := meta.TotalPower + power
 	if d.Validator != nil {
 		total -= d.Validator.Power

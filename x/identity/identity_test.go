@@ -539,3 +539,17 @@ func TestFailedAddDepartmentLeavesNothing(t *testing.T) {
 		t.Fatalf("the failed action left %v", keys)
 	}
 }
+
+// Removing a key that is not the department's validator (a random key, or
+// one the department does not hold) fails the proposal and asks consensus
+// for nothing: CometBFT refuses such an update on every node and halts.
+func TestRemovingAnUnknownValidatorAsksNothing(t *testing.T) {
+	w := newWorld(t)
+	p := pass(t, w, identity.Action{Kind: identity.KindSetValidator, Department: "mof", ValidatorKey: make([]byte, 32), Power: 0})
+	if p.Status != identity.StatusFailed {
+		t.Fatalf("%+v", p)
+	}
+	if ups := w.Last().ValidatorUpdates; len(ups) != 0 {
+		t.Fatalf("validator updates %v", ups)
+	}
+}
