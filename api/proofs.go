@@ -189,31 +189,36 @@ func stateError(err error) error {
 	return err
 }
 
-func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
+// metaOfPath reads the commitments of the path's {height}.
+func (s *Server) metaOfPath(r *http.Request) (app.Meta, error) {
 	h, err := height(r.PathValue("height"))
 	if err != nil {
-		return err
+		return app.Meta{}, err
 	}
 	m, err := s.app.MetaAt(h)
 	if err != nil {
-		return stateError(err)
+		return app.Meta{}, stateError(err)
+	}
+	return m, nil
+}
+
+func (s *Server) commitments(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.metaOfPath(r)
+	if err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusOK, apitype.Commitments{Height: m.Height, AppHash: hex.EncodeToString(m.AppHash),
 		StateRoot: hex.EncodeToString(m.StateRoot), LogRoot: hex.EncodeToString(m.LogRoot), LogSize: m.LogSize})
 }
 
 func (s *Server) anchorOf(w http.ResponseWriter, r *http.Request) error {
-	h, err := height(r.PathValue("height"))
+	m, err := s.metaOfPath(r)
 	if err != nil {
 		return err
 	}
-	m, err := s.app.MetaAt(h)
-	if err != nil {
-		return stateError(err)
-	}
 	a, err := s.anchor(m)
 	if errors.Is(err, errHeaderPending) {
-		return headerPending(w, h)
+		return headerPending(w, m.Height)
 	}
 	if err != nil {
 		return err

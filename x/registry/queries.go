@@ -64,7 +64,7 @@ func ofParcel(a module.Args) string { return parcelKey(a["number"]) }
 // is compared with the block time of the height read).
 func (t *Transfer) Present(v module.ReadView) {
 	t.EffectiveStatus = t.Status
-	if t.Status == StatusOpen && t.Deadline != 0 && v.Time.Unix() > t.Deadline {
+	if t.Status == StatusOpen && t.Expired(v.Time.Unix()) {
 		t.EffectiveStatus = "expired"
 	}
 }

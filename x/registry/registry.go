@@ -515,7 +515,7 @@ func openTransferFor(ctx *module.Context, id uint64) (*Transfer, error) {
 	if t.Status != StatusOpen {
 		return nil, ErrTransferClosed.Wrapf("transfer %d is %s", t.ID, t.Status)
 	}
-	if t.Deadline != 0 && ctx.Time.Unix() > t.Deadline {
+	if t.Expired(ctx.Time.Unix()) {
 		return nil, ErrDeadlinePassed.Wrapf("transfer %d", t.ID)
 	}
 	return t, nil
@@ -685,7 +685,7 @@ func (m *Module) tryExecute(ctx *module.Context, t *Transfer, p *Parcel) bool {
 func (m *Module) executePending(ctx *module.Context, p *Parcel) {
 	for _, id := range slices.Clone(p.Pending) {
 		t, err := GetTransfer(ctx.Store(), id)
-		if err != nil || t.Status != StatusOpen || (t.Deadline != 0 && ctx.Time.Unix() > t.Deadline) {
+		if err != nil || t.Status != StatusOpen || t.Expired(ctx.Time.Unix()) {
 			continue
 		}
 		if m.tryExecute(ctx, t, p) {

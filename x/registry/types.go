@@ -213,6 +213,10 @@ type Transfer struct {
 	EffectiveStatus string `cbor:"-" json:"effective_status,omitempty"`
 }
 
+// Expired reports whether the transfer's deadline has passed at block
+// time now (unix seconds); a transfer without a deadline never expires.
+func (t *Transfer) Expired(now int64) bool { return t.Deadline != 0 && now > t.Deadline }
+
 // Params are set by the tax role.
 type Params struct {
 	TaxRate uint32 `cbor:"1,keyasint,omitempty" json:"tax_rate_bp" fmt:"bp"`
