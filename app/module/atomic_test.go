@@ -62,3 +62,22 @@ func TestAtomic(t *testing.T) {
 		t.Fatalf("events %v", evs)
 	}
 }
+
+func TestInModuleRootsStoreAndRestores(t *testing.T) {
+	root := moduletest.NewState()
+	c := module.NewContext("c", 1, time.Unix(0, 0), module.Signer{}, root).WithModule("procurement")
+	c.Store().Set([]byte("a"), []byte("1"))
+	err := c.InModule("fiscal", func() error {
+		c.Store().Set([]byte("line"), []byte("2"))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Store().Set([]byte("b"), []byte("3"))
+	for k, want := range map[string]string{"procurement/a": "1", "fiscal/line": "2", "procurement/b": "3"} {
+		if v, ok := root.Get([]byte(k)); !ok || string(v) != want {
+			t.Errorf("%s = %q %v, want %q", k, v, ok, want)
+		}
+	}
+}

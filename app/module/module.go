@@ -180,6 +180,19 @@ func (o *overlay) Delete(k []byte) {
 	o.deleted[string(k)] = true
 }
 
+// InModule runs fn with Store rooted at module name's state, then restores
+// the caller's: for a module's exported functions that other modules call
+// (x/fiscal's budget lines, reserved by procurement and welfare). Writes,
+// events and steps count in the calling transaction. A module writes
+// another's state only through that module's exported functions, which
+// call InModule with their own name; never with a name not their own.
+func (c *Context) InModule(name string, fn func() error) error {
+	saved := c.prefix
+	c.prefix = name + "/"
+	defer func() { c.prefix = saved }()
+	return fn()
+}
+
 // Store is the module's own prefixed state.
 func (c *Context) Store() KV { return prefixed{c, c.prefix} }
 
