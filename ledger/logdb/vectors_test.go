@@ -30,7 +30,7 @@ func testVectors(t *testing.T, path string, h ledger.Hasher) {
 	}
 	var recs []Record
 	for _, lv := range v.Leaves {
-		recs = append(recs, Record{Entry: lv.Entry})
+		recs = append(recs, Record{Entry: lv.Entry.Ledger()})
 	}
 	appendBlock(t, db, l, recs)
 	for n, want := range v.Roots {

@@ -11,6 +11,7 @@ import (
 // Vectors is the format of ledger/testdata/vectors*.json (docs/proofs.md).
 type Vectors struct {
 	Comment     string              `json:"comment"`
+	Events      []EventsVector      `json:"events"`
 	Leaves      []LeafVector        `json:"leaves"`
 	Roots       []string            `json:"roots"` // roots[n] is the root of the first n leaves
 	Inclusion   []InclusionVector   `json:"inclusion"`
@@ -18,11 +19,37 @@ type Vectors struct {
 	AppHash     AppHashVector       `json:"app_hash"`
 }
 
+// EventsVector is a tx's events, their canonical CBOR and events hash.
+type EventsVector struct {
+	Comment    string         `json:"comment"`
+	Events     []ledger.Event `json:"events"`
+	CBOR       string         `json:"cbor"`
+	EventsHash string         `json:"events_hash"`
+}
+
 // LeafVector is an entry, its canonical bytes and leaf hash.
 type LeafVector struct {
-	Entry     ledger.Entry `json:"entry"`
-	LeafBytes string       `json:"leaf_bytes"`
-	LeafHash  string       `json:"leaf_hash"`
+	Entry     Entry  `json:"entry"`
+	LeafBytes string `json:"leaf_bytes"`
+	LeafHash  string `json:"leaf_hash"`
+}
+
+// Entry is a log entry with its hashes in hex, as the proof files write it.
+type Entry struct {
+	TxHash     string `json:"tx_hash"`
+	Height     uint64 `json:"height"`
+	Code       uint32 `json:"code"`
+	EventsHash string `json:"events_hash"`
+}
+
+// HexEntry writes e with hex hashes.
+func HexEntry(e ledger.Entry) Entry {
+	return Entry{TxHash: hex.EncodeToString(e.TxHash), Height: e.Height, Code: e.Code, EventsHash: hex.EncodeToString(e.EventsHash)}
+}
+
+// Ledger reads the entry back.
+func (e Entry) Ledger() ledger.Entry {
+	return ledger.Entry{TxHash: MustHex(e.TxHash), Height: e.Height, Code: e.Code, EventsHash: MustHex(e.EventsHash)}
 }
 
 // InclusionVector proves leaf Index in a log of Size.
