@@ -50,6 +50,11 @@ type Chain interface {
 	// LightBlock returns a committed height's signed header and the
 	// validator set that signed it.
 	LightBlock(height int64) (*cmttypes.LightBlock, error)
+	// InitialHeight is the height of the chain's first block (genesis
+	// initial_height).
+	InitialHeight() int64
+	// Header returns a committed block's header (nil when absent).
+	Header(height int64) *cmttypes.Header
 }
 
 // Server serves the API.

@@ -405,6 +405,22 @@ func (n *Node) Block(height int64) *cmttypes.Block { return n.cmt.BlockStore().L
 // LatestBlockHeight implements api.Chain.
 func (n *Node) LatestBlockHeight() int64 { return n.cmt.BlockStore().Height() }
 
+// Header implements api.Chain.
+func (n *Node) Header(height int64) *cmttypes.Header {
+	if meta := n.cmt.BlockStore().LoadBlockMeta(height); meta != nil {
+		return &meta.Header
+	}
+	return nil
+}
+
+// InitialHeight implements api.Chain: the genesis's initial height.
+func (n *Node) InitialHeight() int64 {
+	if h := n.cmt.GenesisDoc().InitialHeight; h > 0 {
+		return h
+	}
+	return 1
+}
+
 // MempoolSize implements api.Chain.
 func (n *Node) MempoolSize() int { return n.cmt.Mempool().Size() }
 

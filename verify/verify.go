@@ -58,6 +58,12 @@ var (
 	ErrNoHeader        = errors.New("verify: proof has no signed header")
 	ErrTrustedMismatch = errors.New("verify: header at the trusted height differs from the trusted header")
 	ErrSuite           = errors.New("verify: proof uses another hash suite than the trusted chain")
+	ErrNonCanonical    = errors.New("verify: proof file differs from its canonical form")
+	ErrSignature       = errors.New("verify: a signature in a commit does not verify")
+	ErrMismatch        = errors.New("verify: a field differs from what was proven")
+	ErrStateHeader     = errors.New("verify: state header is not the block the signed header follows")
+	ErrConsistency     = errors.New("verify: log consistency proof does not lead from the old log root to the new one")
+	ErrRecord          = errors.New("verify: record is not the proven value")
 )
 
 // Anchor binds a proof to validator signatures: the commitments of state
@@ -72,6 +78,11 @@ type Anchor struct {
 	LogRoot   string            `json:"log_root"`
 	LogSize   uint64            `json:"log_size"`
 	Headers   []json.RawMessage `json:"headers"` // CometBFT light blocks, CometBFT JSON
+	// StateHeader is the header of block Height itself (CometBFT JSON), whose
+	// hash the signed header Height+1 names as its last block: it proves the
+	// block time of the state (which records derived at read time depend
+	// on). Absent when Height is below the chain's initial height.
+	StateHeader json.RawMessage `json:"state_header,omitempty"`
 }
 
 // Entry is a log entry in JSON (hashes in hex).
@@ -110,13 +121,22 @@ type Receipt struct {
 }
 
 // StateProof proves the value of a key (or its absence) at a height.
+// Height, Found, StateRoot, LogRoot, LogSize and AppHash repeat what the
+// proof and its anchor prove, for readers; the verifier refuses a file
+// where they differ.
 type StateProof struct {
-	Version int        `json:"version"`
-	ChainID string     `json:"chain_id"`
-	Key     string     `json:"key"`
-	Value   *string    `json:"value"` // base64; null proves absence
-	Proof   StoreProof `json:"proof"`
-	Anchor  Anchor     `json:"anchor"`
+	Version   int        `json:"version"`
+	ChainID   string     `json:"chain_id"`
+	Key       string     `json:"key"`
+	Height    int64      `json:"height"`
+	Found     bool       `json:"found"`
+	Value     *string    `json:"value"` // base64; null proves absence
+	Proof     StoreProof `json:"proof"`
+	StateRoot string     `json:"state_root"`
+	LogRoot   string     `json:"log_root"`
+	LogSize   uint64     `json:"log_size,omitempty"`
+	AppHash   string     `json:"app_hash"`
+	Anchor    Anchor     `json:"anchor"`
 }
 
 // StoreProof is a sparse Merkle proof in JSON (hashes in hex).
@@ -176,13 +196,15 @@ type LogProof struct {
 	Anchor         Anchor   `json:"anchor"`
 }
 
-// Trust is where header verification starts: the genesis validator set, or
-// a trusted light block; and the chain's hash suite.
+// Trust is where header verification starts: the genesis validator set
+// (at the genesis's initial height), or a trusted light block; and the
+// chain's hash suite.
 type Trust struct {
-	ChainID string
-	Suite   crypto.Suite
-	Genesis *cmttypes.ValidatorSet
-	Block   *cmttypes.LightBlock
+	ChainID       string
+	Suite         crypto.Suite
+	Genesis       *cmttypes.ValidatorSet
+	InitialHeight int64 // with Genesis: the height of the first block (genesis initial_height; 1 when 0)
+	Block         *cmttypes.LightBlock
 }
 
 func (t *Trust) suite() crypto.Suite {
@@ -200,6 +222,13 @@ func (t *Trust) logHasher() ledger.Hasher {
 func (t *Trust) storeHasher() store.Hasher {
 	s := t.suite()
 	return store.NewHasher(s.Name, s.Sum)
+}
+
+func (t *Trust) initialHeight() int64 {
+	if t.InitialHeight <= 0 {
+		return 1
+	}
+	return t.InitialHeight
 }
 
 // TrustGenesis reads a genesis.json.
@@ -224,11 +253,12 @@ func TrustGenesis(path string) (*Trust, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Trust{ChainID: doc.ChainID, Suite: suite, Genesis: cmttypes.NewValidatorSet(vals)}, nil
+	return &Trust{ChainID: doc.ChainID, Suite: suite, Genesis: cmttypes.NewValidatorSet(vals), InitialHeight: doc.InitialHeight}, nil
 }
 
 // TrustLightBlock reads a trusted light block (CometBFT JSON), as
 // GET /v1/light/{height} returns it, for a chain of the named hash suite.
+// Every signature of its commit must verify.
 func TrustLightBlock(path, hashSuite string) (*Trust, error) {
 	suite, err := crypto.SuiteByName(hashSuite)
 	if err != nil {
@@ -242,10 +272,14 @@ func TrustLightBlock(path, hashSuite string) (*Trust, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := checkCommit(lb); err != nil {
+		return nil, err
+	}
 	return &Trust{ChainID: lb.ChainID, Suite: suite, Block: lb}, nil
 }
 
-// DecodeLightBlock parses and checks the form of a light block.
+// DecodeLightBlock parses and checks the form of a light block: CometBFT
+// JSON exactly as CometBFT writes it, ValidateBasic for its own chain id.
 func DecodeLightBlock(b []byte) (*cmttypes.LightBlock, error) {
 	var lb cmttypes.LightBlock
 	if err := cmtjson.Unmarshal(b, &lb); err != nil {
@@ -257,6 +291,13 @@ func DecodeLightBlock(b []byte) (*cmttypes.LightBlock, error) {
 	if err := lb.ValidateBasic(lb.ChainID); err != nil {
 		return nil, fmt.Errorf("%w: light block: %w", ErrMalformed, err)
 	}
+	again, err := cmtjson.Marshal(&lb)
+	if err != nil {
+		return nil, fmt.Errorf("%w: light block: %w", ErrMalformed, err)
+	}
+	if err := sameJSON(b, again, fmt.Sprintf("light block %d", lb.Height)); err != nil {
+		return nil, err
+	}
 	return &lb, nil
 }
 
@@ -265,22 +306,67 @@ func EncodeLightBlock(lb *cmttypes.LightBlock) (json.RawMessage, error) {
 	return cmtjson.Marshal(lb)
 }
 
-// Signed describes the header an anchor was verified against.
+// EncodeHeader renders a header in CometBFT JSON (an anchor's
+// state_header).
+func EncodeHeader(h *cmttypes.Header) (json.RawMessage, error) {
+	return cmtjson.Marshal(h)
+}
+
+// checkCommit verifies every signature a light block's commit carries
+// (CometBFT's VerifyCommit: a commit or nil vote that does not verify
+// fails it, and more than 2/3 of the set's power must have signed the
+// block) and counts the signers.
+func checkCommit(lb *cmttypes.LightBlock) (*Signed, error) {
+	c := lb.Commit
+	if err := lb.ValidatorSet.VerifyCommit(lb.ChainID, c.BlockID, lb.Height, c); err != nil {
+		return nil, fmt.Errorf("%w: height %d: %w", ErrSignature, lb.Height, err)
+	}
+	s := &Signed{Height: lb.Height, Total: lb.ValidatorSet.Size(), TotalPower: lb.ValidatorSet.TotalVotingPower(), Hash: hex.EncodeToString(lb.Hash())}
+	for i, sig := range c.Signatures {
+		if sig.BlockIDFlag == cmttypes.BlockIDFlagCommit {
+			s.Signers++
+			s.Power += lb.ValidatorSet.Validators[i].VotingPower
+		}
+	}
+	return s, nil
+}
+
+// Signed describes the header an anchor was verified against: the
+// validators whose signatures for the block it carries, all of which
+// verified.
 type Signed struct {
-	Height  int64  // header height (state height + 1)
-	Signers int    // validators whose signatures the commit carries
-	Total   int    // validators in the set
-	Hash    string // block hash
+	Height     int64  `json:"height"`      // header height (state height + 1)
+	Signers    int    `json:"signers"`     // validators whose signature for the block verified
+	Total      int    `json:"validators"`  // validators in the set
+	Power      int64  `json:"power"`       // their voting power
+	TotalPower int64  `json:"total_power"` // the set's voting power
+	Hash       string `json:"block_hash"`
+	// StateTime is the block time of the state height (from the anchor's
+	// state header; zero before the first block).
+	StateTime time.Time `json:"state_time"`
+}
+
+// Words says who signed, e.g. "3 of 4 validators (power 30 of 40)".
+func (s *Signed) Words() string {
+	return fmt.Sprintf("%d of %d validators (power %d of %d)", s.Signers, s.Total, s.Power, s.TotalPower)
+}
+
+func checkSuite(name string, t *Trust) error {
+	if name != t.suite().Name && !(name == "" && t.suite().Name == crypto.SuiteSHA256.Name) {
+		return fmt.Errorf("%w: proof made with %q, the chain uses %s", ErrSuite, name, t.suite().Name)
+	}
+	return nil
 }
 
 // VerifyAnchor checks the anchor's commitments, then its headers from the
-// trust point, and that the last header carries the app hash.
+// trust point, that the last header carries the app hash, and that the
+// state header is the block the last header follows.
 func VerifyAnchor(a *Anchor, chainID string, t *Trust) (*Signed, error) {
 	if t.ChainID != chainID {
 		return nil, fmt.Errorf("%w: proof for %q, trusting %q", ErrChainID, chainID, t.ChainID)
 	}
-	if name := a.HashSuite; name != t.suite().Name && !(name == "" && t.suite().Name == crypto.SuiteSHA256.Name) {
-		return nil, fmt.Errorf("%w: proof made with %q, the chain uses %s", ErrSuite, name, t.suite().Name)
+	if err := checkSuite(a.HashSuite, t); err != nil {
+		return nil, err
 	}
 	stateRoot, err1 := decodeHex32(a.StateRoot)
 	logRoot, err2 := decodeHex32(a.LogRoot)
@@ -318,17 +404,63 @@ func VerifyAnchor(a *Anchor, chainID string, t *Trust) (*Signed, error) {
 	if !bytes.Equal(final.AppHash, appHash) {
 		return nil, ErrHeaderAppHash
 	}
+	stateTime, err := checkStateHeader(a, final)
+	if err != nil {
+		return nil, err
+	}
 	if err := verifyChain(blocks, chainID, t); err != nil {
 		return nil, err
 	}
-	s := &Signed{Height: final.Height, Total: final.ValidatorSet.Size(), Hash: hex.EncodeToString(final.Hash())}
-	for _, sig := range final.Commit.Signatures {
-		if sig.BlockIDFlag == cmttypes.BlockIDFlagCommit {
-			s.Signers++
+	var s *Signed
+	for _, lb := range blocks {
+		if s, err = checkCommit(lb); err != nil {
+			return nil, err
 		}
 	}
+	s.StateTime = stateTime
 	return s, nil
 }
+
+// checkStateHeader checks the anchor's state header: present exactly when
+// the signed header follows a block (its last block id is set), and that
+// block's header.
+func checkStateHeader(a *Anchor, final *cmttypes.LightBlock) (time.Time, error) {
+	if len(final.LastBlockID.Hash) == 0 {
+		if a.StateHeader != nil {
+			return time.Time{}, fmt.Errorf("%w: header %d is the chain's first, no block precedes it", ErrStateHeader, final.Height)
+		}
+		return time.Time{}, nil
+	}
+	if a.StateHeader == nil {
+		return time.Time{}, fmt.Errorf("%w: missing", ErrStateHeader)
+	}
+	var h cmttypes.Header
+	if err := cmtjson.Unmarshal(a.StateHeader, &h); err != nil {
+		return time.Time{}, fmt.Errorf("%w: state header: %w", ErrMalformed, err)
+	}
+	again, err := cmtjson.Marshal(&h)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: state header: %w", ErrMalformed, err)
+	}
+	if err := sameJSON(a.StateHeader, again, "anchor.state_header"); err != nil {
+		return time.Time{}, err
+	}
+	if err := h.ValidateBasic(); err != nil {
+		return time.Time{}, fmt.Errorf("%w: state header: %w", ErrMalformed, err)
+	}
+	if !bytes.Equal(h.Hash(), final.LastBlockID.Hash) || h.Height != a.Height || h.ChainID != final.ChainID {
+		return time.Time{}, fmt.Errorf("%w: height %d hashes to %X, header %d follows %X", ErrStateHeader, h.Height, h.Hash(), final.Height, final.LastBlockID.Hash)
+	}
+	return h.Time, nil
+}
+
+// Light verification runs with no clock: "now" is the new header's own
+// time plus NowAfterHeader, with MaxClockDrift allowed (the header's time
+// must be before now + drift, which it always is), and TrustingPeriod.
+const (
+	NowAfterHeader = time.Minute
+	MaxClockDrift  = 10 * time.Second
+)
 
 // verifyChain checks each light block from the trust point on.
 func verifyChain(blocks []*cmttypes.LightBlock, chainID string, t *Trust) error {
@@ -337,36 +469,40 @@ func verifyChain(blocks []*cmttypes.LightBlock, chainID string, t *Trust) error 
 	switch {
 	case t.Block != nil:
 		trusted = t.Block
+		if blocks[len(blocks)-1].Height < trusted.Height {
+			return fmt.Errorf("%w: the proof is older than the trusted header; verify it from genesis", ErrHeaderChain)
+		}
 		for i < len(blocks) && blocks[i].Height < trusted.Height {
 			i++
 		}
 		if i < len(blocks) && blocks[i].Height == trusted.Height {
+			// The same block: the header hash covers every header field
+			// and the validator set's hash. The commit is checked on its
+			// own (every signature), not compared: two nodes may hold
+			// different valid commits of their newest block.
 			if !bytes.Equal(blocks[i].Hash(), trusted.Hash()) {
 				return ErrTrustedMismatch
 			}
 			i++
 		}
-		if blocks[len(blocks)-1].Height < trusted.Height {
-			return fmt.Errorf("%w: the proof is older than the trusted header; verify it from genesis", ErrHeaderChain)
-		}
 	default:
 		first := blocks[0]
-		if first.Height != 1 {
-			return fmt.Errorf("%w: from genesis the first header must be height 1, got %d", ErrHeaderChain, first.Height)
+		if first.Height != t.initialHeight() {
+			return fmt.Errorf("%w: from genesis the first header must be the initial height %d, got %d", ErrHeaderChain, t.initialHeight(), first.Height)
 		}
 		if !bytes.Equal(first.ValidatorSet.Hash(), t.Genesis.Hash()) {
-			return fmt.Errorf("%w: height 1 is signed by validators other than genesis's", ErrHeaderChain)
+			return fmt.Errorf("%w: height %d is signed by validators other than genesis's", ErrHeaderChain, first.Height)
 		}
 		if err := t.Genesis.VerifyCommitLight(chainID, first.Commit.BlockID, first.Height, first.Commit); err != nil {
-			return fmt.Errorf("%w: height 1: %w", ErrHeaderChain, err)
+			return fmt.Errorf("%w: height %d: %w", ErrHeaderChain, first.Height, err)
 		}
 		trusted, i = first, 1
 	}
 	for ; i < len(blocks); i++ {
 		lb := blocks[i]
-		now := lb.Time.Add(time.Minute)
+		now := lb.Time.Add(NowAfterHeader)
 		if err := lightverify.Verify(trusted.SignedHeader, trusted.ValidatorSet, lb.SignedHeader, lb.ValidatorSet,
-			TrustingPeriod, now, 10*time.Second, lightverify.DefaultTrustLevel); err != nil {
+			TrustingPeriod, now, MaxClockDrift, lightverify.DefaultTrustLevel); err != nil {
 			return fmt.Errorf("%w: height %d from height %d: %w", ErrHeaderChain, lb.Height, trusted.Height, err)
 		}
 		trusted = lb
@@ -379,6 +515,28 @@ type Result struct {
 	Summary string  `json:"summary"`
 	Height  int64   `json:"height"`
 	Signed  *Signed `json:"signed"`
+	// Record, for a module record, is the record decoded from the proven
+	// value (as the API shows it), and RecordType its kind.
+	Record     json.RawMessage `json:"record,omitempty"`
+	RecordType string          `json:"record_type,omitempty"`
+}
+
+// ParseReceipt reads a receipt file strictly (see parseStrict).
+func ParseReceipt(b []byte) (*Receipt, error) {
+	var r Receipt
+	return &r, parseStrict(b, "receipt", &r)
+}
+
+// ParseStateProof reads a state proof file strictly.
+func ParseStateProof(b []byte) (*StateProof, error) {
+	var p StateProof
+	return &p, parseStrict(b, "state proof", &p)
+}
+
+// ParseLogProof reads a log proof file strictly.
+func ParseLogProof(b []byte) (*LogProof, error) {
+	var p LogProof
+	return &p, parseStrict(b, "log proof", &p)
 }
 
 // VerifyReceipt checks a receipt completely.
@@ -386,7 +544,7 @@ func VerifyReceipt(r *Receipt, t *Trust) (*Result, error) {
 	if r.Version != Version {
 		return nil, fmt.Errorf("%w: %d", ErrVersion, r.Version)
 	}
-	raw, err := base64.StdEncoding.DecodeString(r.Tx)
+	raw, err := decodeBase64(r.Tx)
 	if err != nil || len(raw) == 0 || len(raw) > tx.MaxTxBytes {
 		return nil, fmt.Errorf("%w: tx", ErrMalformed)
 	}
@@ -394,8 +552,8 @@ func VerifyReceipt(r *Receipt, t *Trust) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if name := r.Anchor.HashSuite; name != t.suite().Name && !(name == "" && t.suite().Name == crypto.SuiteSHA256.Name) {
-		return nil, fmt.Errorf("%w: receipt made with %q, the chain uses %s", ErrSuite, name, t.suite().Name)
+	if err := checkSuite(r.Anchor.HashSuite, t); err != nil {
+		return nil, err
 	}
 	h := t.suite().Sum(raw)
 	if !bytes.Equal(h[:], e.TxHash) {
@@ -427,43 +585,63 @@ func VerifyReceipt(r *Receipt, t *Trust) (*Result, error) {
 		result = fmt.Sprintf("failed with code %d", e.Code)
 	}
 	return &Result{Height: int64(e.Height), Signed: s, Summary: fmt.Sprintf(
-		"tx %X was committed at height %d (log index %d) by %d of %d validators of %s; result %s",
-		e.TxHash, e.Height, r.LogIndex, s.Signers, s.Total, r.ChainID, result)}, nil
+		"tx %X was committed at height %d (log index %d) of %s, signed by %s; result %s",
+		e.TxHash, e.Height, r.LogIndex, r.ChainID, s.Words(), result)}, nil
 }
 
 // VerifyStateProof checks a state proof completely.
 func VerifyStateProof(p *StateProof, t *Trust) (*Result, error) {
+	_, res, err := verifyState(p, t)
+	return res, err
+}
+
+// verifyState checks a state proof and returns the proven value (nil:
+// absent).
+func verifyState(p *StateProof, t *Trust) ([]byte, *Result, error) {
 	if p.Version != Version {
-		return nil, fmt.Errorf("%w: %d", ErrVersion, p.Version)
+		return nil, nil, fmt.Errorf("%w: %d", ErrVersion, p.Version)
+	}
+	if err := checkSuite(p.Anchor.HashSuite, t); err != nil {
+		return nil, nil, err
 	}
 	sp, err := p.Proof.store()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	root, err := decodeHash(p.Anchor.StateRoot)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	// The copies of what the anchor proves must be the anchor's.
+	a := &p.Anchor
+	switch {
+	case p.Height != a.Height:
+		return nil, nil, fmt.Errorf("%w: height %d, the anchor proves height %d", ErrMismatch, p.Height, a.Height)
+	case p.StateRoot != a.StateRoot, p.LogRoot != a.LogRoot, p.LogSize != a.LogSize, p.AppHash != a.AppHash:
+		return nil, nil, fmt.Errorf("%w: state_root, log_root, log_size and app_hash must be the anchor's", ErrMismatch)
+	case p.Found != (p.Value != nil):
+		return nil, nil, fmt.Errorf("%w: found is %v, the value is %s", ErrMismatch, p.Found, map[bool]string{true: "present", false: "null"}[p.Value != nil])
+	}
+	var v []byte
 	what := "has no value"
 	if p.Value != nil {
-		v, err := base64.StdEncoding.DecodeString(*p.Value)
-		if err != nil {
-			return nil, fmt.Errorf("%w: value is not base64", ErrMalformed)
+		if v, err = decodeBase64(*p.Value); err != nil {
+			return nil, nil, err
 		}
 		err = t.storeHasher().VerifyMembership(root, []byte(p.Key), v, sp)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrStateProof, err)
+			return nil, nil, fmt.Errorf("%w: %w", ErrStateProof, err)
 		}
 		what = fmt.Sprintf("has the value of %d bytes, %s %X", len(v), t.suite().Name, t.storeHasher().ValueHash(v))
 	} else if err := t.storeHasher().VerifyNonMembership(root, []byte(p.Key), sp); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrStateProof, err)
+		return nil, nil, fmt.Errorf("%w: %w", ErrStateProof, err)
 	}
 	s, err := VerifyAnchor(&p.Anchor, p.ChainID, t)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &Result{Height: p.Anchor.Height, Signed: s, Summary: fmt.Sprintf(
-		"key %q %s at height %d of %s, signed by %d of %d validators", p.Key, what, p.Anchor.Height, p.ChainID, s.Signers, s.Total)}, nil
+	return v, &Result{Height: p.Anchor.Height, Signed: s, Summary: fmt.Sprintf(
+		"key %q %s at height %d of %s, signed by %s", p.Key, what, p.Anchor.Height, p.ChainID, s.Words())}, nil
 }
 
 // VerifyLogProof checks a log proof completely.
@@ -471,9 +649,15 @@ func VerifyLogProof(p *LogProof, t *Trust) (*Result, error) {
 	if p.Version != Version {
 		return nil, fmt.Errorf("%w: %d", ErrVersion, p.Version)
 	}
+	if err := checkSuite(p.Anchor.HashSuite, t); err != nil {
+		return nil, err
+	}
 	e, err := p.Entry.ledger()
 	if err != nil {
 		return nil, err
+	}
+	if int64(e.Height) > p.Anchor.Height {
+		return nil, fmt.Errorf("%w: entry of height %d in the log of height %d", ErrHeight, e.Height, p.Anchor.Height)
 	}
 	proof, err := decodeHexList(p.InclusionProof)
 	if err != nil {
@@ -491,14 +675,26 @@ func VerifyLogProof(p *LogProof, t *Trust) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Height: p.Anchor.Height, Signed: s, Summary: fmt.Sprintf(
-		"log entry %d (tx %X, height %d, code %d) is in the log of %d entries at height %d of %s, signed by %d of %d validators",
-		p.Index, e.TxHash, e.Height, e.Code, p.Anchor.LogSize, p.Anchor.Height, p.ChainID, s.Signers, s.Total)}, nil
+		"log entry %d (tx %X, height %d, code %d) is in the log of %d entries at height %d of %s, signed by %s",
+		p.Index, e.TxHash, e.Height, e.Code, p.Anchor.LogSize, p.Anchor.Height, p.ChainID, s.Words())}, nil
 }
 
+// decodeHex32 reads a 32-byte hash written as 64 lower-case hex digits
+// (the only form the formats use).
 func decodeHex32(s string) ([]byte, error) {
 	b, err := hex.DecodeString(s)
-	if err != nil || len(b) != 32 {
-		return nil, fmt.Errorf("%w: %q is not a 32-byte hex hash", ErrMalformed, truncate(s))
+	if err != nil || len(b) != 32 || hex.EncodeToString(b) != s {
+		return nil, fmt.Errorf("%w: %q is not a 32-byte hash in lower-case hex", ErrMalformed, truncate(s))
+	}
+	return b, nil
+}
+
+// decodeBase64 reads standard base64 with padding in its one canonical
+// form.
+func decodeBase64(s string) ([]byte, error) {
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil || base64.StdEncoding.EncodeToString(b) != s {
+		return nil, fmt.Errorf("%w: %q is not canonical base64", ErrMalformed, truncate(s))
 	}
 	return b, nil
 }

@@ -197,12 +197,19 @@ type Commitments struct {
 }
 
 // Consistency proves the log of size To extends the log of size From.
+// With prove=true it is a complete consistency proof file (docs/proofs.md;
+// `govchain verify consistency` reads it): both sizes end a height, and
+// each carries that height's anchor.
 type Consistency struct {
-	From     uint64   `json:"from"`
-	To       uint64   `json:"to"`
-	FromRoot string   `json:"from_root"`
-	ToRoot   string   `json:"to_root"`
-	Proof    []string `json:"proof"`
+	Version    int            `json:"version,omitempty"`
+	ChainID    string         `json:"chain_id,omitempty"`
+	From       uint64         `json:"from"`
+	To         uint64         `json:"to"`
+	FromRoot   string         `json:"from_root"`
+	ToRoot     string         `json:"to_root"`
+	Proof      []string       `json:"proof"`
+	FromAnchor *verify.Anchor `json:"from_anchor,omitempty"`
+	ToAnchor   *verify.Anchor `json:"to_anchor,omitempty"`
 }
 
 // Code documents one result code.

@@ -57,6 +57,10 @@ func queryCmd(g *globals) *cobra.Command {
 		get("receipt HASH", "A self-contained receipt of a committed tx (save it and check it with govchain verify receipt)", 1, func(a []string) string { return "/v1/txs/" + esc(a[0]) + "/receipt" }),
 		get("light HEIGHT", "A signed header and its validator set (to trust with verify --trust-header)", 1, func(a []string) string { return "/v1/light/" + esc(a[0]) }),
 		get("log-proof INDEX", "A log inclusion proof of entry INDEX at the newest signed height", 1, func(a []string) string { return "/v1/log/proof?index=" + url.QueryEscape(a[0]) }),
+		get("consistency FROM TO", "A proof that the log of TO entries extends the log of FROM entries, with both anchors (check it with govchain verify consistency)", 2, func(a []string) string {
+			return "/v1/log/consistency?from=" + url.QueryEscape(a[0]) + "&to=" + url.QueryEscape(a[1]) + "&prove=true"
+		}),
+		get("anchor HEIGHT", "The signed headers that anchor a height's commitments", 1, func(a []string) string { return "/v1/anchor/" + esc(a[0]) }),
 	)
 	cmd.AddCommand(moduleQueryCmds(g)...)
 	var height int64

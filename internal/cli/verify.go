@@ -2,12 +2,17 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"reflect"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/node"
 	"github.com/govchain/govchain/verify"
 )
 
@@ -17,14 +22,24 @@ const ExitUnverified = 5
 func verifyCmd(g *globals) *cobra.Command {
 	var trustGenesis, trustHeader, hashSuite string
 	cmd := &cobra.Command{
-		Use:   "verify receipt|state|log FILE",
-		Short: "Check a receipt, state proof or log proof offline",
+		Use:   "verify receipt|state|log|consistency FILE",
+		Short: "Check a receipt, state proof, proven record, log or consistency proof offline",
 		Long: `verify checks a proof file without any network access: the proof itself, the
 commitments it rests on, and the signed headers that carry them, following
 validator-set changes with CometBFT's light client from what you trust: the
 chain's genesis.json (--trust) or a header you trust (--trust-header, a light
 block as GET /v1/light/{height} returns it). It prints what was proven, or
-exits with code 5 and the reason.`,
+exits with code 5 and the reason.
+
+  receipt      GET /v1/txs/{hash}/receipt, govchain query receipt, tx --receipt
+  state        GET /v1/state/{key}?prove=true, or a module record read with
+               ?prove=true (govchain query <module> <query> --prove -o json):
+               the record must be exactly the proven value decoded
+  log          GET /v1/log/proof
+  consistency  GET /v1/log/consistency?from=M&to=N&prove=true
+
+Every field of the file is checked or refused (docs/proofs.md lists the few
+no hash covers).`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var trust *verify.Trust
@@ -44,33 +59,24 @@ exits with code 5 and the reason.`,
 			if err != nil {
 				return err
 			}
-			var res *verify.Result
-			switch args[0] {
-			case "receipt":
-				var r verify.Receipt
-				if err := json.Unmarshal(b, &r); err != nil {
-					return &exitError{ExitUnverified, fmt.Errorf("%w: %w", verify.ErrMalformed, err)}
-				}
-				res, err = verify.VerifyReceipt(&r, trust)
-			case "state":
-				p, perr := stateProofOf(b)
-				if perr != nil {
-					return &exitError{ExitUnverified, fmt.Errorf("%w: %w", verify.ErrMalformed, perr)}
-				}
-				res, err = verify.VerifyStateProof(p, trust)
-			case "log":
-				var p verify.LogProof
-				if err := json.Unmarshal(b, &p); err != nil {
-					return &exitError{ExitUnverified, fmt.Errorf("%w: %w", verify.ErrMalformed, err)}
-				}
-				res, err = verify.VerifyLogProof(&p, trust)
-			default:
-				return usageErr("verify receipt, state or log, not %q", args[0])
+			res, err := verifyFile(args[0], b, trust)
+			var ee *exitError
+			if errors.As(err, &ee) && ee.code == ExitUsage {
+				return err
 			}
 			if err != nil {
 				return &exitError{ExitUnverified, fmt.Errorf("NOT VERIFIED: %w", err)}
 			}
-			return g.print(res, func(w io.Writer) { fmt.Fprintln(w, "verified:", res.Summary) })
+			return g.print(res, func(w io.Writer) {
+				fmt.Fprintln(w, "verified:", res.Summary)
+				if t := recordType(res.RecordType); t != nil && res.Record != nil {
+					rec := reflect.New(t)
+					if json.Unmarshal(res.Record, rec.Interface()) == nil {
+						fmt.Fprintln(w)
+						g.shower().show(w, rec.Interface())
+					}
+				}
+			})
 		},
 	}
 	cmd.Flags().StringVar(&trustGenesis, "trust", "", "the chain's genesis.json")
@@ -79,17 +85,95 @@ exits with code 5 and the reason.`,
 	return cmd
 }
 
-// stateProofOf reads a state proof file: GET /v1/state/{key}?prove=true's
-// answer, or a module record read with ?prove=true ({record, proof}), whose
-// proof is checked (the record is the node's decoding of the proven value).
-func stateProofOf(b []byte) (*verify.StateProof, error) {
-	var proven struct {
-		Record json.RawMessage    `json:"record"`
-		Proof  *verify.StateProof `json:"proof"`
+// verifyFile verifies a proof file of the named kind.
+func verifyFile(kind string, b []byte, trust *verify.Trust) (*verify.Result, error) {
+	switch kind {
+	case "receipt":
+		r, err := verify.ParseReceipt(b)
+		if err != nil {
+			return nil, err
+		}
+		return verify.VerifyReceipt(r, trust)
+	case "state":
+		if isRecordFile(b) {
+			p, err := verify.ParseRecord(b)
+			if err != nil {
+				return nil, err
+			}
+			return verify.VerifyRecord(p, trust, decodeRecord)
+		}
+		p, err := verify.ParseStateProof(b)
+		if err != nil {
+			return nil, err
+		}
+		return verify.VerifyStateProof(p, trust)
+	case "log":
+		p, err := verify.ParseLogProof(b)
+		if err != nil {
+			return nil, err
+		}
+		return verify.VerifyLogProof(p, trust)
+	case "consistency":
+		p, err := verify.ParseConsistency(b)
+		if err != nil {
+			return nil, err
+		}
+		return verify.VerifyConsistency(p, trust)
 	}
-	if err := json.Unmarshal(b, &proven); err == nil && proven.Record != nil && proven.Proof != nil {
-		return proven.Proof, nil
+	return nil, usageErr("verify receipt, state, log or consistency, not %q", kind)
+}
+
+// isRecordFile tells a proven module record ({record, proof}) from a bare
+// state proof.
+func isRecordFile(b []byte) bool {
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(b, &probe) != nil {
+		return false
 	}
-	var p verify.StateProof
-	return &p, json.Unmarshal(b, &p)
+	_, ok := probe["record"]
+	return ok
+}
+
+// decodeRecord decodes a proven value as every record type the module
+// owning its key declares in its queries, presented as the API presents it.
+func decodeRecord(key string, value []byte, view verify.RecordView) []verify.Decoded {
+	name, _, _ := strings.Cut(key, "/")
+	var out []verify.Decoded
+	seen := map[reflect.Type]bool{}
+	for _, m := range node.Modules() {
+		if m.Name() != name {
+			continue
+		}
+		for _, q := range m.Queries() {
+			if seen[q.Record] {
+				continue
+			}
+			seen[q.Record] = true
+			rec, err := q.Decode(value)
+			if err != nil {
+				continue
+			}
+			if p, ok := rec.(module.Presenter); ok {
+				p.Present(module.ReadView{Height: view.Height, Time: view.Time.UTC()})
+			}
+			b, err := json.Marshal(rec)
+			if err != nil {
+				continue
+			}
+			out = append(out, verify.Decoded{Kind: q.Record.String(), Record: b})
+		}
+	}
+	return out
+}
+
+// recordType finds a module record type by its name ("registry.Parcel").
+func recordType(kind string) reflect.Type {
+	for _, m := range node.Modules() {
+		for _, q := range m.Queries() {
+			if q.Record.String() == kind {
+				return q.Record
+			}
+		}
+	}
+	return nil
 }

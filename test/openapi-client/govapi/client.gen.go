@@ -122,11 +122,15 @@ type Commitments struct {
 
 // Consistency defines model for Consistency.
 type Consistency struct {
-	From     int       `json:"from"`
-	FromRoot string    `json:"from_root"`
-	Proof    *[]string `json:"proof"`
-	To       int       `json:"to"`
-	ToRoot   string    `json:"to_root"`
+	ChainId    *string       `json:"chain_id,omitempty"`
+	From       int           `json:"from"`
+	FromAnchor *VerifyAnchor `json:"from_anchor,omitempty"`
+	FromRoot   string        `json:"from_root"`
+	Proof      *[]string     `json:"proof"`
+	To         int           `json:"to"`
+	ToAnchor   *VerifyAnchor `json:"to_anchor,omitempty"`
+	ToRoot     string        `json:"to_root"`
+	Version    *int          `json:"version,omitempty"`
 }
 
 // Health defines model for Health.
@@ -860,13 +864,14 @@ type TxSignature struct {
 
 // VerifyAnchor defines model for VerifyAnchor.
 type VerifyAnchor struct {
-	AppHash   string         `json:"app_hash"`
-	HashSuite *string        `json:"hash_suite,omitempty"`
-	Headers   *[]interface{} `json:"headers"`
-	Height    int64          `json:"height"`
-	LogRoot   string         `json:"log_root"`
-	LogSize   int            `json:"log_size"`
-	StateRoot string         `json:"state_root"`
+	AppHash     string         `json:"app_hash"`
+	HashSuite   *string        `json:"hash_suite,omitempty"`
+	Headers     *[]interface{} `json:"headers"`
+	Height      int64          `json:"height"`
+	LogRoot     string         `json:"log_root"`
+	LogSize     int            `json:"log_size"`
+	StateHeader interface{}    `json:"state_header,omitempty"`
+	StateRoot   string         `json:"state_root"`
 }
 
 // VerifyEntry defines model for VerifyEntry.
@@ -1053,6 +1058,9 @@ type GetLogConsistencyParams struct {
 
 	// To the newer size
 	To int64 `form:"to" json:"to"`
+
+	// Prove include both sizes' anchors (each size must end a height)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 }
 
 // GetLogProofParams defines parameters for GetLogProof.
@@ -4419,6 +4427,18 @@ func NewGetLogConsistencyRequest(server string, params *GetLogConsistencyParams)
 			}
 		}
 
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -7247,8 +7267,14 @@ type GetLogConsistencyResponse struct {
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7266,9 +7292,24 @@ func (r GetLogConsistencyResponse) GetApplicationproblemJSON404() *Problem {
 	return r.ApplicationproblemJSON404
 }
 
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetLogConsistencyResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r GetLogConsistencyResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetLogConsistencyResponse) GetApplicationproblemJSON500() *Problem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetLogConsistencyResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10152,12 +10193,33 @@ func ParseGetLogConsistencyResponse(rsp *http.Response) (*GetLogConsistencyRespo
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
