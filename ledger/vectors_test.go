@@ -3,9 +3,9 @@ package ledger_test
 import (
 	"bytes"
 	"crypto/sha256"
-	"fmt"
 	"encoding/hex"
 	"flag"
+	"fmt"
 	"testing"
 
 	"github.com/emmansun/gmsm/sm3"
