@@ -10,15 +10,24 @@ import (
 )
 
 // Files are read strictly: one JSON object, no field the format does not
-// define, and the whole file equal (as a JSON value: key order and white
-// space aside) to the re-encoding of what was read. So a file has one
-// meaning; a field set to a value the verifier would not have written (a
-// duplicate key, an upper-case hex digit, non-canonical base64, 1.0 for 1,
-// a stray field) is refused rather than silently ignored or normalised.
+// define, and the whole file, white space aside, byte for byte the
+// re-encoding of what was read (Go's encoding/json: members in the
+// format's order, HTML characters escaped as \u003c, \u003e, \u0026).
+// So a file has one meaning; a field set to a value the verifier would not
+// have written (a duplicate key, an upper-case hex digit, non-canonical
+// base64, 1.0 for 1, a stray field) is refused rather than silently
+// ignored or normalised.
 
 // parseStrict decodes b into v and checks that v re-encodes to the same
 // JSON value.
 func parseStrict(b []byte, what string, v any) error {
+	// Compacted once, so the light blocks inside are compact too and
+	// compare byte for byte.
+	var c bytes.Buffer
+	if err := json.Compact(&c, b); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
+	}
+	b = c.Bytes()
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -35,9 +44,22 @@ func parseStrict(b []byte, what string, v any) error {
 }
 
 // sameJSON reports, as ErrNonCanonical with the path of the first
-// difference, whether a and b are different JSON values. Duplicate keys in
-// a are a difference.
+// difference, whether a, white space aside, differs from b (compact).
 func sameJSON(a, b []byte, what string) error {
+	if bytes.Equal(a, b) {
+		return nil
+	}
+	var ca, cb bytes.Buffer
+	if err := json.Compact(&ca, a); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
+	}
+	if err := json.Compact(&cb, b); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
+	}
+	if bytes.Equal(ca.Bytes(), cb.Bytes()) {
+		return nil
+	}
+	// Say where: the first difference as JSON values, else the form.
 	va, err := decodeTree(a)
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
@@ -49,7 +71,7 @@ func sameJSON(a, b []byte, what string) error {
 	if p, ok := diff(va, vb, what); !ok {
 		return fmt.Errorf("%w: %s is not as the verifier would write it", ErrNonCanonical, p)
 	}
-	return nil
+	return fmt.Errorf("%w: %s: members out of order or characters escaped otherwise", ErrNonCanonical, what)
 }
 
 // tree is a JSON value with numbers kept as written and object members in

@@ -229,7 +229,7 @@ func TestReceiptTamper(t *testing.T) {
 		}, verify.ErrHeaderChain}, // the signatures are over the old block id
 		{"signature", func(r *verify.Receipt) {
 			editHeader(t, r, func(lb *cmttypes.LightBlock) { lb.Commit.Signatures[0].Signature[3] ^= 1 })
-		}, verify.ErrHeaderChain},
+		}, verify.ErrHeaderChain}, // the light verifier sees it first
 		{"validator set", func(r *verify.Receipt) {
 			editHeader(t, r, func(lb *cmttypes.LightBlock) { lb.ValidatorSet.Validators[0].VotingPower++ })
 		}, verify.ErrMalformed},
@@ -363,5 +363,32 @@ func FuzzVerifyLogProof(f *testing.F) {
 			return
 		}
 		verify.VerifyLogProof(&p, tr)
+	})
+}
+
+// The strict readers of every file kind take any bytes without panicking,
+// and whatever they accept verifies or fails cleanly.
+func FuzzParseFiles(f *testing.F) {
+	for _, name := range []string{"receipt.json", "state.json", "record.json", "log.json", "consistency.json"} {
+		f.Add(load(f, name, nil))
+	}
+	f.Add([]byte(`{"version":1,"anchor":{"headers":[{}]}}`))
+	tr := genesisTrust(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if r, err := verify.ParseReceipt(b); err == nil {
+			verify.VerifyReceipt(r, tr)
+		}
+		if p, err := verify.ParseStateProof(b); err == nil {
+			verify.VerifyStateProof(p, tr)
+		}
+		if p, err := verify.ParseRecord(b); err == nil {
+			verify.VerifyRecord(p, tr, node.DecodeRecord)
+		}
+		if p, err := verify.ParseLogProof(b); err == nil {
+			verify.VerifyLogProof(p, tr)
+		}
+		if p, err := verify.ParseConsistency(b); err == nil {
+			verify.VerifyConsistency(p, tr)
+		}
 	})
 }

@@ -179,7 +179,7 @@ func (a *auditor) check(ctx context.Context, n string) error {
 		if err != nil {
 			return fmt.Errorf("audit state: %w", err)
 		}
-		trust = &verify.Trust{ChainID: a.trust.ChainID, Block: lb}
+		trust = &verify.Trust{ChainID: a.trust.ChainID, Suite: a.trust.Suite, Block: lb}
 	}
 	if _, err := verify.VerifyAnchor(&an, a.trust.ChainID, trust); err != nil {
 		a.raise(alert{Kind: "bad_headers", Node: n, Detail: err.Error(), Evidence: an})

@@ -7,11 +7,9 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/node"
 	"github.com/govchain/govchain/verify"
 )
@@ -69,7 +67,7 @@ no hash covers).`,
 			}
 			return g.print(res, func(w io.Writer) {
 				fmt.Fprintln(w, "verified:", res.Summary)
-				if t := recordType(res.RecordType); t != nil && res.Record != nil {
+				if t := node.RecordType(res.RecordType); t != nil && res.Record != nil {
 					rec := reflect.New(t)
 					if json.Unmarshal(res.Record, rec.Interface()) == nil {
 						fmt.Fprintln(w)
@@ -100,7 +98,7 @@ func verifyFile(kind string, b []byte, trust *verify.Trust) (*verify.Result, err
 			if err != nil {
 				return nil, err
 			}
-			return verify.VerifyRecord(p, trust, decodeRecord)
+			return verify.VerifyRecord(p, trust, node.DecodeRecord)
 		}
 		p, err := verify.ParseStateProof(b)
 		if err != nil {
@@ -132,48 +130,4 @@ func isRecordFile(b []byte) bool {
 	}
 	_, ok := probe["record"]
 	return ok
-}
-
-// decodeRecord decodes a proven value as every record type the module
-// owning its key declares in its queries, presented as the API presents it.
-func decodeRecord(key string, value []byte, view verify.RecordView) []verify.Decoded {
-	name, _, _ := strings.Cut(key, "/")
-	var out []verify.Decoded
-	seen := map[reflect.Type]bool{}
-	for _, m := range node.Modules() {
-		if m.Name() != name {
-			continue
-		}
-		for _, q := range m.Queries() {
-			if seen[q.Record] {
-				continue
-			}
-			seen[q.Record] = true
-			rec, err := q.Decode(value)
-			if err != nil {
-				continue
-			}
-			if p, ok := rec.(module.Presenter); ok {
-				p.Present(module.ReadView{Height: view.Height, Time: view.Time.UTC()})
-			}
-			b, err := json.Marshal(rec)
-			if err != nil {
-				continue
-			}
-			out = append(out, verify.Decoded{Kind: q.Record.String(), Record: b})
-		}
-	}
-	return out
-}
-
-// recordType finds a module record type by its name ("registry.Parcel").
-func recordType(kind string) reflect.Type {
-	for _, m := range node.Modules() {
-		for _, q := range m.Queries() {
-			if q.Record.String() == kind {
-				return q.Record
-			}
-		}
-	}
-	return nil
 }

@@ -24,14 +24,132 @@ import (
 )
 
 // Sections renders the generated tables of one module: "roles",
-// "messages", "queries" and "codes".
+// "messages", "queries", "records" and "codes".
 func Sections(m module.Module) map[string]string {
 	return map[string]string{
 		"roles":    roles(m),
 		"messages": messages(m),
 		"queries":  queries(m),
+		"records":  records(m),
 		"codes":    Codes(m.Name()),
 	}
+}
+
+// records documents the canonical encoding of every record the module's
+// queries serve: for each, an example state key and, field by field, the
+// CBOR key, the CBOR type and the JSON name the API shows (with the nested
+// structures after), so that an outsider can decode a proven value and
+// compare it with the record shown (docs/proofs.md, "Module records").
+func records(m module.Module) string {
+	var b strings.Builder
+	seen := map[reflect.Type]bool{}
+	var queue []reflect.Type
+	keys := map[reflect.Type]string{}
+	for _, q := range m.Queries() {
+		if !seen[q.Record] {
+			seen[q.Record] = true
+			queue = append(queue, q.Record)
+		}
+		if q.Key != nil && keys[q.Record] == "" {
+			a := module.Args{}
+			for _, p := range q.Params {
+				a[p.Name] = "{" + p.Name + "}"
+				if p.Uint {
+					a[p.Name] = "7"
+				}
+			}
+			if k, err := q.Key(a); err == nil {
+				keys[q.Record] = m.Name() + "/" + k
+			}
+		}
+	}
+	for i := 0; i < len(queue); i++ {
+		t := queue[i]
+		fmt.Fprintf(&b, "**`%s`**", t.Name())
+		if k := keys[t]; k != "" {
+			fmt.Fprintf(&b, " at state key `%s`", k)
+		}
+		b.WriteString(": a CBOR map with integer keys (deterministic encoding, docs/transactions.md)\n\n")
+		b.WriteString("| CBOR key | CBOR type | JSON field | notes |\n|---|---|---|---|\n")
+		for j := 0; j < t.NumField(); j++ {
+			f := t.Field(j)
+			if !f.IsExported() {
+				continue
+			}
+			name, jopts, _ := strings.Cut(f.Tag.Get("json"), ",")
+			ckey, copts, _ := strings.Cut(f.Tag.Get("cbor"), ",")
+			var notes []string
+			if ckey == "-" {
+				fmt.Fprintf(&b, "| - | - | `%s` | derived when read, not stored (from the height and its block time) |\n", name)
+				continue
+			}
+			if strings.Contains(copts, "omitempty") {
+				notes = append(notes, "omitted when empty or zero")
+			}
+			if strings.Contains(jopts, "omitempty") {
+				notes = append(notes, "JSON omits it when empty")
+			}
+			if name == "" || name == "-" {
+				name = "-"
+			} else {
+				name = "`" + name + "`"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", ckey, cborType(f.Type), name, strings.Join(notes, "; "))
+			for _, n := range nested(f.Type) {
+				if !seen[n] {
+					seen[n] = true
+					queue = append(queue, n)
+				}
+			}
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// cborType names the CBOR type a Go field encodes as, and its JSON form
+// where it differs.
+func cborType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return cborType(t.Elem()) + " (absent: null)"
+	case reflect.String:
+		return "text string"
+	case reflect.Bool:
+		return "bool"
+	case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uint:
+		return "unsigned integer"
+	case reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Int:
+		return "integer"
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "byte string (JSON: base64)"
+		}
+		return "array of " + cborType(t.Elem())
+	case reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return fmt.Sprintf("byte string of %d (JSON: base64)", t.Len())
+		}
+		return "array of " + cborType(t.Elem())
+	case reflect.Map:
+		return "map of " + cborType(t.Key()) + " to " + cborType(t.Elem())
+	case reflect.Struct:
+		return "`" + t.Name() + "`"
+	}
+	return t.Kind().String()
+}
+
+// nested returns the struct types a field's type contains.
+func nested(t reflect.Type) []reflect.Type {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return nested(t.Elem())
+	case reflect.Map:
+		return append(nested(t.Key()), nested(t.Elem())...)
+	case reflect.Struct:
+		return []reflect.Type{t}
+	}
+	return nil
 }
 
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

@@ -51,7 +51,7 @@ func check(t *testing.T, page string, sections map[string]string, want ...string
 // code declares them.
 func TestModulePages(t *testing.T) {
 	for _, m := range node.Modules() {
-		check(t, m.Name()+".md", docgen.Sections(m), "roles", "messages", "queries", "codes")
+		check(t, m.Name()+".md", docgen.Sections(m), "roles", "messages", "queries", "records", "codes")
 	}
 }
 

@@ -42,11 +42,6 @@ var Files = []string{"receipt.json", "log.json", "light.json", "state.json", "st
 // Write commits the transactions and writes Files into dir.
 func Write(ctx context.Context, ch Chain, dir string) error {
 	c := ch.Client
-	st, err := c.Status(ctx)
-	if err != nil {
-		return err
-	}
-	fromSize := st.LogSize
 	cab := ch.Admin("cab")
 	var raws [][]byte
 	var keys []*crypto.PrivateKey
@@ -126,13 +121,16 @@ func Write(ctx context.Context, ch Chain, dir string) error {
 			return err
 		}
 	}
-	// The consistency proof from the log before these txs to the log at
-	// the signed height.
-	var to apitype.Commitments
+	// The consistency proof from the log at the accounts' height to the
+	// log at the signed height.
+	var from, to apitype.Commitments
+	if err := c.Get(ctx, fmt.Sprint("/v1/commitments/", res[0].Height), &from); err != nil {
+		return err
+	}
 	if err := c.Get(ctx, "/v1/commitments/"+h, &to); err != nil {
 		return err
 	}
-	return get(fmt.Sprintf("/v1/log/consistency?from=%d&to=%d&prove=true", fromSize, to.LogSize), "consistency.json")
+	return get(fmt.Sprintf("/v1/log/consistency?from=%d&to=%d&prove=true", from.LogSize, to.LogSize), "consistency.json")
 }
 
 func exec(ctx context.Context, c *client.Client, s *client.Signer, typ string, body any) error {

@@ -865,7 +865,7 @@ type TxSignature struct {
 // VerifyAnchor defines model for VerifyAnchor.
 type VerifyAnchor struct {
 	AppHash     string         `json:"app_hash"`
-	HashSuite   *string        `json:"hash_suite,omitempty"`
+	HashSuite   string         `json:"hash_suite"`
 	Headers     *[]interface{} `json:"headers"`
 	Height      int64          `json:"height"`
 	LogRoot     string         `json:"log_root"`
