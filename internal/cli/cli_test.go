@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -269,11 +270,10 @@ func TestAudit(t *testing.T) {
 	}
 	// What the auditor accepted earlier differs from what the node now
 	// proves: history was rewritten.
+	// (Edited in place: the trusted light block in the state must stay in
+	// CometBFT's canonical form.)
 	b, _ := os.ReadFile(stateFile)
-	var st map[string]any
-	json.Unmarshal(b, &st)
-	st["log_root"] = strings.Repeat("ab", 32)
-	b, _ = json.Marshal(st)
+	b = regexp.MustCompile(`"log_root": "[0-9a-f]{64}"`).ReplaceAll(b, []byte(`"log_root": "`+strings.Repeat("ab", 32)+`"`))
 	os.WriteFile(stateFile, b, 0o600)
 	tx()
 	if code, _, errs := audit(d.Addr); code != ExitAlert || !strings.Contains(errs, "ALERT rewritten_history") || !strings.Contains(errs, "evidence") {
