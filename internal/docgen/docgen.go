@@ -80,7 +80,7 @@ func records(m module.Module) string {
 			ckey, copts, _ := strings.Cut(f.Tag.Get("cbor"), ",")
 			var notes []string
 			if ckey == "-" {
-				fmt.Fprintf(&b, "| - | - | `%s` | derived when read, not stored (from the height and its block time) |\n", name)
+				fmt.Fprintf(&b, "| - | - | `%s` | derived when read, not stored: %s (the block time is the state header's, docs/proofs.md R13) |\n", name, cell(f.Tag.Get("derive")))
 				continue
 			}
 			if strings.Contains(copts, "omitempty") {

@@ -59,3 +59,18 @@ func TestModulePages(t *testing.T) {
 func TestCorePages(t *testing.T) {
 	check(t, "transactions.md", map[string]string{"codes": docgen.Codes("app") + "\nRefusals by the API before a transaction reaches the mempool (codespace `api`):\n\n" + docgen.Codes("api")}, "codes")
 }
+
+// A record field derived when read (cbor:"-") says how (derive tag), so
+// that an outsider can compute it from a proven value.
+func TestDerivedFieldsDocumented(t *testing.T) {
+	for _, m := range node.Modules() {
+		for _, q := range m.Queries() {
+			for i := 0; i < q.Record.NumField(); i++ {
+				f := q.Record.Field(i)
+				if f.IsExported() && f.Tag.Get("cbor") == "-" && f.Tag.Get("json") != "-" && f.Tag.Get("derive") == "" {
+					t.Errorf("%s.%s is derived when read but has no derive tag saying how", q.Record, f.Name)
+				}
+			}
+		}
+	}
+}
