@@ -69,7 +69,7 @@ func Query[T any](ctx context.Context, c *Client, path string, opts ...ReadOptio
 
 // Proven reads one record with its state proof. Before trusting the
 // record, check it offline: verify.VerifyRecord with the chain's record
-// decoder (node.DecodeRecord, or one built from docs/proofs.md) checks the
+// decoder (modules.DecodeRecord, or one built from docs/proofs.md) checks the
 // proof and that the record is exactly the proven value.
 func Proven[T any](ctx context.Context, c *Client, path string, opts ...ReadOptions) (*apitype.Proven[T], error) {
 	var p apitype.Proven[T]

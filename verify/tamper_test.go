@@ -14,10 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govchain/govchain/x/modules"
+
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	cmttypes "github.com/cometbft/cometbft/types"
 
-	"github.com/govchain/govchain/node"
 	"github.com/govchain/govchain/verify"
 )
 
@@ -53,7 +54,7 @@ func verifyFileAs(kind string, b []byte, tr *verify.Trust) (*verify.Result, erro
 		if err != nil {
 			return nil, err
 		}
-		return verify.VerifyRecord(p, tr, node.DecodeRecord)
+		return verify.VerifyRecord(p, tr, modules.DecodeRecord)
 	case "log":
 		p, err := verify.ParseLogProof(b)
 		if err != nil {

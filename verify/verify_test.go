@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govchain/govchain/x/modules"
+
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	cmttypes "github.com/cometbft/cometbft/types"
 
@@ -382,7 +384,7 @@ func FuzzParseFiles(f *testing.F) {
 			verify.VerifyStateProof(p, tr)
 		}
 		if p, err := verify.ParseRecord(b); err == nil {
-			verify.VerifyRecord(p, tr, node.DecodeRecord)
+			verify.VerifyRecord(p, tr, modules.DecodeRecord)
 		}
 		if p, err := verify.ParseLogProof(b); err == nil {
 			verify.VerifyLogProof(p, tr)

@@ -8,9 +8,10 @@ import (
 	"os"
 	"reflect"
 
+	"github.com/govchain/govchain/x/modules"
+
 	"github.com/spf13/cobra"
 
-	"github.com/govchain/govchain/node"
 	"github.com/govchain/govchain/verify"
 )
 
@@ -67,7 +68,7 @@ no hash covers).`,
 			}
 			return g.print(res, func(w io.Writer) {
 				fmt.Fprintln(w, "verified:", res.Summary)
-				if t := node.RecordType(res.RecordType); t != nil && res.Record != nil {
+				if t := modules.RecordType(res.RecordType); t != nil && res.Record != nil {
 					rec := reflect.New(t)
 					if json.Unmarshal(res.Record, rec.Interface()) == nil {
 						fmt.Fprintln(w)
@@ -98,7 +99,7 @@ func verifyFile(kind string, b []byte, trust *verify.Trust) (*verify.Result, err
 			if err != nil {
 				return nil, err
 			}
-			return verify.VerifyRecord(p, trust, node.DecodeRecord)
+			return verify.VerifyRecord(p, trust, modules.DecodeRecord)
 		}
 		p, err := verify.ParseStateProof(b)
 		if err != nil {

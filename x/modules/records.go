@@ -1,4 +1,4 @@
-package node
+package modules
 
 import (
 	"encoding/json"
@@ -17,7 +17,7 @@ func DecodeRecord(key string, value []byte, view verify.RecordView) []verify.Dec
 	name, _, _ := strings.Cut(key, "/")
 	var out []verify.Decoded
 	seen := map[reflect.Type]bool{}
-	for _, m := range Modules() {
+	for _, m := range All() {
 		if m.Name() != name {
 			continue
 		}
@@ -46,7 +46,7 @@ func DecodeRecord(key string, value []byte, view verify.RecordView) []verify.Dec
 // RecordType finds a module record type by its name ("registry.Parcel");
 // nil when no module declares it.
 func RecordType(kind string) reflect.Type {
-	for _, m := range Modules() {
+	for _, m := range All() {
 		for _, q := range m.Queries() {
 			if q.Record.String() == kind {
 				return q.Record

@@ -1,0 +1,23 @@
+// Package modules is the chain's module list: a new module is a folder
+// under x/ and one line in All. The node runs these modules, the API, the
+// OpenAPI document, the CLI and the docs tables follow from their
+// declarations, and offline verifiers (the CLI's, the browser's) decode
+// proven records with them (DecodeRecord).
+//
+// It is pure, like the modules it lists: it must not import api, node,
+// net/http or CometBFT's node packages, so that it builds for WebAssembly.
+package modules
+
+import (
+	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/x/identity"
+	"github.com/govchain/govchain/x/registry"
+)
+
+// All is the chain's module list, in execution order of genesis.
+func All() []module.Module {
+	return []module.Module{
+		identity.New(), // accounts, departments, roles, consortium proposals (keeps the accounts: first)
+		registry.New(), // real-estate registry
+	}
+}
