@@ -36,39 +36,7 @@ var notCovered = []string{
 
 // verifyFileAs verifies b as the CLI does for kind.
 func verifyFileAs(kind string, b []byte, tr *verify.Trust) (*verify.Result, error) {
-	switch kind {
-	case "receipt":
-		r, err := verify.ParseReceipt(b)
-		if err != nil {
-			return nil, err
-		}
-		return verify.VerifyReceipt(r, tr)
-	case "state":
-		p, err := verify.ParseStateProof(b)
-		if err != nil {
-			return nil, err
-		}
-		return verify.VerifyStateProof(p, tr)
-	case "record":
-		p, err := verify.ParseRecord(b)
-		if err != nil {
-			return nil, err
-		}
-		return verify.VerifyRecord(p, tr, modules.DecodeRecord)
-	case "log":
-		p, err := verify.ParseLogProof(b)
-		if err != nil {
-			return nil, err
-		}
-		return verify.VerifyLogProof(p, tr)
-	case "consistency":
-		p, err := verify.ParseConsistency(b)
-		if err != nil {
-			return nil, err
-		}
-		return verify.VerifyConsistency(p, tr)
-	}
-	panic(kind)
+	return verify.VerifyFile(kind, b, tr, modules.DecodeRecord)
 }
 
 var tamperFiles = []struct{ file, kind string }{

@@ -233,9 +233,22 @@ func (t *Trust) initialHeight() int64 {
 
 // TrustGenesis reads a genesis.json.
 func TrustGenesis(path string) (*Trust, error) {
-	doc, err := cmttypes.GenesisDocFromFile(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("verify: genesis %s: %w", path, err)
+	}
+	t, err := TrustGenesisJSON(b)
+	if err != nil {
+		return nil, fmt.Errorf("verify: genesis %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// TrustGenesisJSON reads the bytes of a genesis.json.
+func TrustGenesisJSON(b []byte) (*Trust, error) {
+	doc, err := cmttypes.GenesisDocFromJSON(b)
+	if err != nil {
+		return nil, err
 	}
 	vals := make([]*cmttypes.Validator, len(doc.Validators))
 	for i, v := range doc.Validators {
@@ -260,11 +273,16 @@ func TrustGenesis(path string) (*Trust, error) {
 // GET /v1/light/{height} returns it, for a chain of the named hash suite.
 // Every signature of its commit must verify.
 func TrustLightBlock(path, hashSuite string) (*Trust, error) {
-	suite, err := crypto.SuiteByName(hashSuite)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(path)
+	return TrustLightBlockJSON(b, hashSuite)
+}
+
+// TrustLightBlockJSON reads the bytes of a trusted light block.
+func TrustLightBlockJSON(b []byte, hashSuite string) (*Trust, error) {
+	suite, err := crypto.SuiteByName(hashSuite)
 	if err != nil {
 		return nil, err
 	}
@@ -726,4 +744,55 @@ func truncate(s string) string {
 		return s[:20] + "..."
 	}
 	return s
+}
+
+// VerifyFile reads and verifies a proof file of the named kind: receipt,
+// state (a state proof, or a proven module record {record, proof}, checked
+// with decode), log or consistency.
+func VerifyFile(kind string, b []byte, t *Trust, decode RecordDecoder) (*Result, error) {
+	switch kind {
+	case "receipt":
+		r, err := ParseReceipt(b)
+		if err != nil {
+			return nil, err
+		}
+		return VerifyReceipt(r, t)
+	case "state", "record":
+		if isRecordFile(b) {
+			p, err := ParseRecord(b)
+			if err != nil {
+				return nil, err
+			}
+			return VerifyRecord(p, t, decode)
+		}
+		p, err := ParseStateProof(b)
+		if err != nil {
+			return nil, err
+		}
+		return VerifyStateProof(p, t)
+	case "log":
+		p, err := ParseLogProof(b)
+		if err != nil {
+			return nil, err
+		}
+		return VerifyLogProof(p, t)
+	case "consistency":
+		p, err := ParseConsistency(b)
+		if err != nil {
+			return nil, err
+		}
+		return VerifyConsistency(p, t)
+	}
+	return nil, fmt.Errorf("%w: no proof kind %q (receipt, state, log, consistency)", ErrMalformed, kind)
+}
+
+// isRecordFile tells a proven module record ({record, proof}) from a bare
+// state proof.
+func isRecordFile(b []byte) bool {
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(b, &probe) != nil {
+		return false
+	}
+	_, ok := probe["record"]
+	return ok
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -58,11 +57,12 @@ no hash covers).`,
 			if err != nil {
 				return err
 			}
-			res, err := verifyFile(args[0], b, trust)
-			var ee *exitError
-			if errors.As(err, &ee) && ee.code == ExitUsage {
-				return err
+			switch args[0] {
+			case "receipt", "state", "log", "consistency":
+			default:
+				return usageErr("verify receipt, state, log or consistency, not %q", args[0])
 			}
+			res, err := verify.VerifyFile(args[0], b, trust, modules.DecodeRecord)
 			if err != nil {
 				return &exitError{ExitUnverified, fmt.Errorf("NOT VERIFIED: %w", err)}
 			}
@@ -82,53 +82,4 @@ no hash covers).`,
 	cmd.Flags().StringVar(&trustHeader, "trust-header", "", "a trusted light block (JSON of GET /v1/light/{height})")
 	cmd.Flags().StringVar(&hashSuite, "hash-suite", "sha256", "with --trust-header: the chain's hash suite (genesis names it otherwise)")
 	return cmd
-}
-
-// verifyFile verifies a proof file of the named kind.
-func verifyFile(kind string, b []byte, trust *verify.Trust) (*verify.Result, error) {
-	switch kind {
-	case "receipt":
-		r, err := verify.ParseReceipt(b)
-		if err != nil {
-			return nil, err
-		}
-		return verify.VerifyReceipt(r, trust)
-	case "state":
-		if isRecordFile(b) {
-			p, err := verify.ParseRecord(b)
-			if err != nil {
-				return nil, err
-			}
-			return verify.VerifyRecord(p, trust, modules.DecodeRecord)
-		}
-		p, err := verify.ParseStateProof(b)
-		if err != nil {
-			return nil, err
-		}
-		return verify.VerifyStateProof(p, trust)
-	case "log":
-		p, err := verify.ParseLogProof(b)
-		if err != nil {
-			return nil, err
-		}
-		return verify.VerifyLogProof(p, trust)
-	case "consistency":
-		p, err := verify.ParseConsistency(b)
-		if err != nil {
-			return nil, err
-		}
-		return verify.VerifyConsistency(p, trust)
-	}
-	return nil, usageErr("verify receipt, state, log or consistency, not %q", kind)
-}
-
-// isRecordFile tells a proven module record ({record, proof}) from a bare
-// state proof.
-func isRecordFile(b []byte) bool {
-	var probe map[string]json.RawMessage
-	if json.Unmarshal(b, &probe) != nil {
-		return false
-	}
-	_, ok := probe["record"]
-	return ok
 }
