@@ -208,3 +208,13 @@ func (s *Server) lightBlock(w http.ResponseWriter, r *http.Request) error {
 	_, err = w.Write(append(raw, '\n'))
 	return err
 }
+
+func (s *Server) genesis(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.chain.Genesis()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err = w.Write(b)
+	return err
+}

@@ -88,6 +88,8 @@ func (s *Server) coreOperations() []*operation {
 			params: []param{hashP}, resp: typeOf[apitype.Tx](), errors: []int{400, 404}, handler: s.getTx},
 		{method: "GET", path: "/v1/txs/{hash}/receipt", id: "getReceipt", tag: "proofs", summary: "A self-contained receipt of a committed transaction (govchain verify receipt)",
 			params: []param{hashP}, resp: typeOf[verify.Receipt](), errors: []int{400, 404, 409}, heavy: true, handler: s.receipt},
+		{method: "GET", path: "/v1/genesis", id: "getGenesis", tag: "proofs", summary: "The chain's genesis document (genesis.json): what a verifier trusts (compare it with the one the departments publish)",
+			resp: typeOf[map[string]any](), handler: s.genesis},
 		{method: "GET", path: "/v1/light/{height}", id: "getLightBlock", tag: "proofs", summary: "A signed header and the validator set that signed it (CometBFT JSON)",
 			params: []param{heightP}, resp: typeOf[map[string]any](), errors: []int{400, 404}, heavy: true, handler: s.lightBlock},
 		{method: "POST", path: "/v1/txs", id: "submitTx", tag: "txs", summary: "Submit a signed transaction",

@@ -53,6 +53,9 @@ type Chain interface {
 	// InitialHeight is the height of the chain's first block (genesis
 	// initial_height).
 	InitialHeight() int64
+	// Genesis returns the chain's genesis document, the bytes of its
+	// genesis.json (what verifiers trust).
+	Genesis() ([]byte, error)
 	// Header returns a committed block's header (nil when absent).
 	Header(height int64) *cmttypes.Header
 }

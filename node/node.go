@@ -405,6 +405,9 @@ func (n *Node) Block(height int64) *cmttypes.Block { return n.cmt.BlockStore().L
 // LatestBlockHeight implements api.Chain.
 func (n *Node) LatestBlockHeight() int64 { return n.cmt.BlockStore().Height() }
 
+// Genesis implements api.Chain: the bytes of the home's genesis.json.
+func (n *Node) Genesis() ([]byte, error) { return os.ReadFile(n.Home.GenesisFile()) }
+
 // Header implements api.Chain.
 func (n *Node) Header(height int64) *cmttypes.Header {
 	if meta := n.cmt.BlockStore().LoadBlockMeta(height); meta != nil {

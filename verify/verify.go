@@ -344,6 +344,7 @@ func checkCommit(lb *cmttypes.LightBlock) (*Signed, error) {
 		if sig.BlockIDFlag == cmttypes.BlockIDFlagCommit {
 			s.Signers++
 			s.Power += lb.ValidatorSet.Validators[i].VotingPower
+			s.Addresses = append(s.Addresses, lb.ValidatorSet.Validators[i].Address.String())
 		}
 	}
 	return s, nil
@@ -359,6 +360,9 @@ type Signed struct {
 	Power      int64  `json:"power"`       // their voting power
 	TotalPower int64  `json:"total_power"` // the set's voting power
 	Hash       string `json:"block_hash"`
+	// Addresses are the signers' validator addresses (hex, as CometBFT
+	// writes them), in validator set order.
+	Addresses []string `json:"signer_addresses"`
 	// StateTime is the block time of the state height (from the anchor's
 	// state header; zero before the first block).
 	StateTime time.Time `json:"state_time"`

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/web"
 )
 
 func startCmd(g *globals) *cobra.Command {
@@ -30,13 +31,14 @@ func startCmd(g *globals) *cobra.Command {
 				}
 			}
 			opts.Log = g.stderr
+			opts.Web = web.Handler()
 			n, err := node.Start(home, opts)
 			if err != nil {
 				return err
 			}
 			m := n.App.LastCommitted()
-			fmt.Fprintf(g.stderr, "govchain %s running (height %d)\n  API     http://%s/v1/status\n  metrics http://%s/metrics\n  home    %s\nPress Ctrl-C to stop.\n",
-				n.App.ChainID(), max(m.Height, 0), n.HTTPAddr(), n.HTTPAddr(), home)
+			fmt.Fprintf(g.stderr, "govchain %s running (height %d)\n  web     http://%s/\n  API     http://%s/v1/status\n  metrics http://%s/metrics\n  home    %s\nPress Ctrl-C to stop.\n",
+				n.App.ChainID(), max(m.Height, 0), n.HTTPAddr(), n.HTTPAddr(), n.HTTPAddr(), home)
 			sig := make(chan os.Signal, 1)
 			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 			<-sig
