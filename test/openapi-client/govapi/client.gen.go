@@ -2447,6 +2447,11 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/events (the `StreamEvents` operationId).
 	StreamEvents(ctx context.Context, params *StreamEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetGenesis The chain's genesis document (genesis.json): what a verifier trusts (compare it with the one the departments publish)
+	//
+	// Corresponds with GET /v1/genesis (the `GetGenesis` operationId).
+	GetGenesis(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// IdentityAccount An account: key, department, roles, sequence
 	//
 	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
@@ -2744,6 +2749,21 @@ func (c *Client) GetCommitments(ctx context.Context, height string, reqEditors .
 // Corresponds with GET /v1/events (the `StreamEvents` operationId).
 func (c *Client) StreamEvents(ctx context.Context, params *StreamEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewStreamEventsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetGenesis The chain's genesis document (genesis.json): what a verifier trusts (compare it with the one the departments publish)
+//
+// Corresponds with GET /v1/genesis (the `GetGenesis` operationId).
+func (c *Client) GetGenesis(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetGenesisRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -3548,6 +3568,33 @@ func NewStreamEventsRequest(server string, params *StreamEventsParams) (*http.Re
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetGenesisRequest constructs an http.Request for the GetGenesis method
+func NewGetGenesisRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/genesis")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -5772,6 +5819,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/events (the `StreamEvents` operationId).
 	StreamEventsWithResponse(ctx context.Context, params *StreamEventsParams, reqEditors ...RequestEditorFn) (*StreamEventsResponse, error)
 
+	// GetGenesisWithResponse The chain's genesis document (genesis.json): what a verifier trusts (compare it with the one the departments publish)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/genesis (the `GetGenesis` operationId).
+	GetGenesisWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetGenesisResponse, error)
+
 	// IdentityAccountWithResponse An account: key, department, roles, sequence
 	//
 	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
@@ -6423,6 +6477,61 @@ func (r StreamEventsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r StreamEventsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetGenesisResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetGenesisResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetGenesisResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetGenesisResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetGenesisResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetGenesisResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetGenesisResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetGenesisResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -8733,6 +8842,19 @@ func (c *ClientWithResponses) StreamEventsWithResponse(ctx context.Context, para
 	return ParseStreamEventsResponse(rsp)
 }
 
+// GetGenesisWithResponse The chain's genesis document (genesis.json): what a verifier trusts (compare it with the one the departments publish)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/genesis (the `GetGenesis` operationId).
+func (c *ClientWithResponses) GetGenesisWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetGenesisResponse, error) {
+	rsp, err := c.GetGenesis(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetGenesisResponse(rsp)
+}
+
 // IdentityAccountWithResponse An account: key, department, roles, sequence
 //
 // With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
@@ -9488,6 +9610,46 @@ func ParseStreamEventsResponse(rsp *http.Response) (*StreamEventsResponse, error
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetGenesisResponse parses an HTTP response from a GetGenesisWithResponse call
+func ParseGetGenesisResponse(rsp *http.Response) (*GetGenesisResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetGenesisResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
 
 	}
 
