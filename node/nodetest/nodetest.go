@@ -13,6 +13,7 @@ package nodetest
 import (
 	"context"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -37,6 +38,7 @@ type settings struct {
 	keepRecent uint64
 	events     api.EventLimits
 	appConfig  []func(*node.AppConfig)
+	web        http.Handler
 }
 
 // Option adjusts the dev chain StartDev creates.
@@ -57,6 +59,11 @@ func WithKeepRecent(n uint64) Option {
 // WithEvents sets the event stream's limits (GET /v1/events).
 func WithEvents(l api.EventLimits) Option {
 	return func(s *settings) { s.events = l }
+}
+
+// WithWeb serves a web UI at / (web.Handler()).
+func WithWeb(h http.Handler) Option {
+	return func(s *settings) { s.web = h }
 }
 
 // WithAppConfig adjusts the home's config/app.toml before the node starts
@@ -80,6 +87,7 @@ type Dev struct {
 	Client *client.Client
 
 	events api.EventLimits
+	web    http.Handler
 }
 
 // StartDev creates a dev chain (node.InitDev) in a temporary home, starts
@@ -112,7 +120,7 @@ func StartDev(t testing.TB, opts ...Option) *Dev {
 			t.Fatal(err)
 		}
 	}
-	d := &Dev{t: t, Home: home, Addr: "127.0.0.1:0", events: s.events}
+	d := &Dev{t: t, Home: home, Addr: "127.0.0.1:0", events: s.events, web: s.web}
 	t.Cleanup(d.Stop)
 	d.Start()
 	return d
@@ -126,7 +134,7 @@ func (d *Dev) Start() {
 		d.t.Fatal("nodetest: node already running")
 	}
 	w, level := logOptions()
-	n, err := node.Start(d.Home, node.Options{HTTP: d.Addr, Log: w, LogLevel: level, Events: d.events})
+	n, err := node.Start(d.Home, node.Options{HTTP: d.Addr, Log: w, LogLevel: level, Events: d.events, Web: d.web})
 	if err != nil {
 		d.t.Fatal(err)
 	}
