@@ -98,15 +98,25 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	a.mu.RLock()
 	chainID := a.chainID
 	a.mu.RUnlock()
-	t, h, err := a.decodeVerify(req.Tx, chainID)
+	// The signer, its key, its roles and the chain id are checked before the
+	// signature: a tx from an unknown signer or for another chain costs no
+	// signature verification.
+	h := a.TxHash(req.Tx)
+	t, err := tx.Decode(req.Tx)
 	if err != nil {
 		return errorResponse(txError(err)), nil
+	}
+	if t.Body.ChainID != chainID {
+		return errorResponse(txError(tx.ErrWrongChain)), nil
 	}
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
 	acct, e := a.authenticateAnySequence(a.check, t)
 	if e != nil {
 		return errorResponse(e), nil
+	}
+	if err := a.verifyDecoded(t, h, chainID); err != nil {
+		return errorResponse(txError(err)), nil
 	}
 	if e := a.book.admit(acct, t.Body.Sequence, h, req.Type == abci.CheckTxType_Recheck); e != nil {
 		return errorResponse(e), nil

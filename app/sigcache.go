@@ -13,27 +13,36 @@ func (a *App) decodeVerify(raw []byte, chainID string) (*tx.Tx, [32]byte, error)
 	if err != nil {
 		return nil, h, err
 	}
+	return t, h, a.verifyDecoded(t, h, chainID)
+}
+
+// verifyDecoded checks a decoded tx's chain id and signature (once per tx
+// hash, see decodeVerify).
+func (a *App) verifyDecoded(t *tx.Tx, h [32]byte, chainID string) error {
 	a.sigMu.Lock()
 	_, ok := a.sigCache[h]
 	a.sigMu.Unlock()
 	if ok {
 		if t.Body.ChainID != chainID {
-			return nil, h, tx.ErrWrongChain
+			return tx.ErrWrongChain
 		}
-		return t, h, nil
+		return nil
 	}
 	if err := t.Verify(chainID); err != nil {
-		return nil, h, err
+		return err
 	}
 	a.rememberSignature(h)
-	return t, h, nil
+	return nil
 }
 
 // PreVerify checks the form and signatures of txs outside consensus, as one
 // batch (the API calls it on its own goroutines before handing txs to the
 // mempool), so that CheckTx, which CometBFT runs one at a time, finds the
 // signatures already verified. It is pure: it only fills the signature
-// cache, and only with signatures that verify.
+// cache, and only with signatures that verify. A tx whose signer has no
+// account in the latest committed state, or another key, is not verified
+// at all (CheckTx refuses it before any signature check): an unknown
+// signer costs a state read, not a signature verification.
 func (a *App) PreVerify(raws [][]byte) {
 	if a.opts.Noop {
 		return
@@ -41,6 +50,10 @@ func (a *App) PreVerify(raws [][]byte) {
 	a.mu.RLock()
 	chainID := a.chainID
 	a.mu.RUnlock()
+	committed := getterReader(func(k []byte) ([]byte, bool) {
+		v, ok, err := a.Get(k, -1)
+		return v, ok && err == nil
+	})
 	bv := crypto.NewBatchVerifier()
 	var hashes [][32]byte
 	for _, raw := range raws {
@@ -53,6 +66,10 @@ func (a *App) PreVerify(raws [][]byte) {
 		}
 		t, err := tx.Decode(raw)
 		if err != nil || t.Body.ChainID != chainID {
+			continue
+		}
+		acct, e := a.lookupAccount(committed, t.Body.Signer)
+		if e != nil || acct.Algorithm != t.Signature.Algorithm || string(acct.PublicKey) != string(t.Signature.PublicKey) {
 			continue
 		}
 		sb, err := tx.SignBytes(&t.Body)
@@ -77,3 +94,8 @@ func (a *App) rememberSignature(h [32]byte) {
 	}
 	a.sigCache[h] = struct{}{}
 }
+
+// getterReader is a module.Reader over a function.
+type getterReader func(k []byte) ([]byte, bool)
+
+func (g getterReader) Get(k []byte) ([]byte, bool) { return g(k) }
