@@ -234,6 +234,31 @@ func TestMempoolGapExpires(t *testing.T) {
 	}
 }
 
+// A gapped tx whose gap is filled does not expire in the recheck pass that
+// meets it before its predecessor (the mempool holds sequence 1, admitted
+// long ago, ahead of sequence 0, admitted in the last block, and rechecks
+// in that order): before, sequence 1 was dropped as expired although
+// sequence 0 was right behind it.
+func TestMempoolFilledGapDoesNotExpire(t *testing.T) {
+	h := newHarness(t)
+	m := newMempoolSim(h)
+	ttl := int(DefaultMempoolLimits().TTLBlocks)
+	m.mustAdmit("cab", 1, 2) // waits for sequence 0
+	for i := 1; i < ttl; i++ {
+		if refused := m.block(0); len(refused) != 0 {
+			t.Fatalf("block %d: refused early: %s", i, refused[0].Log)
+		}
+	}
+	m.mustAdmit("cab", 0, 1) // fills the gap; the mempool holds 1 before 0
+	if refused := m.block(0); len(refused) != 0 {
+		t.Fatalf("the recheck after the TTL dropped a tx whose gap was filled: %s", refused[0].Log)
+	}
+	m.block(100)
+	if a, _ := h.app.Account(h.key("cab").Address()); a.Sequence != 2 {
+		t.Fatalf("cab at sequence %d, want 2: both txs execute", a.Sequence)
+	}
+}
+
 // The time limit counts block time (the harness makes a block a second).
 func TestMempoolGapExpiresByTime(t *testing.T) {
 	h := newHarnessWith(t, MempoolLimits{TTLBlocks: 100, TTL: 3 * time.Second})

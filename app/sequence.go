@@ -132,6 +132,10 @@ type mempoolBook struct {
 	total    int
 	admitted map[[32]byte]admission // txs in the book
 	earlier  map[[32]byte]admission // the previous book's, read by rechecks
+	// earlierAccounts is the previous book's per-account view: a recheck
+	// asks it whether a tx's gap was filled by a tx the mempool still
+	// holds but rechecks later in this pass.
+	earlierAccounts map[string]*accountPending
 }
 
 type accountPending struct {
@@ -154,7 +158,7 @@ func newMempoolBook(l MempoolLimits, height int64, t time.Time, prev *mempoolBoo
 	b := &mempoolBook{limits: l, height: height, time: t, accounts: map[string]*accountPending{}, depts: map[string]int{},
 		admitted: map[[32]byte]admission{}}
 	if prev != nil {
-		b.earlier = prev.admitted
+		b.earlier, b.earlierAccounts = prev.admitted, prev.accounts
 	}
 	return b
 }
@@ -179,7 +183,7 @@ func (b *mempoolBook) admit(acct *module.Account, seq uint64, h [32]byte, rechec
 		if a, ok := b.earlier[h]; ok {
 			when = a
 		}
-		if seq != s.next && b.expired(when) {
+		if seq != s.next && b.expired(when) && !b.filledBefore(acct.Address, seq) {
 			return ErrGapExpired.Wrapf("account %s: sequence %d waited from height %d to %d for sequence %d (at most %d blocks or %s)",
 				acct.Address, seq, when.height, b.height, s.next, b.limits.TTLBlocks, b.limits.TTL)
 		}
@@ -218,6 +222,16 @@ func (b *mempoolBook) largestDepartment() int {
 		m = max(m, n)
 	}
 	return m
+}
+
+// filledBefore reports whether, in the previous book, every sequence
+// below seq was pending or committed: then the tx has no gap, only a
+// predecessor that the mempool rechecks after it in this pass (rechecks
+// run in mempool order, which can differ from sequence order), and it must
+// not expire for a gap that is filled.
+func (b *mempoolBook) filledBefore(addr string, seq uint64) bool {
+	p := b.earlierAccounts[addr]
+	return p != nil && p.next > seq
 }
 
 func (b *mempoolBook) expired(a admission) bool {
