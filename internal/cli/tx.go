@@ -323,6 +323,16 @@ for the chain and the department's current validator nonce, read from
 			if a.Kind == identity.KindSetRoleGrantors {
 				a.Departments = module.SortedUnique(a.Departments)
 			}
+			if a.Kind == identity.KindGrantAdmin && a.Account != "" {
+				// The proposal names the account's current key (the
+				// consortium vets that key; a rotation before the grant
+				// makes it fail).
+				acct, err := client.Query[identity.Account](ctx, g.client(), client.Path(identity.Name, "accounts", a.Account))
+				if err != nil {
+					return fmt.Errorf("account %s: %w", a.Account, err)
+				}
+				a.Algorithm, a.PublicKey = acct.Algorithm, acct.PublicKey
+			}
 			if a.Kind == identity.KindAddDepartment || a.Kind == identity.KindRotateAdminKey {
 				alg, pub, err := adminKey.get(g)
 				if err != nil {

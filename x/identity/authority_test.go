@@ -250,12 +250,13 @@ func TestAdminsAreChangedByProposal(t *testing.T) {
 		t.Fatalf("mof counts %d admins", d.Admins)
 	}
 	// A disabled account is not made an admin.
-	p = pass(t, w, identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: second})
+	p = pass(t, w, grantAdmin(w, "mof", "mof-2"))
 	if p.Status != identity.StatusFailed || !strings.Contains(p.Result, identity.ErrAccountDisabled.Msg) {
 		t.Fatalf("grant_admin to a disabled account: %+v", p)
 	}
 	// grant_admin counts: then the first admin can go.
-	pass(t, w, identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: clerk})
+	k := w.Key("clerk-2") // the clerk's key since its rotation above
+	pass(t, w, identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: clerk, Algorithm: k.Algorithm, PublicKey: k.PublicKey()})
 	if p := pass(t, w, identity.Action{Kind: identity.KindRevokeAdmin, Department: "mof", Account: w.Addr("mof")}); p.Status != identity.StatusExecuted {
 		t.Fatalf("revoking one of two admins: %+v", p)
 	}
@@ -353,4 +354,33 @@ func TestPossessionBytesVector(t *testing.T) {
 	if err := crypto.Verify(crypto.AlgEd25519, k.PublicKey(), msg, k.Sign(msg)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// grant_admin names the account's key when proposed: an admin who rotates
+// the clerk's key (to one it holds) before the grant executes makes the
+// grant fail, instead of becoming an admin under another name.
+func TestGrantAdminNamesTheKey(t *testing.T) {
+	w := newWorld(t)
+	clerk := w.Official("clerk", "mof")
+	w.ExpectOK(t, "mof", identity.TypePropose, propose(grantAdmin(w, "mof", "clerk")))
+	m, _ := identity.GetMeta(view(w))
+	id := m.NextProposal
+	// Before the approvals complete, the admin rotates the clerk's key to
+	// one it holds.
+	w.ExpectOK(t, "mof", identity.TypeRotateKey, rotateTo(w, clerk, "evil"))
+	for _, d := range []string{"nrb", "cab"} {
+		if proposal(t, w, id).Status == identity.StatusOpen {
+			w.ExpectOK(t, d, identity.TypeApprove, approve(id))
+		}
+	}
+	p := proposal(t, w, id)
+	if p.Status != identity.StatusFailed || !strings.Contains(p.Result, identity.ErrKeyChanged.Msg) {
+		t.Fatalf("grant_admin after the key changed: %+v", p)
+	}
+	if a := account(t, w, "clerk"); has(a.Roles, identity.RoleAdmin) {
+		t.Fatal("the clerk, under the admin's key, became an admin")
+	}
+	// A grant_admin without the key is refused.
+	w.ExpectCode(t, identity.ErrBadProposal.Code, "mof", identity.TypePropose,
+		propose(identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: clerk}))
 }

@@ -600,6 +600,9 @@ func changeAdmin(ctx *module.Context, a *Action) error {
 		if acct.Disabled {
 			return ErrAccountDisabled.Wrapf("%s", acct.Address)
 		}
+		if acct.Algorithm != a.Algorithm || string(acct.PublicKey) != string(a.PublicKey) {
+			return ErrKeyChanged.Wrapf("%s", acct.Address)
+		}
 		acct.Roles = module.SortedUnique(append(acct.Roles, RoleAdmin))
 		d.Admins++
 		ctx.Emit("identity.admin_granted", "address", acct.Address, "department", d.ID)

@@ -331,8 +331,8 @@ func TestProposalsMofN(t *testing.T) {
 	}
 
 	// Grant admin through a proposal.
-	clerk := w.Official("ec-clerk", "ec")
-	w.ExpectOK(t, "ec", identity.TypePropose, propose(identity.Action{Kind: identity.KindGrantAdmin, Department: "ec", Account: clerk}))
+	w.Official("ec-clerk", "ec")
+	w.ExpectOK(t, "ec", identity.TypePropose, propose(grantAdmin(w, "ec", "ec-clerk")))
 	w.ExpectOK(t, "mof", identity.TypeApprove, approve(4))
 	w.ExpectOK(t, "nrb", identity.TypeApprove, approve(4))
 	if a := account(t, w, "ec-clerk"); !has(a.Roles, identity.RoleAdmin) {
@@ -373,9 +373,9 @@ func pass(t *testing.T, w *moduletest.World, a identity.Action) *identity.Propos
 // the reason; the approving transaction itself succeeds.
 func TestProposalActionsThatFail(t *testing.T) {
 	w := newWorld(t)
-	citizen := w.Citizen("citizen", "mof")
+	w.Citizen("citizen", "mof")
 	clerk := w.Official("clerk", "mof")
-	nrbClerk := w.Official("nrb-clerk", "nrb")
+	w.Official("nrb-clerk", "nrb")
 	for _, c := range []struct {
 		name   string
 		action identity.Action
@@ -388,11 +388,11 @@ func TestProposalActionsThatFail(t *testing.T) {
 			ValidatorKey: w.ValidatorKey("moh"), Power: 1}, 0), identity.ErrUnknownDepartment},
 		{"validator key of another department", prove(t, w, "mof", identity.Action{Kind: identity.KindSetValidator, Department: "nrb",
 			ValidatorKey: w.ValidatorKey("mof"), Power: 1}, 0), identity.ErrValidatorInUse},
-		{"admin for a citizen", identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: citizen}, identity.ErrCitizenRoles},
-		{"admin held", identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: w.Addr("mof")}, identity.ErrRoleHeld},
+		{"admin for a citizen", grantAdmin(w, "mof", "citizen"), identity.ErrCitizenRoles},
+		{"admin held", grantAdmin(w, "mof", "mof"), identity.ErrRoleHeld},
 		{"admin not held", identity.Action{Kind: identity.KindRevokeAdmin, Department: "mof", Account: clerk}, identity.ErrRoleNotHeld},
-		{"admin of another department", identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: nrbClerk}, identity.ErrOtherDepartment},
-		{"admin for an unknown account", identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: w.Addr("nobody")}, identity.ErrUnknownAccount},
+		{"admin of another department", grantAdmin(w, "mof", "nrb-clerk"), identity.ErrOtherDepartment},
+		{"admin for an unknown account", grantAdmin(w, "mof", "nobody"), identity.ErrUnknownAccount},
 	} {
 		before := w.Snapshot()
 		p := pass(t, w, c.action)
@@ -552,4 +552,11 @@ func TestRemovingAnUnknownValidatorAsksNothing(t *testing.T) {
 	if ups := w.Last().ValidatorUpdates; len(ups) != 0 {
 		t.Fatalf("validator updates %v", ups)
 	}
+}
+
+// grantAdmin is a grant_admin action for the account named name, with its
+// current key (which the proposal must name).
+func grantAdmin(w *moduletest.World, dept, name string) identity.Action {
+	k := w.Key(name)
+	return identity.Action{Kind: identity.KindGrantAdmin, Department: dept, Account: k.Address(), Algorithm: k.Algorithm, PublicKey: k.PublicKey()}
 }

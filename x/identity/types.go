@@ -229,6 +229,17 @@ func (a *Action) validate() error {
 		if err := checkAddress("account", a.Account); err != nil {
 			return err
 		}
+		// grant_admin names the key the consortium vets: the account's key
+		// when proposed. An admin could otherwise rotate a clerk's key to
+		// one of its own choosing between the approvals and the grant.
+		if a.Kind == KindGrantAdmin {
+			if a.Algorithm == "" || len(a.PublicKey) == 0 {
+				return ErrBadProposal.Wrapf("grant_admin names the account's current key (algorithm and public_key)")
+			}
+			if err := checkKey(a.Algorithm, a.PublicKey); err != nil {
+				return err
+			}
+		}
 	case KindSetThreshold:
 		if a.Threshold == 0 {
 			return ErrBadThreshold
