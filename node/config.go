@@ -29,6 +29,16 @@ type AppConfig struct {
 	// HTTPMaxConnections bounds the open connections; those beyond it wait
 	// in the kernel's accept queue.
 	HTTPMaxConnections int `toml:"http_max_connections"`
+	// HTTPReservedConnections more connections, beyond
+	// http_max_connections, serve only /healthz and /v1/status, so that
+	// the health check answers when the others are all taken.
+	HTTPReservedConnections int `toml:"http_reserved_connections"`
+	// HTTPMaxConnectionsPerAddress caps one remote address's open
+	// connections (0: no cap); loopback clients are not capped unless
+	// http_cap_loopback is set. Behind a reverse proxy every client has the
+	// proxy's address: cap at the proxy, or set 0.
+	HTTPMaxConnectionsPerAddress int  `toml:"http_max_connections_per_address"`
+	HTTPCapLoopback              bool `toml:"http_cap_loopback"`
 	// HTTPReadHeaderTimeout closes a connection that has not sent its
 	// request headers in time (slowloris).
 	HTTPReadHeaderTimeout time.Duration `toml:"http_read_header_timeout"`
@@ -94,7 +104,7 @@ func (c MempoolConfig) validate() error {
 func DefaultAppConfig() AppConfig {
 	l := app.DefaultMempoolLimits()
 	return AppConfig{HTTP: "127.0.0.1:8080", LogLevel: "error",
-		HTTPMaxConnections: 1000, HTTPReadHeaderTimeout: 5 * time.Second, HTTPReadTimeout: 30 * time.Second,
+		HTTPMaxConnections: 1000, HTTPReservedConnections: 16, HTTPMaxConnectionsPerAddress: 64, HTTPReadHeaderTimeout: 5 * time.Second, HTTPReadTimeout: 30 * time.Second,
 		HTTPWriteTimeout: 60 * time.Second, HTTPIdleTimeout: 60 * time.Second, HTTPMaxHeaderBytes: 32 << 10,
 		HTTPHeavyReadWait: 10 * time.Second,
 		Mempool: MempoolConfig{Window: l.Window, PerAccount: l.PerAccount,
@@ -106,6 +116,8 @@ func (c AppConfig) checkHTTP() error {
 	switch {
 	case c.HTTPMaxConnections < 1:
 		return fmt.Errorf("http_max_connections must be at least 1")
+	case c.HTTPReservedConnections < 0, c.HTTPMaxConnectionsPerAddress < 0:
+		return fmt.Errorf("http_reserved_connections and http_max_connections_per_address must not be negative")
 	case c.HTTPReadHeaderTimeout <= 0, c.HTTPReadTimeout <= 0, c.HTTPWriteTimeout <= 0, c.HTTPIdleTimeout <= 0, c.HTTPHeavyReadWait <= 0:
 		return fmt.Errorf("the http_*_timeout settings and http_heavy_read_wait must be positive durations, e.g. \"30s\"")
 	case c.HTTPMaxHeaderBytes < 4096:

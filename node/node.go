@@ -202,7 +202,9 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	n.httpAddr = n.httpLn.Addr().String()
 	n.httpSrv = newHTTPServer(srv, acfg)
 	go func() {
-		if err := n.httpSrv.Serve(newLimitListener(n.httpLn, acfg.HTTPMaxConnections)); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		ln := newLimitListener(n.httpLn, ConnLimits{Max: acfg.HTTPMaxConnections, Reserved: acfg.HTTPReservedConnections,
+			PerAddress: acfg.HTTPMaxConnectionsPerAddress, ExemptLoopback: !acfg.HTTPCapLoopback})
+		if err := n.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			n.logf("api server: %v", err)
 		}
 	}()
@@ -214,7 +216,7 @@ func Start(home Home, opts Options) (n *Node, err error) {
 // keep-alives and large headers. A submission that waits for its commit
 // extends its own write deadline, and the event stream lifts both (api).
 func newHTTPServer(h http.Handler, c AppConfig) *http.Server {
-	return &http.Server{Handler: h,
+	return &http.Server{Handler: reservedOnly(h), ConnContext: connContext,
 		ReadHeaderTimeout: c.HTTPReadHeaderTimeout, ReadTimeout: c.HTTPReadTimeout,
 		WriteTimeout: c.HTTPWriteTimeout, IdleTimeout: c.HTTPIdleTimeout, MaxHeaderBytes: c.HTTPMaxHeaderBytes,
 		ErrorLog: log.New(io.Discard, "", 0), // TLS handshake and accept noise from scanners
