@@ -143,4 +143,3 @@ func reservedOnly(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
-
