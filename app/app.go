@@ -193,7 +193,7 @@ var moduleName = regexp.MustCompile(`^[a-z][a-z0-9]{1,31}$`)
 // reservedNames are the /v1/ path segments and prefixes the chain itself
 // uses; a module may not take them.
 var reservedNames = map[string]bool{
-	"a": true, "app": true, "anchor": true, "blocks": true, "codes": true, "commitments": true, "events": true,
+	"a": true, "app": true, "chain": true, "genesis": true, "anchor": true, "blocks": true, "codes": true, "commitments": true, "events": true,
 	"light": true, "log": true, "openapi": true, "roles": true, "state": true, "status": true, "txs": true, "api": true,
 }
 

@@ -91,7 +91,7 @@ func TestValidatorUpdatesReachConsensus(t *testing.T) {
 	h := newHarness(t)
 	newVal := h.key("moh-validator").PublicKey()
 	add := identity.Action{Kind: identity.KindAddDepartment, Department: "moh", Name: "Ministry of Health",
-		Algorithm: "ed25519", PublicKey: h.key("moh-admin").PublicKey(), ValidatorKey: newVal, Power: 5}
+		Algorithm: "ed25519", PublicKey: h.key("moh-admin").PublicKey(), ValidatorKey: newVal, Power: 4}
 	if err := add.ProvePossession(testChain, 0, func(m []byte) ([]byte, error) { return h.key("moh-validator").Sign(m), nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -101,21 +101,32 @@ func TestValidatorUpdatesReachConsensus(t *testing.T) {
 		t.Fatalf("updates before m approvals: %+v", h.last.ValidatorUpdates)
 	}
 	h.mustOK("cab", msg(t, identity.TypeApprove, identity.MsgApprove{ID: 1}))
-	if len(h.last.ValidatorUpdates) != 1 || !bytes.Equal(h.last.ValidatorUpdates[0].PubKey.GetEd25519(), newVal) || h.last.ValidatorUpdates[0].Power != 5 {
+	if len(h.last.ValidatorUpdates) != 1 || !bytes.Equal(h.last.ValidatorUpdates[0].PubKey.GetEd25519(), newVal) || h.last.ValidatorUpdates[0].Power != 4 {
 		t.Fatalf("validator updates %+v", h.last.ValidatorUpdates)
 	}
+	// mof's validator can go only once moh's has signed a block (the
+	// application records the signers of each block's last commit).
 	zero := identity.Action{Kind: identity.KindSetValidator, Department: "mof", ValidatorKey: h.valKey, Power: 0}
 	h.mustOK("nrb", msg(t, identity.TypePropose, identity.MsgPropose{Action: zero}))
 	h.mustOK("cab", msg(t, identity.TypeApprove, identity.MsgApprove{ID: 2}))
 	h.mustOK("ec", msg(t, identity.TypeApprove, identity.MsgApprove{ID: 2}))
+	if p, _ := h.app.Proposal(2); p.Status != identity.StatusFailed || !strings.Contains(p.Result, identity.ErrUnprovenPower.Msg) {
+		t.Fatalf("removing the only proven validator: %+v", p)
+	}
+	h.signedBy(h.valKey, newVal)
+	h.block()
+	h.signedBy()
+	h.mustOK("nrb", msg(t, identity.TypePropose, identity.MsgPropose{Action: zero}))
+	h.mustOK("cab", msg(t, identity.TypeApprove, identity.MsgApprove{ID: 3}))
+	h.mustOK("ec", msg(t, identity.TypeApprove, identity.MsgApprove{ID: 3}))
 	if len(h.last.ValidatorUpdates) != 1 || !bytes.Equal(h.last.ValidatorUpdates[0].PubKey.GetEd25519(), h.valKey) || h.last.ValidatorUpdates[0].Power != 0 {
 		t.Fatalf("removing mof's validator: %+v", h.last.ValidatorUpdates)
 	}
 	rm := identity.Action{Kind: identity.KindSetValidator, Department: "moh", ValidatorKey: newVal, Power: 0}
 	h.mustOK("nrb", msg(t, identity.TypePropose, identity.MsgPropose{Action: rm}))
-	h.mustOK("cab", msg(t, identity.TypeApprove, identity.MsgApprove{ID: 3}))
-	h.mustOK("ec", msg(t, identity.TypeApprove, identity.MsgApprove{ID: 3}))
-	if p, _ := h.app.Proposal(3); p.Status != identity.StatusFailed {
+	h.mustOK("cab", msg(t, identity.TypeApprove, identity.MsgApprove{ID: 4}))
+	h.mustOK("ec", msg(t, identity.TypeApprove, identity.MsgApprove{ID: 4}))
+	if p, _ := h.app.Proposal(4); p.Status != identity.StatusFailed {
 		t.Fatalf("removing the last validator: %+v", p)
 	}
 	if len(h.last.ValidatorUpdates) != 0 {

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/ledger"
@@ -33,6 +34,18 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	}
 	defer br.Close()
 	block := newCache(readerGetter(br))
+	// Record the validators that signed the last block (once each): a
+	// key with power that has never signed may belong to no running node
+	// (module.Context.HasSigned).
+	for _, v := range req.DecidedLastCommit.Votes {
+		if v.BlockIdFlag != cmtproto.BlockIDFlagCommit {
+			continue
+		}
+		k := []byte(module.SignedKey(v.Validator.Address))
+		if _, ok := block.Get(k); !ok {
+			block.Set(k, []byte{1})
+		}
+	}
 
 	// Decode and verify in parallel (pure work), then execute in order.
 	type decoded struct {

@@ -10,7 +10,9 @@ import (
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/vfs"
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 
+	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
@@ -33,6 +35,18 @@ type harness struct {
 	blocks []*abci.RequestFinalizeBlock
 	last   *abci.ResponseFinalizeBlock
 	limits MempoolLimits // the app's mempool limits (zero: defaults)
+	// lastCommit is the decided last commit the next blocks carry (who
+	// signed the previous block).
+	lastCommit abci.CommitInfo
+}
+
+// signedBy makes the next blocks carry these validators' signatures of
+// the previous block in their decided last commit.
+func (h *harness) signedBy(pubKeys ...[]byte) {
+	h.lastCommit = abci.CommitInfo{}
+	for _, pk := range pubKeys {
+		h.lastCommit.Votes = append(h.lastCommit.Votes, abci.VoteInfo{Validator: abci.Validator{Address: module.ValidatorAddress(pk), Power: 1}, BlockIdFlag: cmtproto.BlockIDFlagCommit})
+	}
 }
 
 func seedKey(t testing.TB, name string) *crypto.PrivateKey {
@@ -154,7 +168,7 @@ func (h *harness) checkTx(raw []byte) *abci.ResponseCheckTx {
 // block finalizes and commits a block of txs.
 func (h *harness) block(txs ...[]byte) []*abci.ExecTxResult {
 	h.height++
-	req := &abci.RequestFinalizeBlock{Txs: txs, Height: h.height, Time: time.Unix(1_700_000_000+h.height, 0)}
+	req := &abci.RequestFinalizeBlock{Txs: txs, Height: h.height, Time: time.Unix(1_700_000_000+h.height, 0), DecidedLastCommit: h.lastCommit}
 	resp, err := h.app.FinalizeBlock(context.Background(), req)
 	if err != nil {
 		h.t.Fatal(err)

@@ -11,6 +11,8 @@
 package module
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"reflect"
 	"sort"
@@ -191,6 +193,33 @@ func (c *Context) InModule(name string, fn func() error) error {
 	c.prefix = name + "/"
 	defer func() { c.prefix = saved }()
 	return fn()
+}
+
+// SignedPrefix is where the application records, in state, each
+// validator address that has signed a block (from the decided last commit
+// of every block), so that modules can tell a key a running node holds
+// from one nobody has shown to run (x/identity caps the power of the
+// latter).
+const SignedPrefix = "chain/signed/"
+
+// SignedKey is the state key recording that the validator with this
+// address (CometBFT's: the first 20 bytes of SHA-256 of the ed25519 key)
+// has signed a block.
+func SignedKey(address []byte) string { return SignedPrefix + hex.EncodeToString(address) }
+
+// ValidatorAddress is CometBFT's address of an ed25519 validator key.
+func ValidatorAddress(pubKey []byte) []byte {
+	h := sha256.Sum256(pubKey)
+	return h[:20]
+}
+
+// HasSigned reports whether the validator key has signed a block of this
+// chain (genesis validators count from their first block).
+func (c *Context) HasSigned(pubKey []byte) bool {
+	k := SignedKey(ValidatorAddress(pubKey))
+	_, ok := c.root.Get([]byte(k))
+	c.step(len(k))
+	return ok
 }
 
 // Store is the module's own prefixed state.

@@ -295,7 +295,9 @@ func TestProofOfPossession(t *testing.T) {
 		PublicKey: w.PublicKey("moh"), ValidatorKey: w.ValidatorKey("moh"), Power: 1}
 	w.ExpectCode(t, identity.ErrBadPossession.Code, "mof", identity.TypePropose, propose(add))
 
-	// Proven: executes, and the nonce moves on.
+	// Proven: executes, and the nonce moves on. (The key has signed
+	// blocks already, so its power is not capped: TestUnprovenPowerCapped.)
+	w.Signed(w.ValidatorKey("nrb"))
 	proven := prove(t, w, "nrb", random, 0)
 	if p := pass(t, w, proven); p.Status != identity.StatusExecuted {
 		t.Fatalf("%+v", p)
@@ -383,4 +385,41 @@ func TestGrantAdminNamesTheKey(t *testing.T) {
 	// A grant_admin without the key is refused.
 	w.ExpectCode(t, identity.ErrBadProposal.Code, "mof", identity.TypePropose,
 		propose(identity.Action{Kind: identity.KindGrantAdmin, Department: "mof", Account: clerk}))
+}
+
+// A proof of possession shows a key is held, not that a node runs it: at
+// most less than a third of the power may sit on keys that have not yet
+// signed a block (before, a proposal could give a fresh key that no node
+// runs the majority of a small chain, and halt it).
+func TestUnprovenPowerCapped(t *testing.T) {
+	w := newWorld(t) // mof's genesis validator, power 10
+	big := prove(t, w, "nrb", identity.Action{Kind: identity.KindSetValidator, Department: "nrb", ValidatorKey: w.ValidatorKey("nrb"), Power: 10}, 0)
+	if p := pass(t, w, big); p.Status != identity.StatusFailed || !strings.Contains(p.Result, identity.ErrUnprovenPower.Msg) {
+		t.Fatalf("half the power on a key that never signed: %+v", p)
+	}
+	small := prove(t, w, "nrb", identity.Action{Kind: identity.KindSetValidator, Department: "nrb", ValidatorKey: w.ValidatorKey("nrb"), Power: 4}, 0)
+	if p := pass(t, w, small); p.Status != identity.StatusExecuted {
+		t.Fatalf("a small start: %+v", p)
+	}
+	if m, _ := identity.GetMeta(view(w)); len(m.Unproven) != 1 {
+		t.Fatalf("unproven keys: %+v", m)
+	}
+	// Raising it before it signs: refused; a second fresh key beside it: refused.
+	raise := prove(t, w, "nrb", identity.Action{Kind: identity.KindSetValidator, Department: "nrb", ValidatorKey: w.ValidatorKey("nrb"), Power: 10}, 1)
+	if p := pass(t, w, raise); p.Status != identity.StatusFailed || !strings.Contains(p.Result, identity.ErrUnprovenPower.Msg) {
+		t.Fatalf("raised before signing: %+v", p)
+	}
+	second := prove(t, w, "cab", identity.Action{Kind: identity.KindSetValidator, Department: "cab", ValidatorKey: w.ValidatorKey("cab"), Power: 1}, 0)
+	if p := pass(t, w, second); p.Status != identity.StatusFailed || !strings.Contains(p.Result, identity.ErrUnprovenPower.Msg) {
+		t.Fatalf("a second fresh key (5 of 15): %+v", p)
+	}
+	// Once its node signs a block, it is raised; the list empties.
+	w.Signed(w.ValidatorKey("nrb"))
+	raise = prove(t, w, "nrb", identity.Action{Kind: identity.KindSetValidator, Department: "nrb", ValidatorKey: w.ValidatorKey("nrb"), Power: 10}, 1)
+	if p := pass(t, w, raise); p.Status != identity.StatusExecuted {
+		t.Fatalf("raised after signing: %+v", p)
+	}
+	if m, _ := identity.GetMeta(view(w)); len(m.Unproven) != 0 || m.TotalPower != 20 {
+		t.Fatalf("after signing: %+v", m)
+	}
 }

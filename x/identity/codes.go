@@ -30,5 +30,6 @@ var (
 	ErrAdminByProposal    = module.Register(Name, 123, "an admin's key is replaced, or an admin disabled, only by the admin itself or a consortium proposal")
 	ErrLastAdmin          = module.Register(Name, 124, "the department would be left without an active admin")
 	ErrBadPossession      = module.Register(Name, 125, "the validator key's proof of possession does not verify")
+	ErrUnprovenPower      = module.Register(Name, 127, "the change would put a third or more of the voting power on validator keys that have not yet signed a block: give a new validator less power, and more once it signs")
 	ErrKeyChanged         = module.Register(Name, 126, "the account's key is not the one the proposal names: it changed since; propose again with its current key")
 )

@@ -666,11 +666,15 @@ func setValidator(ctx *module.Context, meta *Meta, d *Department, pub []byte, po
 	if total <= 0 {
 		return ErrLastValidator
 	}
+	unproven, err := capUnproven(ctx, meta, d, pub, power, total)
+	if err != nil {
+		return err
+	}
 	if d.Validator != nil && string(d.Validator.PublicKey) != string(pub) {
 		ctx.UpdateValidator(d.Validator.PublicKey, 0)
 		kv.Delete([]byte(valKey(d.Validator.PublicKey)))
 	}
-	meta.TotalPower = total
+	meta.TotalPower, meta.Unproven = total, unproven
 	if power == 0 {
 		d.Validator = nil
 		kv.Delete([]byte(valKey(pub)))
@@ -682,6 +686,56 @@ func setValidator(ctx *module.Context, meta *Meta, d *Department, pub []byte, po
 	ctx.UpdateValidator(pub, power)
 	ctx.Emit("identity.validator_set", "department", d.ID, "public_key", hex.EncodeToString(pub), "power", strconv.FormatInt(power, 10))
 	return nil
+}
+
+// capUnproven keeps less than a third of the voting power on keys that
+// have not signed a block: a proof of possession shows that a key is held,
+// not that a node runs it, and more than a third of the power on keys no
+// node runs halts the chain. It returns the keys still unproven after
+// department d's validator becomes pub with power (of total).
+func capUnproven(ctx *module.Context, meta *Meta, d *Department, pub []byte, power, total int64) ([][]byte, error) {
+	if ctx.Height == 0 {
+		return nil, nil // genesis validators start the chain: proven
+	}
+	kv := ctx.Store()
+	var keys [][]byte
+	var unproven int64
+	for _, k := range meta.Unproven {
+		if string(k) == string(pub) || ctx.HasSigned(k) {
+			continue
+		}
+		owner, ok := kv.Get([]byte(valKey(k)))
+		if !ok || string(owner) == d.ID { // no longer a validator, or being replaced
+			continue
+		}
+		od, err := GetDepartment(kv, string(owner))
+		if err != nil {
+			return nil, err
+		}
+		if od.Validator == nil || string(od.Validator.PublicKey) != string(k) {
+			continue
+		}
+		keys = append(keys, k)
+		unproven += od.Validator.Power
+	}
+	if power > 0 && !ctx.HasSigned(pub) {
+		// A key that keeps its power and was not on the list is a genesis
+		// validator or one that has signed: it stays proven.
+		fresh := d.Validator == nil || string(d.Validator.PublicKey) != string(pub)
+		for _, k := range meta.Unproven {
+			if string(k) == string(pub) {
+				fresh = true
+			}
+		}
+		if fresh {
+			keys = append(keys, pub)
+			unproven += power
+		}
+	}
+	if unproven > 0 && 3*unproven >= total {
+		return nil, ErrUnprovenPower.Wrapf("%d of %d would be unproven", unproven, total)
+	}
+	return keys, nil
 }
 
 func hasRole(roles []string, r string) bool {

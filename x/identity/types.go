@@ -89,6 +89,10 @@ type Meta struct {
 	Departments  uint32 `cbor:"1,keyasint,omitempty" json:"departments"` // n: active departments
 	NextProposal uint64 `cbor:"2,keyasint,omitempty" json:"next_proposal"`
 	TotalPower   int64  `cbor:"3,keyasint,omitempty" json:"total_power"`
+	// Unproven lists the validator keys given power by a proposal that
+	// had not signed a block when last looked at: their power is capped
+	// (setValidator). Genesis validators are never on it.
+	Unproven [][]byte `cbor:"4,keyasint,omitempty" json:"unproven_validators,omitempty"`
 }
 
 // Proposal kinds.

@@ -296,6 +296,13 @@ func (w *World) start() {
 	w.height, w.time = 1, GenesisTime.Add(time.Second)
 }
 
+// Signed records that the validator key has signed a block, as the
+// application does from each block's last commit (module.HasSigned).
+func (w *World) Signed(pubKey []byte) {
+	w.start()
+	w.state.Set([]byte(module.SignedKey(module.ValidatorAddress(pubKey))), []byte{1})
+}
+
 // Height is the height of the block the next Exec runs in.
 func (w *World) Height() int64 { w.start(); return w.height }
 
