@@ -154,17 +154,59 @@ func TestMempoolDepartmentShare(t *testing.T) {
 // Nearly full, the department holding the most is refused; one holding
 // less is still admitted.
 func TestMempoolNearlyFull(t *testing.T) {
-	h := newHarnessWith(t, MempoolLimits{Size: 100, DepartmentPercent: 50, NearlyFullPercent: 75})
+	h := newHarnessWith(t, MempoolLimits{Size: 100, DepartmentPercent: 50, NearlyFullPercent: 40})
 	m := newMempoolSim(h)
-	m.mustAdmit("mof", 0, 40)
-	m.mustAdmit("cab", 0, 35) // 75: nearly full
-	wantCode(t, "the biggest holder", m.submit("mof", 40), ErrMempoolBusy.Code)
-	m.mustAdmit("nrb", 0, 1)
-	m.mustAdmit("cab", 35, 40) // up to the biggest holder's count
-	wantCode(t, "tied for the most", m.submit("cab", 40), ErrMempoolBusy.Code)
+	m.mustAdmit("mof", 0, 20)
+	m.mustAdmit("cab", 0, 15)
+	m.mustAdmit("nrb", 0, 5) // 40: nearly full
+	wantCode(t, "the biggest holder", m.submit("mof", 20), ErrMempoolBusy.Code)
+	m.mustAdmit("cab", 15, 20) // up to the biggest holder's count
+	wantCode(t, "tied for the most", m.submit("cab", 20), ErrMempoolBusy.Code)
 	m.mustAdmit("ec", 0, 10)
-	m.block(60) // mof's 40 and 20 of cab's commit: no longer nearly full
-	m.mustAdmit("mof", 40, 41)
+	m.block(60) // mof's 20, cab's 20 and 20 more commit: no longer nearly full
+	m.mustAdmit("mof", 20, 21)
+}
+
+// Departments at their shares never fill the mempool: each may hold an
+// equal share with room for one more department (before, two departments
+// at half each filled it and locked every other out).
+func TestMempoolFairShares(t *testing.T) {
+	h := newHarnessWith(t, MempoolLimits{Size: 100, DepartmentPercent: 50, NearlyFullPercent: 100, Window: 200, PerAccount: 200})
+	m := newMempoolSim(h)
+	m.mustAdmit("mof", 0, 50) // alone: half
+	wantCode(t, "mof beyond half", m.submit("mof", 50), ErrDepartmentShare.Code)
+	m.mustAdmit("cab", 0, 33) // two waiting: a third each
+	wantCode(t, "cab beyond a third", m.submit("cab", 33), ErrDepartmentShare.Code)
+	m.mustAdmit("nrb", 0, 17) // a third department still gets in, with the rest
+	if total, _ := h.app.MempoolPending(); total != 100 {
+		t.Fatalf("pending %d", total)
+	}
+}
+
+// Many accounts of one department (its citizens count with it) cannot
+// lock out that department's other accounts: an account's first pending tx
+// is admitted whatever the department holds.
+func TestMempoolCitizensOfAFloodedDepartment(t *testing.T) {
+	h := newHarnessWith(t, MempoolLimits{Size: 100, DepartmentPercent: 25, NearlyFullPercent: 50})
+	var flood []string
+	for i := 0; i < 5; i++ {
+		flood = append(flood, h.createCitizen("cab", fmt.Sprintf("flood%d", i)))
+	}
+	h.createCitizen("cab", "honest")
+	m := newMempoolSim(h)
+	for i := range flood {
+		for s := uint64(0); s < 5; s++ {
+			m.add(h.signRotate(fmt.Sprintf("flood%d", i), s))
+		}
+	}
+	if _, by := h.app.MempoolPending(); by["cab"] != 25 {
+		t.Fatalf("cab holds %d, want its share 25", by["cab"])
+	}
+	wantCode(t, "a flooder's sixth", m.add(h.signRotate("flood0", 5)), ErrDepartmentShare.Code)
+	if r := m.add(h.signRotate("honest", 0)); r.Code != 0 {
+		t.Fatalf("an honest citizen of the flooded department: %s", r.Log)
+	}
+	wantCode(t, "the honest citizen's second", m.add(h.signRotate("honest", 1)), ErrDepartmentShare.Code)
 }
 
 // The counts stay what the mempool holds across blocks, including txs a

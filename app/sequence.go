@@ -204,16 +204,41 @@ func (b *mempoolBook) limit(acct *module.Account, s *accountPending, seq uint64)
 	if s.count >= l.PerAccount {
 		return ErrAccountPending.Wrapf("account %s has %d pending txs (at most %d); resubmit after the next block", acct.Address, s.count, l.PerAccount)
 	}
+	// An account's first pending tx is admitted whatever its department
+	// holds: however many of a department's accounts flood the mempool,
+	// each of its other accounts still gets a tx in (CometBFT's own size
+	// limit still applies).
+	first := s.count == 0
 	held := b.depts[s.dept]
-	if held >= l.departmentCap() {
-		return ErrDepartmentShare.Wrapf("department %q's accounts have %d pending txs (at most %d%% of the mempool, %d); resubmit after the next block",
-			s.dept, held, l.DepartmentPercent, l.departmentCap())
+	if share := b.departmentShare(s.dept); held >= share && !first {
+		return ErrDepartmentShare.Wrapf("department %q's accounts have %d pending txs (its share: %d of %d, at most %d%%, less while other departments are waiting); resubmit after the next block",
+			s.dept, held, share, l.Size, l.DepartmentPercent)
 	}
-	if b.total >= l.nearlyFull() && held > 0 && held >= b.largestDepartment() {
+	if b.total >= l.nearlyFull() && held > 0 && held >= b.largestDepartment() && !first {
 		return ErrMempoolBusy.Wrapf("the mempool holds %d txs (%d%% of %d) and department %q holds the most (%d); retry after the next block",
 			b.total, l.NearlyFullPercent, l.Size, s.dept, held)
 	}
 	return nil
+}
+
+// departmentShare is what department dept may hold: DepartmentPercent of
+// the mempool, and no more than an equal share with room for one more,
+// Size/(n+1) where n counts the departments holding pending txs (dept
+// included). So departments at their shares never fill the mempool: a
+// department that has nothing pending always finds a free part.
+func (b *mempoolBook) departmentShare(dept string) int {
+	n := 0
+	for d, c := range b.depts {
+		if c > 0 || d == dept {
+			n++
+		}
+	}
+	if b.depts[dept] == 0 {
+		if _, ok := b.depts[dept]; !ok {
+			n++
+		}
+	}
+	return max(1, min(b.limits.departmentCap(), b.limits.Size/(n+1)))
 }
 
 func (b *mempoolBook) largestDepartment() int {
