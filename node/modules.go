@@ -2,6 +2,7 @@ package node
 
 import (
 	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/x/fiscal"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/registry"
 )
@@ -14,5 +15,6 @@ func Modules() []module.Module {
 	return []module.Module{
 		identity.New(), // accounts, departments, roles, consortium proposals (keeps the accounts: first)
 		registry.New(), // real-estate registry
+		fiscal.New(),   // budget lines, commitments, payments; the budget.Lines of spending modules
 	}
 }
