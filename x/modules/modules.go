@@ -10,6 +10,7 @@ package modules
 
 import (
 	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/x/fiscal"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/registry"
 )
@@ -19,5 +20,6 @@ func All() []module.Module {
 	return []module.Module{
 		identity.New(), // accounts, departments, roles, consortium proposals (keeps the accounts: first)
 		registry.New(), // real-estate registry
+		fiscal.New(),   // budget lines, commitments, payments; the budget.Lines of spending modules
 	}
 }
