@@ -13,13 +13,16 @@ import (
 	"github.com/govchain/govchain/x/fiscal"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/registry"
+	"github.com/govchain/govchain/x/welfare"
 )
 
 // All is the chain's module list, in execution order of genesis.
 func All() []module.Module {
+	budget := fiscal.New() // the budget lines the spending modules draw on
 	return []module.Module{
-		identity.New(), // accounts, departments, roles, consortium proposals (keeps the accounts: first)
-		registry.New(), // real-estate registry
-		fiscal.New(),   // budget lines, commitments, payments; the budget.Lines of spending modules
+		identity.New(),                          // accounts, departments, roles, consortium proposals (keeps the accounts: first)
+		registry.New(),                          // real-estate registry
+		budget,                                  // budget lines, commitments, payments; the budget.Lines of spending modules
+		welfare.New(welfare.WithBudget(budget)), // welfare programs, attestations, exactly-once disbursement
 	}
 }

@@ -1260,6 +1260,390 @@ type VerifyStoreProof struct {
 	Siblings *[]string `json:"siblings"`
 }
 
+// WelfareAttestation defines model for WelfareAttestation.
+type WelfareAttestation struct {
+	Beneficiary string `json:"beneficiary"`
+	By          string `json:"by"`
+	Department  string `json:"department"`
+	Digest      string `json:"digest"`
+	ExpiresUnix int64  `json:"expires_unix"`
+	Height      int64  `json:"height"`
+	IssuedUnix  int64  `json:"issued_unix"`
+	Kind        string `json:"kind"`
+}
+
+// WelfareAttestationPage defines model for WelfareAttestationPage.
+type WelfareAttestationPage struct {
+	// Height the height the page was read at
+	Height int64                `json:"height"`
+	Items  []WelfareAttestation `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfareAttestationPageAnswer defines model for WelfareAttestationPageAnswer.
+type WelfareAttestationPageAnswer struct {
+	union json.RawMessage
+}
+
+// WelfareAttestationProven defines model for WelfareAttestationProven.
+type WelfareAttestationProven struct {
+	Proof  State              `json:"proof"`
+	Record WelfareAttestation `json:"record"`
+}
+
+// WelfareAttestationProvenPage defines model for WelfareAttestationProvenPage.
+type WelfareAttestationProvenPage struct {
+	// Height the height the page was read at
+	Height int64                      `json:"height"`
+	Items  []WelfareAttestationProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfareEnrolment defines model for WelfareEnrolment.
+type WelfareEnrolment struct {
+	AppealPending  bool    `json:"appeal_pending"`
+	Beneficiary    string  `json:"beneficiary"`
+	EnrolledBy     string  `json:"enrolled_by"`
+	EnrolledHeight int64   `json:"enrolled_height"`
+	HistoryLength  int     `json:"history_length"`
+	Paid           int     `json:"paid"`
+	Payments       int     `json:"payments"`
+	Program        string  `json:"program"`
+	Reason         *string `json:"reason,omitempty"`
+	Seq            int     `json:"seq"`
+	Status         string  `json:"status"`
+}
+
+// WelfareEnrolmentAnswer defines model for WelfareEnrolmentAnswer.
+type WelfareEnrolmentAnswer struct {
+	union json.RawMessage
+}
+
+// WelfareEnrolmentPage defines model for WelfareEnrolmentPage.
+type WelfareEnrolmentPage struct {
+	// Height the height the page was read at
+	Height int64              `json:"height"`
+	Items  []WelfareEnrolment `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfareEnrolmentPageAnswer defines model for WelfareEnrolmentPageAnswer.
+type WelfareEnrolmentPageAnswer struct {
+	union json.RawMessage
+}
+
+// WelfareEnrolmentProven defines model for WelfareEnrolmentProven.
+type WelfareEnrolmentProven struct {
+	Proof  State            `json:"proof"`
+	Record WelfareEnrolment `json:"record"`
+}
+
+// WelfareEnrolmentProvenPage defines model for WelfareEnrolmentProvenPage.
+type WelfareEnrolmentProvenPage struct {
+	// Height the height the page was read at
+	Height int64                    `json:"height"`
+	Items  []WelfareEnrolmentProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfareHistoryEntry defines model for WelfareHistoryEntry.
+type WelfareHistoryEntry struct {
+	By         string  `json:"by"`
+	Department *string `json:"department,omitempty"`
+	Height     int64   `json:"height"`
+	Kind       string  `json:"kind"`
+	Reason     *string `json:"reason,omitempty"`
+	Seq        int     `json:"seq"`
+	Status     string  `json:"status"`
+	TimeUnix   int64   `json:"time_unix"`
+}
+
+// WelfareHistoryEntryPage defines model for WelfareHistoryEntryPage.
+type WelfareHistoryEntryPage struct {
+	// Height the height the page was read at
+	Height int64                 `json:"height"`
+	Items  []WelfareHistoryEntry `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfareHistoryEntryPageAnswer defines model for WelfareHistoryEntryPageAnswer.
+type WelfareHistoryEntryPageAnswer struct {
+	union json.RawMessage
+}
+
+// WelfareHistoryEntryProven defines model for WelfareHistoryEntryProven.
+type WelfareHistoryEntryProven struct {
+	Proof  State               `json:"proof"`
+	Record WelfareHistoryEntry `json:"record"`
+}
+
+// WelfareHistoryEntryProvenPage defines model for WelfareHistoryEntryProvenPage.
+type WelfareHistoryEntryProvenPage struct {
+	// Height the height the page was read at
+	Height int64                       `json:"height"`
+	Items  []WelfareHistoryEntryProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfarePayment defines model for WelfarePayment.
+type WelfarePayment struct {
+	Amount      int     `json:"amount"`
+	Attempts    int     `json:"attempts"`
+	Beneficiary string  `json:"beneficiary"`
+	BudgetLine  *string `json:"budget_line,omitempty"`
+	FailReason  *string `json:"fail_reason,omitempty"`
+	Height      int64   `json:"height"`
+	PayId       string  `json:"pay_id"`
+	Period      string  `json:"period"`
+	Program     string  `json:"program"`
+	Ref         string  `json:"ref"`
+	Run         int     `json:"run"`
+	Status      string  `json:"status"`
+	TimeUnix    int64   `json:"time_unix"`
+}
+
+// WelfarePaymentAnswer defines model for WelfarePaymentAnswer.
+type WelfarePaymentAnswer struct {
+	union json.RawMessage
+}
+
+// WelfarePaymentPage defines model for WelfarePaymentPage.
+type WelfarePaymentPage struct {
+	// Height the height the page was read at
+	Height int64            `json:"height"`
+	Items  []WelfarePayment `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfarePaymentPageAnswer defines model for WelfarePaymentPageAnswer.
+type WelfarePaymentPageAnswer struct {
+	union json.RawMessage
+}
+
+// WelfarePaymentProven defines model for WelfarePaymentProven.
+type WelfarePaymentProven struct {
+	Proof  State          `json:"proof"`
+	Record WelfarePayment `json:"record"`
+}
+
+// WelfarePaymentProvenPage defines model for WelfarePaymentProvenPage.
+type WelfarePaymentProvenPage struct {
+	// Height the height the page was read at
+	Height int64                  `json:"height"`
+	Items  []WelfarePaymentProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfareProgram defines model for WelfareProgram.
+type WelfareProgram struct {
+	Active        int                   `json:"active"`
+	Amount        int                   `json:"amount"`
+	BenefitType   string                `json:"benefit_type"`
+	BudgetLine    *string               `json:"budget_line,omitempty"`
+	CreatedBy     string                `json:"created_by"`
+	CreatedHeight int64                 `json:"created_height"`
+	Department    string                `json:"department"`
+	Enrolled      int                   `json:"enrolled"`
+	Frequency     string                `json:"frequency"`
+	Id            string                `json:"id"`
+	Name          string                `json:"name"`
+	Paid          int                   `json:"paid"`
+	Payments      int                   `json:"payments"`
+	Requirements  *[]WelfareRequirement `json:"requirements"`
+	Runs          int                   `json:"runs"`
+}
+
+// WelfareProgramAnswer defines model for WelfareProgramAnswer.
+type WelfareProgramAnswer struct {
+	union json.RawMessage
+}
+
+// WelfareProgramPage defines model for WelfareProgramPage.
+type WelfareProgramPage struct {
+	// Height the height the page was read at
+	Height int64            `json:"height"`
+	Items  []WelfareProgram `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfareProgramPageAnswer defines model for WelfareProgramPageAnswer.
+type WelfareProgramPageAnswer struct {
+	union json.RawMessage
+}
+
+// WelfareProgramProven defines model for WelfareProgramProven.
+type WelfareProgramProven struct {
+	Proof  State          `json:"proof"`
+	Record WelfareProgram `json:"record"`
+}
+
+// WelfareProgramProvenPage defines model for WelfareProgramProvenPage.
+type WelfareProgramProvenPage struct {
+	// Height the height the page was read at
+	Height int64                  `json:"height"`
+	Items  []WelfareProgramProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfareRequirement defines model for WelfareRequirement.
+type WelfareRequirement struct {
+	Department   string `json:"department"`
+	Kind         string `json:"kind"`
+	ValidityDays int    `json:"validity_days"`
+}
+
+// WelfareRun defines model for WelfareRun.
+type WelfareRun struct {
+	Advances     int     `json:"advances"`
+	AlreadyPaid  int     `json:"already_paid"`
+	Amount       int     `json:"amount"`
+	BudgetLine   *string `json:"budget_line,omitempty"`
+	ClosedHeight *int64  `json:"closed_height,omitempty"`
+	Cursor       int     `json:"cursor"`
+	End          int     `json:"end"`
+	Id           int     `json:"id"`
+	Ineligible   int     `json:"ineligible"`
+	OpenedBy     string  `json:"opened_by"`
+	OpenedHeight int64   `json:"opened_height"`
+	Paid         int     `json:"paid"`
+	Payments     int     `json:"payments"`
+	Period       string  `json:"period"`
+	Program      string  `json:"program"`
+	Ref          string  `json:"ref"`
+	Released     int     `json:"released"`
+	Reserved     int     `json:"reserved"`
+	Result       *string `json:"result,omitempty"`
+	Status       string  `json:"status"`
+}
+
+// WelfareRunAnswer defines model for WelfareRunAnswer.
+type WelfareRunAnswer struct {
+	union json.RawMessage
+}
+
+// WelfareRunPage defines model for WelfareRunPage.
+type WelfareRunPage struct {
+	// Height the height the page was read at
+	Height int64        `json:"height"`
+	Items  []WelfareRun `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// WelfareRunPageAnswer defines model for WelfareRunPageAnswer.
+type WelfareRunPageAnswer struct {
+	union json.RawMessage
+}
+
+// WelfareRunProven defines model for WelfareRunProven.
+type WelfareRunProven struct {
+	Proof  State      `json:"proof"`
+	Record WelfareRun `json:"record"`
+}
+
+// WelfareRunProvenPage defines model for WelfareRunProvenPage.
+type WelfareRunProvenPage struct {
+	// Height the height the page was read at
+	Height int64              `json:"height"`
+	Items  []WelfareRunProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
 // StreamEventsParams defines parameters for StreamEvents.
 type StreamEventsParams struct {
 	// Module only this module's events and messages
@@ -1763,6 +2147,162 @@ type SubmitTxBatchParams struct {
 
 // SubmitTxBatchParamsWait defines parameters for SubmitTxBatch.
 type SubmitTxBatchParamsWait string
+
+// WelfareCitizenAttestationsParams defines parameters for WelfareCitizenAttestations.
+type WelfareCitizenAttestationsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// WelfareCitizenEnrolmentsParams defines parameters for WelfareCitizenEnrolments.
+type WelfareCitizenEnrolmentsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// WelfareCitizenPaymentsParams defines parameters for WelfareCitizenPayments.
+type WelfareCitizenPaymentsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// WelfarePaymentParams defines parameters for WelfarePayment.
+type WelfarePaymentParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// WelfareProgramsParams defines parameters for WelfarePrograms.
+type WelfareProgramsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// WelfareProgramParams defines parameters for WelfareProgram.
+type WelfareProgramParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// WelfareEnrolmentsParams defines parameters for WelfareEnrolments.
+type WelfareEnrolmentsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// WelfareEnrolmentParams defines parameters for WelfareEnrolment.
+type WelfareEnrolmentParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// WelfareEnrolmentHistoryParams defines parameters for WelfareEnrolmentHistory.
+type WelfareEnrolmentHistoryParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// WelfareProgramRunsParams defines parameters for WelfareProgramRuns.
+type WelfareProgramRunsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// WelfareRunParams defines parameters for WelfareRun.
+type WelfareRunParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// WelfareRunPaymentsParams defines parameters for WelfareRunPayments.
+type WelfareRunPaymentsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
 
 // SubmitTxJSONRequestBody defines body for SubmitTx for application/json ContentType.
 type SubmitTxJSONRequestBody = SubmitRequest
@@ -3506,6 +4046,626 @@ func (t *RegistryTransferPageAnswer) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsWelfareAttestationPage returns the union data inside the WelfareAttestationPageAnswer as a WelfareAttestationPage
+func (t WelfareAttestationPageAnswer) AsWelfareAttestationPage() (WelfareAttestationPage, error) {
+	var body WelfareAttestationPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareAttestationPage overwrites any union data inside the WelfareAttestationPageAnswer as the provided WelfareAttestationPage
+func (t *WelfareAttestationPageAnswer) FromWelfareAttestationPage(v WelfareAttestationPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareAttestationPage performs a merge with any union data inside the WelfareAttestationPageAnswer, using the provided WelfareAttestationPage
+func (t *WelfareAttestationPageAnswer) MergeWelfareAttestationPage(v WelfareAttestationPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWelfareAttestationProvenPage returns the union data inside the WelfareAttestationPageAnswer as a WelfareAttestationProvenPage
+func (t WelfareAttestationPageAnswer) AsWelfareAttestationProvenPage() (WelfareAttestationProvenPage, error) {
+	var body WelfareAttestationProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareAttestationProvenPage overwrites any union data inside the WelfareAttestationPageAnswer as the provided WelfareAttestationProvenPage
+func (t *WelfareAttestationPageAnswer) FromWelfareAttestationProvenPage(v WelfareAttestationProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareAttestationProvenPage performs a merge with any union data inside the WelfareAttestationPageAnswer, using the provided WelfareAttestationProvenPage
+func (t *WelfareAttestationPageAnswer) MergeWelfareAttestationProvenPage(v WelfareAttestationProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WelfareAttestationPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WelfareAttestationPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWelfareEnrolment returns the union data inside the WelfareEnrolmentAnswer as a WelfareEnrolment
+func (t WelfareEnrolmentAnswer) AsWelfareEnrolment() (WelfareEnrolment, error) {
+	var body WelfareEnrolment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareEnrolment overwrites any union data inside the WelfareEnrolmentAnswer as the provided WelfareEnrolment
+func (t *WelfareEnrolmentAnswer) FromWelfareEnrolment(v WelfareEnrolment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareEnrolment performs a merge with any union data inside the WelfareEnrolmentAnswer, using the provided WelfareEnrolment
+func (t *WelfareEnrolmentAnswer) MergeWelfareEnrolment(v WelfareEnrolment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWelfareEnrolmentProven returns the union data inside the WelfareEnrolmentAnswer as a WelfareEnrolmentProven
+func (t WelfareEnrolmentAnswer) AsWelfareEnrolmentProven() (WelfareEnrolmentProven, error) {
+	var body WelfareEnrolmentProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareEnrolmentProven overwrites any union data inside the WelfareEnrolmentAnswer as the provided WelfareEnrolmentProven
+func (t *WelfareEnrolmentAnswer) FromWelfareEnrolmentProven(v WelfareEnrolmentProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareEnrolmentProven performs a merge with any union data inside the WelfareEnrolmentAnswer, using the provided WelfareEnrolmentProven
+func (t *WelfareEnrolmentAnswer) MergeWelfareEnrolmentProven(v WelfareEnrolmentProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WelfareEnrolmentAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WelfareEnrolmentAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWelfareEnrolmentPage returns the union data inside the WelfareEnrolmentPageAnswer as a WelfareEnrolmentPage
+func (t WelfareEnrolmentPageAnswer) AsWelfareEnrolmentPage() (WelfareEnrolmentPage, error) {
+	var body WelfareEnrolmentPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareEnrolmentPage overwrites any union data inside the WelfareEnrolmentPageAnswer as the provided WelfareEnrolmentPage
+func (t *WelfareEnrolmentPageAnswer) FromWelfareEnrolmentPage(v WelfareEnrolmentPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareEnrolmentPage performs a merge with any union data inside the WelfareEnrolmentPageAnswer, using the provided WelfareEnrolmentPage
+func (t *WelfareEnrolmentPageAnswer) MergeWelfareEnrolmentPage(v WelfareEnrolmentPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWelfareEnrolmentProvenPage returns the union data inside the WelfareEnrolmentPageAnswer as a WelfareEnrolmentProvenPage
+func (t WelfareEnrolmentPageAnswer) AsWelfareEnrolmentProvenPage() (WelfareEnrolmentProvenPage, error) {
+	var body WelfareEnrolmentProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareEnrolmentProvenPage overwrites any union data inside the WelfareEnrolmentPageAnswer as the provided WelfareEnrolmentProvenPage
+func (t *WelfareEnrolmentPageAnswer) FromWelfareEnrolmentProvenPage(v WelfareEnrolmentProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareEnrolmentProvenPage performs a merge with any union data inside the WelfareEnrolmentPageAnswer, using the provided WelfareEnrolmentProvenPage
+func (t *WelfareEnrolmentPageAnswer) MergeWelfareEnrolmentProvenPage(v WelfareEnrolmentProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WelfareEnrolmentPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WelfareEnrolmentPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWelfareHistoryEntryPage returns the union data inside the WelfareHistoryEntryPageAnswer as a WelfareHistoryEntryPage
+func (t WelfareHistoryEntryPageAnswer) AsWelfareHistoryEntryPage() (WelfareHistoryEntryPage, error) {
+	var body WelfareHistoryEntryPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareHistoryEntryPage overwrites any union data inside the WelfareHistoryEntryPageAnswer as the provided WelfareHistoryEntryPage
+func (t *WelfareHistoryEntryPageAnswer) FromWelfareHistoryEntryPage(v WelfareHistoryEntryPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareHistoryEntryPage performs a merge with any union data inside the WelfareHistoryEntryPageAnswer, using the provided WelfareHistoryEntryPage
+func (t *WelfareHistoryEntryPageAnswer) MergeWelfareHistoryEntryPage(v WelfareHistoryEntryPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWelfareHistoryEntryProvenPage returns the union data inside the WelfareHistoryEntryPageAnswer as a WelfareHistoryEntryProvenPage
+func (t WelfareHistoryEntryPageAnswer) AsWelfareHistoryEntryProvenPage() (WelfareHistoryEntryProvenPage, error) {
+	var body WelfareHistoryEntryProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareHistoryEntryProvenPage overwrites any union data inside the WelfareHistoryEntryPageAnswer as the provided WelfareHistoryEntryProvenPage
+func (t *WelfareHistoryEntryPageAnswer) FromWelfareHistoryEntryProvenPage(v WelfareHistoryEntryProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareHistoryEntryProvenPage performs a merge with any union data inside the WelfareHistoryEntryPageAnswer, using the provided WelfareHistoryEntryProvenPage
+func (t *WelfareHistoryEntryPageAnswer) MergeWelfareHistoryEntryProvenPage(v WelfareHistoryEntryProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WelfareHistoryEntryPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WelfareHistoryEntryPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWelfarePayment returns the union data inside the WelfarePaymentAnswer as a WelfarePayment
+func (t WelfarePaymentAnswer) AsWelfarePayment() (WelfarePayment, error) {
+	var body WelfarePayment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfarePayment overwrites any union data inside the WelfarePaymentAnswer as the provided WelfarePayment
+func (t *WelfarePaymentAnswer) FromWelfarePayment(v WelfarePayment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfarePayment performs a merge with any union data inside the WelfarePaymentAnswer, using the provided WelfarePayment
+func (t *WelfarePaymentAnswer) MergeWelfarePayment(v WelfarePayment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWelfarePaymentProven returns the union data inside the WelfarePaymentAnswer as a WelfarePaymentProven
+func (t WelfarePaymentAnswer) AsWelfarePaymentProven() (WelfarePaymentProven, error) {
+	var body WelfarePaymentProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfarePaymentProven overwrites any union data inside the WelfarePaymentAnswer as the provided WelfarePaymentProven
+func (t *WelfarePaymentAnswer) FromWelfarePaymentProven(v WelfarePaymentProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfarePaymentProven performs a merge with any union data inside the WelfarePaymentAnswer, using the provided WelfarePaymentProven
+func (t *WelfarePaymentAnswer) MergeWelfarePaymentProven(v WelfarePaymentProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WelfarePaymentAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WelfarePaymentAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWelfarePaymentPage returns the union data inside the WelfarePaymentPageAnswer as a WelfarePaymentPage
+func (t WelfarePaymentPageAnswer) AsWelfarePaymentPage() (WelfarePaymentPage, error) {
+	var body WelfarePaymentPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfarePaymentPage overwrites any union data inside the WelfarePaymentPageAnswer as the provided WelfarePaymentPage
+func (t *WelfarePaymentPageAnswer) FromWelfarePaymentPage(v WelfarePaymentPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfarePaymentPage performs a merge with any union data inside the WelfarePaymentPageAnswer, using the provided WelfarePaymentPage
+func (t *WelfarePaymentPageAnswer) MergeWelfarePaymentPage(v WelfarePaymentPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWelfarePaymentProvenPage returns the union data inside the WelfarePaymentPageAnswer as a WelfarePaymentProvenPage
+func (t WelfarePaymentPageAnswer) AsWelfarePaymentProvenPage() (WelfarePaymentProvenPage, error) {
+	var body WelfarePaymentProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfarePaymentProvenPage overwrites any union data inside the WelfarePaymentPageAnswer as the provided WelfarePaymentProvenPage
+func (t *WelfarePaymentPageAnswer) FromWelfarePaymentProvenPage(v WelfarePaymentProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfarePaymentProvenPage performs a merge with any union data inside the WelfarePaymentPageAnswer, using the provided WelfarePaymentProvenPage
+func (t *WelfarePaymentPageAnswer) MergeWelfarePaymentProvenPage(v WelfarePaymentProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WelfarePaymentPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WelfarePaymentPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWelfareProgram returns the union data inside the WelfareProgramAnswer as a WelfareProgram
+func (t WelfareProgramAnswer) AsWelfareProgram() (WelfareProgram, error) {
+	var body WelfareProgram
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareProgram overwrites any union data inside the WelfareProgramAnswer as the provided WelfareProgram
+func (t *WelfareProgramAnswer) FromWelfareProgram(v WelfareProgram) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareProgram performs a merge with any union data inside the WelfareProgramAnswer, using the provided WelfareProgram
+func (t *WelfareProgramAnswer) MergeWelfareProgram(v WelfareProgram) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWelfareProgramProven returns the union data inside the WelfareProgramAnswer as a WelfareProgramProven
+func (t WelfareProgramAnswer) AsWelfareProgramProven() (WelfareProgramProven, error) {
+	var body WelfareProgramProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareProgramProven overwrites any union data inside the WelfareProgramAnswer as the provided WelfareProgramProven
+func (t *WelfareProgramAnswer) FromWelfareProgramProven(v WelfareProgramProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareProgramProven performs a merge with any union data inside the WelfareProgramAnswer, using the provided WelfareProgramProven
+func (t *WelfareProgramAnswer) MergeWelfareProgramProven(v WelfareProgramProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WelfareProgramAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WelfareProgramAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWelfareProgramPage returns the union data inside the WelfareProgramPageAnswer as a WelfareProgramPage
+func (t WelfareProgramPageAnswer) AsWelfareProgramPage() (WelfareProgramPage, error) {
+	var body WelfareProgramPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareProgramPage overwrites any union data inside the WelfareProgramPageAnswer as the provided WelfareProgramPage
+func (t *WelfareProgramPageAnswer) FromWelfareProgramPage(v WelfareProgramPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareProgramPage performs a merge with any union data inside the WelfareProgramPageAnswer, using the provided WelfareProgramPage
+func (t *WelfareProgramPageAnswer) MergeWelfareProgramPage(v WelfareProgramPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWelfareProgramProvenPage returns the union data inside the WelfareProgramPageAnswer as a WelfareProgramProvenPage
+func (t WelfareProgramPageAnswer) AsWelfareProgramProvenPage() (WelfareProgramProvenPage, error) {
+	var body WelfareProgramProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareProgramProvenPage overwrites any union data inside the WelfareProgramPageAnswer as the provided WelfareProgramProvenPage
+func (t *WelfareProgramPageAnswer) FromWelfareProgramProvenPage(v WelfareProgramProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareProgramProvenPage performs a merge with any union data inside the WelfareProgramPageAnswer, using the provided WelfareProgramProvenPage
+func (t *WelfareProgramPageAnswer) MergeWelfareProgramProvenPage(v WelfareProgramProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WelfareProgramPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WelfareProgramPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWelfareRun returns the union data inside the WelfareRunAnswer as a WelfareRun
+func (t WelfareRunAnswer) AsWelfareRun() (WelfareRun, error) {
+	var body WelfareRun
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareRun overwrites any union data inside the WelfareRunAnswer as the provided WelfareRun
+func (t *WelfareRunAnswer) FromWelfareRun(v WelfareRun) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareRun performs a merge with any union data inside the WelfareRunAnswer, using the provided WelfareRun
+func (t *WelfareRunAnswer) MergeWelfareRun(v WelfareRun) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWelfareRunProven returns the union data inside the WelfareRunAnswer as a WelfareRunProven
+func (t WelfareRunAnswer) AsWelfareRunProven() (WelfareRunProven, error) {
+	var body WelfareRunProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareRunProven overwrites any union data inside the WelfareRunAnswer as the provided WelfareRunProven
+func (t *WelfareRunAnswer) FromWelfareRunProven(v WelfareRunProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareRunProven performs a merge with any union data inside the WelfareRunAnswer, using the provided WelfareRunProven
+func (t *WelfareRunAnswer) MergeWelfareRunProven(v WelfareRunProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WelfareRunAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WelfareRunAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsWelfareRunPage returns the union data inside the WelfareRunPageAnswer as a WelfareRunPage
+func (t WelfareRunPageAnswer) AsWelfareRunPage() (WelfareRunPage, error) {
+	var body WelfareRunPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareRunPage overwrites any union data inside the WelfareRunPageAnswer as the provided WelfareRunPage
+func (t *WelfareRunPageAnswer) FromWelfareRunPage(v WelfareRunPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareRunPage performs a merge with any union data inside the WelfareRunPageAnswer, using the provided WelfareRunPage
+func (t *WelfareRunPageAnswer) MergeWelfareRunPage(v WelfareRunPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsWelfareRunProvenPage returns the union data inside the WelfareRunPageAnswer as a WelfareRunProvenPage
+func (t WelfareRunPageAnswer) AsWelfareRunProvenPage() (WelfareRunProvenPage, error) {
+	var body WelfareRunProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromWelfareRunProvenPage overwrites any union data inside the WelfareRunPageAnswer as the provided WelfareRunProvenPage
+func (t *WelfareRunPageAnswer) FromWelfareRunProvenPage(v WelfareRunProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeWelfareRunProvenPage performs a merge with any union data inside the WelfareRunPageAnswer, using the provided WelfareRunProvenPage
+func (t *WelfareRunPageAnswer) MergeWelfareRunProvenPage(v WelfareRunProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t WelfareRunPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *WelfareRunPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -3942,6 +5102,90 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/txs/{hash}/receipt (the `GetReceipt` operationId).
 	GetReceipt(ctx context.Context, hash string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfareCitizenAttestations The attestations about a citizen (digests only)
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/welfare/citizens/{account}/attestations (the `WelfareCitizenAttestations` operationId).
+	WelfareCitizenAttestations(ctx context.Context, account string, params *WelfareCitizenAttestationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfareCitizenEnrolments A citizen's enrolments
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/welfare/citizens/{account}/enrolments (the `WelfareCitizenEnrolments` operationId).
+	WelfareCitizenEnrolments(ctx context.Context, account string, params *WelfareCitizenEnrolmentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfareCitizenPayments A citizen's payments
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/welfare/citizens/{account}/payments (the `WelfareCitizenPayments` operationId).
+	WelfareCitizenPayments(ctx context.Context, account string, params *WelfareCitizenPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfarePayment The payment of a key (program, period, beneficiary), back to its run and budget line
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/welfare/payments/{program}/{period}/{account} (the `WelfarePayment` operationId).
+	WelfarePayment(ctx context.Context, program string, period string, account string, params *WelfarePaymentParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfarePrograms Every program: benefit, budget line, requirements, enrolment counts and payment totals
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/welfare/programs (the `WelfarePrograms` operationId).
+	WelfarePrograms(ctx context.Context, params *WelfareProgramsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfareProgram A program with its counts (enrolled, active, runs) and totals paid
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/welfare/programs/{program} (the `WelfareProgram` operationId).
+	WelfareProgram(ctx context.Context, program string, params *WelfareProgramParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfareEnrolments A program's enrolments with status and amounts paid
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/welfare/programs/{program}/enrolments (the `WelfareEnrolments` operationId).
+	WelfareEnrolments(ctx context.Context, program string, params *WelfareEnrolmentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfareEnrolment An enrolment: status, appeal, payments
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/welfare/programs/{program}/enrolments/{account} (the `WelfareEnrolment` operationId).
+	WelfareEnrolment(ctx context.Context, program string, account string, params *WelfareEnrolmentParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfareEnrolmentHistory An enrolment's events: enrolled, suspended, appealed, reinstated, graduated, deceased
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/welfare/programs/{program}/enrolments/{account}/history (the `WelfareEnrolmentHistory` operationId).
+	WelfareEnrolmentHistory(ctx context.Context, program string, account string, params *WelfareEnrolmentHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfareProgramRuns A program's runs, oldest first
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/welfare/programs/{program}/runs (the `WelfareProgramRuns` operationId).
+	WelfareProgramRuns(ctx context.Context, program string, params *WelfareProgramRunsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfareRun A run: period, budget line, reservation, cursor, counts and totals, status and result
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/welfare/runs/{id} (the `WelfareRun` operationId).
+	WelfareRun(ctx context.Context, id int64, params *WelfareRunParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WelfareRunPayments The payments a run made
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/welfare/runs/{id}/payments (the `WelfareRunPayments` operationId).
+	WelfareRunPayments(ctx context.Context, id int64, params *WelfareRunPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Health Liveness: ok once the node has a genesis state
@@ -4847,6 +6091,210 @@ func (c *Client) GetTx(ctx context.Context, hash string, reqEditors ...RequestEd
 // Corresponds with GET /v1/txs/{hash}/receipt (the `GetReceipt` operationId).
 func (c *Client) GetReceipt(ctx context.Context, hash string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetReceiptRequest(c.Server, hash)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfareCitizenAttestations The attestations about a citizen (digests only)
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/welfare/citizens/{account}/attestations (the `WelfareCitizenAttestations` operationId).
+func (c *Client) WelfareCitizenAttestations(ctx context.Context, account string, params *WelfareCitizenAttestationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareCitizenAttestationsRequest(c.Server, account, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfareCitizenEnrolments A citizen's enrolments
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/welfare/citizens/{account}/enrolments (the `WelfareCitizenEnrolments` operationId).
+func (c *Client) WelfareCitizenEnrolments(ctx context.Context, account string, params *WelfareCitizenEnrolmentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareCitizenEnrolmentsRequest(c.Server, account, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfareCitizenPayments A citizen's payments
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/welfare/citizens/{account}/payments (the `WelfareCitizenPayments` operationId).
+func (c *Client) WelfareCitizenPayments(ctx context.Context, account string, params *WelfareCitizenPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareCitizenPaymentsRequest(c.Server, account, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfarePayment The payment of a key (program, period, beneficiary), back to its run and budget line
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/welfare/payments/{program}/{period}/{account} (the `WelfarePayment` operationId).
+func (c *Client) WelfarePayment(ctx context.Context, program string, period string, account string, params *WelfarePaymentParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfarePaymentRequest(c.Server, program, period, account, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfarePrograms Every program: benefit, budget line, requirements, enrolment counts and payment totals
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/welfare/programs (the `WelfarePrograms` operationId).
+func (c *Client) WelfarePrograms(ctx context.Context, params *WelfareProgramsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareProgramsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfareProgram A program with its counts (enrolled, active, runs) and totals paid
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/welfare/programs/{program} (the `WelfareProgram` operationId).
+func (c *Client) WelfareProgram(ctx context.Context, program string, params *WelfareProgramParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareProgramRequest(c.Server, program, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfareEnrolments A program's enrolments with status and amounts paid
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/welfare/programs/{program}/enrolments (the `WelfareEnrolments` operationId).
+func (c *Client) WelfareEnrolments(ctx context.Context, program string, params *WelfareEnrolmentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareEnrolmentsRequest(c.Server, program, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfareEnrolment An enrolment: status, appeal, payments
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/welfare/programs/{program}/enrolments/{account} (the `WelfareEnrolment` operationId).
+func (c *Client) WelfareEnrolment(ctx context.Context, program string, account string, params *WelfareEnrolmentParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareEnrolmentRequest(c.Server, program, account, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfareEnrolmentHistory An enrolment's events: enrolled, suspended, appealed, reinstated, graduated, deceased
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/welfare/programs/{program}/enrolments/{account}/history (the `WelfareEnrolmentHistory` operationId).
+func (c *Client) WelfareEnrolmentHistory(ctx context.Context, program string, account string, params *WelfareEnrolmentHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareEnrolmentHistoryRequest(c.Server, program, account, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfareProgramRuns A program's runs, oldest first
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/welfare/programs/{program}/runs (the `WelfareProgramRuns` operationId).
+func (c *Client) WelfareProgramRuns(ctx context.Context, program string, params *WelfareProgramRunsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareProgramRunsRequest(c.Server, program, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfareRun A run: period, budget line, reservation, cursor, counts and totals, status and result
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/welfare/runs/{id} (the `WelfareRun` operationId).
+func (c *Client) WelfareRun(ctx context.Context, id int64, params *WelfareRunParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareRunRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WelfareRunPayments The payments a run made
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/welfare/runs/{id}/payments (the `WelfareRunPayments` operationId).
+func (c *Client) WelfareRunPayments(ctx context.Context, id int64, params *WelfareRunPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWelfareRunPaymentsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8699,6 +10147,1095 @@ func NewGetReceiptRequest(server string, hash string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewWelfareCitizenAttestationsRequest constructs an http.Request for the WelfareCitizenAttestations method
+func NewWelfareCitizenAttestationsRequest(server string, account string, params *WelfareCitizenAttestationsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/citizens/%s/attestations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfareCitizenEnrolmentsRequest constructs an http.Request for the WelfareCitizenEnrolments method
+func NewWelfareCitizenEnrolmentsRequest(server string, account string, params *WelfareCitizenEnrolmentsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/citizens/%s/enrolments", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfareCitizenPaymentsRequest constructs an http.Request for the WelfareCitizenPayments method
+func NewWelfareCitizenPaymentsRequest(server string, account string, params *WelfareCitizenPaymentsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/citizens/%s/payments", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfarePaymentRequest constructs an http.Request for the WelfarePayment method
+func NewWelfarePaymentRequest(server string, program string, period string, account string, params *WelfarePaymentParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "program", program, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "period", period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/payments/%s/%s/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfareProgramsRequest constructs an http.Request for the WelfarePrograms method
+func NewWelfareProgramsRequest(server string, params *WelfareProgramsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/programs")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfareProgramRequest constructs an http.Request for the WelfareProgram method
+func NewWelfareProgramRequest(server string, program string, params *WelfareProgramParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "program", program, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/programs/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfareEnrolmentsRequest constructs an http.Request for the WelfareEnrolments method
+func NewWelfareEnrolmentsRequest(server string, program string, params *WelfareEnrolmentsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "program", program, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/programs/%s/enrolments", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfareEnrolmentRequest constructs an http.Request for the WelfareEnrolment method
+func NewWelfareEnrolmentRequest(server string, program string, account string, params *WelfareEnrolmentParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "program", program, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/programs/%s/enrolments/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfareEnrolmentHistoryRequest constructs an http.Request for the WelfareEnrolmentHistory method
+func NewWelfareEnrolmentHistoryRequest(server string, program string, account string, params *WelfareEnrolmentHistoryParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "program", program, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/programs/%s/enrolments/%s/history", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfareProgramRunsRequest constructs an http.Request for the WelfareProgramRuns method
+func NewWelfareProgramRunsRequest(server string, program string, params *WelfareProgramRunsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "program", program, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/programs/%s/runs", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfareRunRequest constructs an http.Request for the WelfareRun method
+func NewWelfareRunRequest(server string, id int64, params *WelfareRunParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/runs/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWelfareRunPaymentsRequest constructs an http.Request for the WelfareRunPayments method
+func NewWelfareRunPaymentsRequest(server string, id int64, params *WelfareRunPaymentsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/welfare/runs/%s/payments", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -9207,6 +11744,114 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/txs/{hash}/receipt (the `GetReceipt` operationId).
 	GetReceiptWithResponse(ctx context.Context, hash string, reqEditors ...RequestEditorFn) (*GetReceiptResponse, error)
+
+	// WelfareCitizenAttestationsWithResponse The attestations about a citizen (digests only)
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/citizens/{account}/attestations (the `WelfareCitizenAttestations` operationId).
+	WelfareCitizenAttestationsWithResponse(ctx context.Context, account string, params *WelfareCitizenAttestationsParams, reqEditors ...RequestEditorFn) (*WelfareCitizenAttestationsResponse, error)
+
+	// WelfareCitizenEnrolmentsWithResponse A citizen's enrolments
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/citizens/{account}/enrolments (the `WelfareCitizenEnrolments` operationId).
+	WelfareCitizenEnrolmentsWithResponse(ctx context.Context, account string, params *WelfareCitizenEnrolmentsParams, reqEditors ...RequestEditorFn) (*WelfareCitizenEnrolmentsResponse, error)
+
+	// WelfareCitizenPaymentsWithResponse A citizen's payments
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/citizens/{account}/payments (the `WelfareCitizenPayments` operationId).
+	WelfareCitizenPaymentsWithResponse(ctx context.Context, account string, params *WelfareCitizenPaymentsParams, reqEditors ...RequestEditorFn) (*WelfareCitizenPaymentsResponse, error)
+
+	// WelfarePaymentWithResponse The payment of a key (program, period, beneficiary), back to its run and budget line
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/payments/{program}/{period}/{account} (the `WelfarePayment` operationId).
+	WelfarePaymentWithResponse(ctx context.Context, program string, period string, account string, params *WelfarePaymentParams, reqEditors ...RequestEditorFn) (*WelfarePaymentResponse, error)
+
+	// WelfareProgramsWithResponse Every program: benefit, budget line, requirements, enrolment counts and payment totals
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/programs (the `WelfarePrograms` operationId).
+	WelfareProgramsWithResponse(ctx context.Context, params *WelfareProgramsParams, reqEditors ...RequestEditorFn) (*WelfareProgramsResponse, error)
+
+	// WelfareProgramWithResponse A program with its counts (enrolled, active, runs) and totals paid
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/programs/{program} (the `WelfareProgram` operationId).
+	WelfareProgramWithResponse(ctx context.Context, program string, params *WelfareProgramParams, reqEditors ...RequestEditorFn) (*WelfareProgramResponse, error)
+
+	// WelfareEnrolmentsWithResponse A program's enrolments with status and amounts paid
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/programs/{program}/enrolments (the `WelfareEnrolments` operationId).
+	WelfareEnrolmentsWithResponse(ctx context.Context, program string, params *WelfareEnrolmentsParams, reqEditors ...RequestEditorFn) (*WelfareEnrolmentsResponse, error)
+
+	// WelfareEnrolmentWithResponse An enrolment: status, appeal, payments
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/programs/{program}/enrolments/{account} (the `WelfareEnrolment` operationId).
+	WelfareEnrolmentWithResponse(ctx context.Context, program string, account string, params *WelfareEnrolmentParams, reqEditors ...RequestEditorFn) (*WelfareEnrolmentResponse, error)
+
+	// WelfareEnrolmentHistoryWithResponse An enrolment's events: enrolled, suspended, appealed, reinstated, graduated, deceased
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/programs/{program}/enrolments/{account}/history (the `WelfareEnrolmentHistory` operationId).
+	WelfareEnrolmentHistoryWithResponse(ctx context.Context, program string, account string, params *WelfareEnrolmentHistoryParams, reqEditors ...RequestEditorFn) (*WelfareEnrolmentHistoryResponse, error)
+
+	// WelfareProgramRunsWithResponse A program's runs, oldest first
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/programs/{program}/runs (the `WelfareProgramRuns` operationId).
+	WelfareProgramRunsWithResponse(ctx context.Context, program string, params *WelfareProgramRunsParams, reqEditors ...RequestEditorFn) (*WelfareProgramRunsResponse, error)
+
+	// WelfareRunWithResponse A run: period, budget line, reservation, cursor, counts and totals, status and result
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/runs/{id} (the `WelfareRun` operationId).
+	WelfareRunWithResponse(ctx context.Context, id int64, params *WelfareRunParams, reqEditors ...RequestEditorFn) (*WelfareRunResponse, error)
+
+	// WelfareRunPaymentsWithResponse The payments a run made
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/welfare/runs/{id}/payments (the `WelfareRunPayments` operationId).
+	WelfareRunPaymentsWithResponse(ctx context.Context, id int64, params *WelfareRunPaymentsParams, reqEditors ...RequestEditorFn) (*WelfareRunPaymentsResponse, error)
 }
 
 type HealthResponse struct {
@@ -13090,6 +15735,918 @@ func (r GetReceiptResponse) ContentType() string {
 	return ""
 }
 
+type WelfareCitizenAttestationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfareAttestationPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareCitizenAttestationsResponse) GetJSON200() *WelfareAttestationPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareCitizenAttestationsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareCitizenAttestationsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareCitizenAttestationsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareCitizenAttestationsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareCitizenAttestationsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareCitizenAttestationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareCitizenAttestationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareCitizenAttestationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareCitizenAttestationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfareCitizenEnrolmentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfareEnrolmentPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareCitizenEnrolmentsResponse) GetJSON200() *WelfareEnrolmentPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareCitizenEnrolmentsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareCitizenEnrolmentsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareCitizenEnrolmentsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareCitizenEnrolmentsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareCitizenEnrolmentsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareCitizenEnrolmentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareCitizenEnrolmentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareCitizenEnrolmentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareCitizenEnrolmentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfareCitizenPaymentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfarePaymentPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareCitizenPaymentsResponse) GetJSON200() *WelfarePaymentPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareCitizenPaymentsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareCitizenPaymentsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareCitizenPaymentsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareCitizenPaymentsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareCitizenPaymentsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareCitizenPaymentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareCitizenPaymentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareCitizenPaymentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareCitizenPaymentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfarePaymentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfarePaymentAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfarePaymentResponse) GetJSON200() *WelfarePaymentAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfarePaymentResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfarePaymentResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfarePaymentResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfarePaymentResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfarePaymentResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfarePaymentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfarePaymentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfarePaymentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfarePaymentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfareProgramsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfareProgramPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareProgramsResponse) GetJSON200() *WelfareProgramPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareProgramsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareProgramsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareProgramsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareProgramsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareProgramsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareProgramsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareProgramsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareProgramsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareProgramsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfareProgramResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfareProgramAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareProgramResponse) GetJSON200() *WelfareProgramAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareProgramResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareProgramResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareProgramResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareProgramResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareProgramResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareProgramResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareProgramResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareProgramResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareProgramResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfareEnrolmentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfareEnrolmentPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareEnrolmentsResponse) GetJSON200() *WelfareEnrolmentPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareEnrolmentsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareEnrolmentsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareEnrolmentsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareEnrolmentsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareEnrolmentsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareEnrolmentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareEnrolmentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareEnrolmentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareEnrolmentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfareEnrolmentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfareEnrolmentAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareEnrolmentResponse) GetJSON200() *WelfareEnrolmentAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareEnrolmentResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareEnrolmentResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareEnrolmentResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareEnrolmentResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareEnrolmentResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareEnrolmentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareEnrolmentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareEnrolmentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareEnrolmentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfareEnrolmentHistoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfareHistoryEntryPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareEnrolmentHistoryResponse) GetJSON200() *WelfareHistoryEntryPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareEnrolmentHistoryResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareEnrolmentHistoryResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareEnrolmentHistoryResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareEnrolmentHistoryResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareEnrolmentHistoryResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareEnrolmentHistoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareEnrolmentHistoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareEnrolmentHistoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareEnrolmentHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfareProgramRunsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfareRunPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareProgramRunsResponse) GetJSON200() *WelfareRunPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareProgramRunsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareProgramRunsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareProgramRunsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareProgramRunsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareProgramRunsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareProgramRunsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareProgramRunsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareProgramRunsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareProgramRunsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfareRunResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfareRunAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareRunResponse) GetJSON200() *WelfareRunAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareRunResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareRunResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareRunResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareRunResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareRunResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareRunResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareRunResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareRunResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareRunResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WelfareRunPaymentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WelfarePaymentPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WelfareRunPaymentsResponse) GetJSON200() *WelfarePaymentPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WelfareRunPaymentsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WelfareRunPaymentsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r WelfareRunPaymentsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WelfareRunPaymentsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r WelfareRunPaymentsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r WelfareRunPaymentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WelfareRunPaymentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WelfareRunPaymentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WelfareRunPaymentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // HealthWithResponse Liveness: ok once the node has a genesis state
 //
 // Returns a wrapper object for the known response body format(s).
@@ -13883,6 +17440,186 @@ func (c *ClientWithResponses) GetReceiptWithResponse(ctx context.Context, hash s
 		return nil, err
 	}
 	return ParseGetReceiptResponse(rsp)
+}
+
+// WelfareCitizenAttestationsWithResponse The attestations about a citizen (digests only)
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/citizens/{account}/attestations (the `WelfareCitizenAttestations` operationId).
+func (c *ClientWithResponses) WelfareCitizenAttestationsWithResponse(ctx context.Context, account string, params *WelfareCitizenAttestationsParams, reqEditors ...RequestEditorFn) (*WelfareCitizenAttestationsResponse, error) {
+	rsp, err := c.WelfareCitizenAttestations(ctx, account, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareCitizenAttestationsResponse(rsp)
+}
+
+// WelfareCitizenEnrolmentsWithResponse A citizen's enrolments
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/citizens/{account}/enrolments (the `WelfareCitizenEnrolments` operationId).
+func (c *ClientWithResponses) WelfareCitizenEnrolmentsWithResponse(ctx context.Context, account string, params *WelfareCitizenEnrolmentsParams, reqEditors ...RequestEditorFn) (*WelfareCitizenEnrolmentsResponse, error) {
+	rsp, err := c.WelfareCitizenEnrolments(ctx, account, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareCitizenEnrolmentsResponse(rsp)
+}
+
+// WelfareCitizenPaymentsWithResponse A citizen's payments
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/citizens/{account}/payments (the `WelfareCitizenPayments` operationId).
+func (c *ClientWithResponses) WelfareCitizenPaymentsWithResponse(ctx context.Context, account string, params *WelfareCitizenPaymentsParams, reqEditors ...RequestEditorFn) (*WelfareCitizenPaymentsResponse, error) {
+	rsp, err := c.WelfareCitizenPayments(ctx, account, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareCitizenPaymentsResponse(rsp)
+}
+
+// WelfarePaymentWithResponse The payment of a key (program, period, beneficiary), back to its run and budget line
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/payments/{program}/{period}/{account} (the `WelfarePayment` operationId).
+func (c *ClientWithResponses) WelfarePaymentWithResponse(ctx context.Context, program string, period string, account string, params *WelfarePaymentParams, reqEditors ...RequestEditorFn) (*WelfarePaymentResponse, error) {
+	rsp, err := c.WelfarePayment(ctx, program, period, account, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfarePaymentResponse(rsp)
+}
+
+// WelfareProgramsWithResponse Every program: benefit, budget line, requirements, enrolment counts and payment totals
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/programs (the `WelfarePrograms` operationId).
+func (c *ClientWithResponses) WelfareProgramsWithResponse(ctx context.Context, params *WelfareProgramsParams, reqEditors ...RequestEditorFn) (*WelfareProgramsResponse, error) {
+	rsp, err := c.WelfarePrograms(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareProgramsResponse(rsp)
+}
+
+// WelfareProgramWithResponse A program with its counts (enrolled, active, runs) and totals paid
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/programs/{program} (the `WelfareProgram` operationId).
+func (c *ClientWithResponses) WelfareProgramWithResponse(ctx context.Context, program string, params *WelfareProgramParams, reqEditors ...RequestEditorFn) (*WelfareProgramResponse, error) {
+	rsp, err := c.WelfareProgram(ctx, program, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareProgramResponse(rsp)
+}
+
+// WelfareEnrolmentsWithResponse A program's enrolments with status and amounts paid
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/programs/{program}/enrolments (the `WelfareEnrolments` operationId).
+func (c *ClientWithResponses) WelfareEnrolmentsWithResponse(ctx context.Context, program string, params *WelfareEnrolmentsParams, reqEditors ...RequestEditorFn) (*WelfareEnrolmentsResponse, error) {
+	rsp, err := c.WelfareEnrolments(ctx, program, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareEnrolmentsResponse(rsp)
+}
+
+// WelfareEnrolmentWithResponse An enrolment: status, appeal, payments
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/programs/{program}/enrolments/{account} (the `WelfareEnrolment` operationId).
+func (c *ClientWithResponses) WelfareEnrolmentWithResponse(ctx context.Context, program string, account string, params *WelfareEnrolmentParams, reqEditors ...RequestEditorFn) (*WelfareEnrolmentResponse, error) {
+	rsp, err := c.WelfareEnrolment(ctx, program, account, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareEnrolmentResponse(rsp)
+}
+
+// WelfareEnrolmentHistoryWithResponse An enrolment's events: enrolled, suspended, appealed, reinstated, graduated, deceased
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/programs/{program}/enrolments/{account}/history (the `WelfareEnrolmentHistory` operationId).
+func (c *ClientWithResponses) WelfareEnrolmentHistoryWithResponse(ctx context.Context, program string, account string, params *WelfareEnrolmentHistoryParams, reqEditors ...RequestEditorFn) (*WelfareEnrolmentHistoryResponse, error) {
+	rsp, err := c.WelfareEnrolmentHistory(ctx, program, account, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareEnrolmentHistoryResponse(rsp)
+}
+
+// WelfareProgramRunsWithResponse A program's runs, oldest first
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/programs/{program}/runs (the `WelfareProgramRuns` operationId).
+func (c *ClientWithResponses) WelfareProgramRunsWithResponse(ctx context.Context, program string, params *WelfareProgramRunsParams, reqEditors ...RequestEditorFn) (*WelfareProgramRunsResponse, error) {
+	rsp, err := c.WelfareProgramRuns(ctx, program, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareProgramRunsResponse(rsp)
+}
+
+// WelfareRunWithResponse A run: period, budget line, reservation, cursor, counts and totals, status and result
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/runs/{id} (the `WelfareRun` operationId).
+func (c *ClientWithResponses) WelfareRunWithResponse(ctx context.Context, id int64, params *WelfareRunParams, reqEditors ...RequestEditorFn) (*WelfareRunResponse, error) {
+	rsp, err := c.WelfareRun(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareRunResponse(rsp)
+}
+
+// WelfareRunPaymentsWithResponse The payments a run made
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/welfare/runs/{id}/payments (the `WelfareRunPayments` operationId).
+func (c *ClientWithResponses) WelfareRunPaymentsWithResponse(ctx context.Context, id int64, params *WelfareRunPaymentsParams, reqEditors ...RequestEditorFn) (*WelfareRunPaymentsResponse, error) {
+	rsp, err := c.WelfareRunPayments(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWelfareRunPaymentsResponse(rsp)
 }
 
 // ParseHealthResponse parses an HTTP response from a HealthWithResponse call
@@ -16954,6 +20691,738 @@ func ParseGetReceiptResponse(rsp *http.Response) (*GetReceiptResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareCitizenAttestationsResponse parses an HTTP response from a WelfareCitizenAttestationsWithResponse call
+func ParseWelfareCitizenAttestationsResponse(rsp *http.Response) (*WelfareCitizenAttestationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareCitizenAttestationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfareAttestationPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareCitizenEnrolmentsResponse parses an HTTP response from a WelfareCitizenEnrolmentsWithResponse call
+func ParseWelfareCitizenEnrolmentsResponse(rsp *http.Response) (*WelfareCitizenEnrolmentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareCitizenEnrolmentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfareEnrolmentPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareCitizenPaymentsResponse parses an HTTP response from a WelfareCitizenPaymentsWithResponse call
+func ParseWelfareCitizenPaymentsResponse(rsp *http.Response) (*WelfareCitizenPaymentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareCitizenPaymentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfarePaymentPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfarePaymentResponse parses an HTTP response from a WelfarePaymentWithResponse call
+func ParseWelfarePaymentResponse(rsp *http.Response) (*WelfarePaymentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfarePaymentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfarePaymentAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareProgramsResponse parses an HTTP response from a WelfareProgramsWithResponse call
+func ParseWelfareProgramsResponse(rsp *http.Response) (*WelfareProgramsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareProgramsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfareProgramPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareProgramResponse parses an HTTP response from a WelfareProgramWithResponse call
+func ParseWelfareProgramResponse(rsp *http.Response) (*WelfareProgramResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareProgramResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfareProgramAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareEnrolmentsResponse parses an HTTP response from a WelfareEnrolmentsWithResponse call
+func ParseWelfareEnrolmentsResponse(rsp *http.Response) (*WelfareEnrolmentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareEnrolmentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfareEnrolmentPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareEnrolmentResponse parses an HTTP response from a WelfareEnrolmentWithResponse call
+func ParseWelfareEnrolmentResponse(rsp *http.Response) (*WelfareEnrolmentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareEnrolmentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfareEnrolmentAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareEnrolmentHistoryResponse parses an HTTP response from a WelfareEnrolmentHistoryWithResponse call
+func ParseWelfareEnrolmentHistoryResponse(rsp *http.Response) (*WelfareEnrolmentHistoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareEnrolmentHistoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfareHistoryEntryPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareProgramRunsResponse parses an HTTP response from a WelfareProgramRunsWithResponse call
+func ParseWelfareProgramRunsResponse(rsp *http.Response) (*WelfareProgramRunsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareProgramRunsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfareRunPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareRunResponse parses an HTTP response from a WelfareRunWithResponse call
+func ParseWelfareRunResponse(rsp *http.Response) (*WelfareRunResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareRunResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfareRunAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWelfareRunPaymentsResponse parses an HTTP response from a WelfareRunPaymentsWithResponse call
+func ParseWelfareRunPaymentsResponse(rsp *http.Response) (*WelfareRunPaymentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WelfareRunPaymentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WelfarePaymentPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Problem
