@@ -2,6 +2,7 @@ package indepverify
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/transparency-dev/merkle/proof"
 )
 
@@ -414,6 +416,12 @@ type mutation struct {
 func collect(n *node, path string, out *[]mutation) {
 	switch n.kind {
 	case 'o':
+		*out = append(*out, mutation{path + ".x_added (added)", func() func() {
+			keys, vals := n.keys, n.vals
+			n.keys = append(append([]string{}, keys...), "x_added")
+			n.vals = append(append([]*node{}, vals...), &node{kind: 'n', str: "1"})
+			return func() { n.keys, n.vals = keys, vals }
+		}})
 		for i := range n.keys {
 			i := i
 			p := path + "." + n.keys[i]
@@ -523,4 +531,45 @@ func TestTamper(t *testing.T) {
 	for _, k := range keys {
 		t.Logf("  accepted %4d x %s", acc[k], k)
 	}
+}
+
+// A proposer that is not in the set at all: a fresh key with any power.
+func TestProposerOutsideSet(t *testing.T) {
+	tr := trustFor(t, "genesis.json", "sha256")
+	var m map[string]any
+	d := json.NewDecoder(bytes.NewReader(read(t, filepath.Join(vt, "receipt.json"))))
+	d.UseNumber()
+	if err := d.Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	pk := ed25519.GenPrivKey().PubKey()
+	hs := m["anchor"].(map[string]any)["headers"].([]any)
+	vs := hs[len(hs)-1].(map[string]any)["validator_set"].(map[string]any)
+	prop := vs["proposer"].(map[string]any)
+	prop["address"] = pk.Address().String()
+	prop["pub_key"] = map[string]any{"type": "tendermint/PubKeyEd25519", "value": base64.StdEncoding.EncodeToString(pk.Bytes())}
+	prop["voting_power"] = "999"
+	// re-serialise in the file's member order via the ordered tree
+	b := read(t, filepath.Join(vt, "receipt.json"))
+	d2 := json.NewDecoder(bytes.NewReader(b))
+	d2.UseNumber()
+	tree, _ := parse(d2)
+	lb := tree.get("anchor").get("headers").vals
+	pn := lb[len(lb)-1].get("validator_set").get("proposer")
+	pn.get("address").str = pk.Address().String()
+	pn.get("pub_key").get("value").str = base64.StdEncoding.EncodeToString(pk.Bytes())
+	pn.get("voting_power").str = "999"
+	var buf bytes.Buffer
+	tree.write(&buf)
+	_, err := Verify("receipt", tr, buf.Bytes())
+	t.Logf("proposer replaced by a validator outside the set (power 999): err=%v", err)
+}
+
+func (n *node) get(k string) *node {
+	for i, kk := range n.keys {
+		if kk == k {
+			return n.vals[i]
+		}
+	}
+	return nil
 }
