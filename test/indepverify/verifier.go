@@ -55,10 +55,10 @@ func (s Suite) H(parts ...[]byte) []byte {
 // logHasher: RFC 6962 with H (transparency-dev merkle LogHasher).
 type logHasher struct{ s Suite }
 
-func (l logHasher) EmptyRoot() []byte                { return l.s.H(nil) }
-func (l logHasher) HashLeaf(leaf []byte) []byte      { return l.s.H([]byte{0}, leaf) }
-func (l logHasher) HashChildren(a, b []byte) []byte  { return l.s.H([]byte{1}, a, b) }
-func (l logHasher) Size() int                        { return 32 }
+func (l logHasher) EmptyRoot() []byte               { return l.s.H(nil) }
+func (l logHasher) HashLeaf(leaf []byte) []byte     { return l.s.H([]byte{0}, leaf) }
+func (l logHasher) HashChildren(a, b []byte) []byte { return l.s.H([]byte{1}, a, b) }
+func (l logHasher) Size() int                       { return 32 }
 
 // ---------- trust ----------
 

@@ -86,9 +86,9 @@ var originals = []struct{ file, kind string }{
 }
 
 var sets = []struct {
-	dir, suite      string
-	signers         int
-	power           int64
+	dir, suite string
+	signers    int
+	power      int64
 }{{"", "sha256", 1, 10}, {"sm3", "sm3", 1, 10}, {"4val", "sha256", 4, 40}}
 
 func TestOriginals(t *testing.T) {
@@ -273,11 +273,11 @@ func TestStoreVectors(t *testing.T) {
 
 // ordered JSON tree
 type node struct {
-	kind  byte // o a s n b z
-	keys  []string
-	vals  []*node
-	str   string // s: value; n: number text
-	b     bool
+	kind byte // o a s n b z
+	keys []string
+	vals []*node
+	str  string // s: value; n: number text
+	b    bool
 }
 
 func parse(d *json.Decoder) (*node, error) {
