@@ -68,6 +68,8 @@ func records(m module.Module) string {
 		fmt.Fprintf(&b, "**`%s`**", t.Name())
 		if k := keys[t]; k != "" {
 			fmt.Fprintf(&b, " at state key `%s`", k)
+		} else {
+			b.WriteString(" (in a list, or inside another record)")
 		}
 		b.WriteString(": a CBOR map with integer keys (deterministic encoding, docs/transactions.md)\n\n")
 		b.WriteString("| CBOR key | CBOR type | JSON field | notes |\n|---|---|---|---|\n")
@@ -88,6 +90,8 @@ func records(m module.Module) string {
 			}
 			if strings.Contains(jopts, "omitempty") {
 				notes = append(notes, "JSON omits it when empty")
+			} else if strings.Contains(copts, "omitempty") {
+				notes = append(notes, "JSON shows its zero value (a list or bytes: null)")
 			}
 			if name == "" || name == "-" {
 				name = "-"

@@ -156,7 +156,7 @@ type Encumbrance struct {
 	HolderDepartment string `cbor:"16,keyasint,omitempty" json:"holder_department,omitempty"`
 	// EffectiveStatus is derived when read, never stored: a pending
 	// mortgage past its deadline shows as "expired".
-	EffectiveStatus string `cbor:"-" json:"effective_status,omitempty" derive:"status; when status is absent, active if active is true, else released; then expired instead if that is pending, deadline_unix is not 0 and the block time in unix seconds is greater than deadline_unix"`
+	EffectiveStatus string `cbor:"-" json:"effective_status,omitempty" derive:"status; when status is absent, active if active is true, else released; then expired instead if that is pending, deadline_unix is not 0 and the block time in unix seconds (rounded down) is greater than deadline_unix"`
 }
 
 // State is the encumbrance's status, also for records written before
@@ -210,7 +210,7 @@ type Transfer struct {
 	ConsentedBy []string `cbor:"18,keyasint,omitempty" json:"consented_by"`
 	// EffectiveStatus is derived when read, never stored: an open transfer
 	// past its deadline shows as "expired".
-	EffectiveStatus string `cbor:"-" json:"effective_status,omitempty" derive:"status, but expired if status is open, deadline_unix is not 0 and the block time in unix seconds is greater than deadline_unix"`
+	EffectiveStatus string `cbor:"-" json:"effective_status,omitempty" derive:"status, but expired if status is open, deadline_unix is not 0 and the block time in unix seconds (rounded down) is greater than deadline_unix"`
 }
 
 // Expired reports whether the transfer's deadline has passed at block
