@@ -85,14 +85,14 @@ func GetPayment(kv module.Reader, id string) (*Payment, error) {
 // absent one reads as zero.
 func GetRollup(kv module.Reader, year uint32, kind, code string) (*Rollup, error) {
 	r := Rollup{Year: year, Kind: kind, Code: code}
-	_, err := module.GetRecord(kv, rollupKey(year, kind, code), &r)
+	_, err := module.GetRecord(kv, rollupKey(uint64(year), kind, code), &r)
 	return &r, err
 }
 
 // GetYear reads a fiscal year's totals; an absent one reads as zero.
 func GetYear(kv module.Reader, year uint32) (*Year, error) {
 	y := Year{Year: year}
-	_, err := module.GetRecord(kv, yearKey(year), &y)
+	_, err := module.GetRecord(kv, yearKey(uint64(year)), &y)
 	return &y, err
 }
 
@@ -202,9 +202,9 @@ func change(ctx *module.Context, l *Line, d delta) error {
 		return err
 	}
 	for _, r := range rs {
-		module.SetRecord(kv, rollupKey(r.Year, r.Kind, r.Code), r)
+		module.SetRecord(kv, rollupKey(uint64(r.Year), r.Kind, r.Code), r)
 	}
-	module.SetRecord(kv, yearKey(l.Year), y)
+	module.SetRecord(kv, yearKey(uint64(l.Year)), y)
 	module.SetRecord(kv, lineKey(l.ID), l)
 	return nil
 }

@@ -134,10 +134,10 @@ func yearLineKey(year uint32, id string) string { return fmt.Sprintf("yline/%d/%
 func deptLineKey(year uint32, dept, id string) string {
 	return fmt.Sprintf("dline/%d/%s/%s", year, dept, id)
 }
-func rollupKey(year uint32, kind, code string) string {
+func rollupKey(year uint64, kind, code string) string {
 	return fmt.Sprintf("sum/%d/%s/%s", year, kind, code)
 }
-func yearKey(year uint32) string { return fmt.Sprintf("year/%d", year) }
+func yearKey(year uint64) string { return fmt.Sprintf("year/%d", year) }
 
 // EncodeRef writes a ref as one path segment ('/' becomes '~'), as the
 // payments-by-ref query takes it.
