@@ -52,6 +52,7 @@ func (m *Module) Routes() []module.Route {
 		module.NewRoute(TypeCommit, []string{RoleSpender}, "Reserve part of the department's line for a ref (contract, award, run); refused beyond the available balance", m.commitMsg),
 		module.NewRoute(TypeUncommit, []string{RoleSpender}, "Return an unpaid part of a ref's commitment to the line", m.uncommitMsg),
 		module.NewRoute(TypePay, []string{RoleSpender}, "Pay out of a ref's commitment on the department's line, under a unique payment id", m.payMsg),
+		module.NewRoute(TypeCloseLine, []string{RoleBudgetOffice}, "Close a line with a reason: no new commitment or adjustment; open commitments may still be paid or released", m.closeLine),
 	}
 }
 
@@ -237,6 +238,9 @@ func (m *Module) adjust(ctx *module.Context, msg *MsgAdjust) error {
 	if err != nil {
 		return err
 	}
+	if l.Closed {
+		return ErrLineClosed.Wrapf("%q", l.ID)
+	}
 	d := delta{}
 	if msg.Delta > 0 {
 		d.adjUp = uint64(msg.Delta)
@@ -257,6 +261,21 @@ func (m *Module) adjust(ctx *module.Context, msg *MsgAdjust) error {
 	module.SetRecord(kv, adjKey(l.ID, a.Seq), a)
 	module.SetRecord(kv, lineKey(l.ID), l)
 	ctx.Emit("fiscal.adjusted", "line", l.ID, "delta", strconv.FormatInt(msg.Delta, 10))
+	return nil
+}
+
+func (m *Module) closeLine(ctx *module.Context, msg *MsgCloseLine) error {
+	kv := ctx.Store()
+	l, err := GetLine(kv, msg.Line)
+	if err != nil {
+		return err
+	}
+	if l.Closed {
+		return ErrLineClosed.Wrapf("%q", l.ID)
+	}
+	l.Closed, l.CloseReason = true, msg.Reason
+	module.SetRecord(kv, lineKey(l.ID), l)
+	ctx.Emit("fiscal.closed", "line", l.ID)
 	return nil
 }
 
@@ -286,6 +305,9 @@ func (m *Module) commit(ctx *module.Context, a commitArgs) error {
 	l, err := spendable(ctx, a.line)
 	if err != nil {
 		return err
+	}
+	if l.Closed {
+		return ErrLineClosed.Wrapf("%q", l.ID)
 	}
 	if a.amount > l.Available {
 		return ErrInsufficient.Wrapf("line %s: %d available, %d asked", l.ID, l.Available, a.amount)

@@ -35,6 +35,10 @@ type Line struct {
 	// Adjustments counts the line's adjustments (adj/<line>/<n>).
 	Adjustments uint64 `cbor:"9,keyasint,omitempty" json:"adjustments"`
 	Height      int64  `cbor:"10,keyasint" json:"height"`
+	// Closed is set by fiscal.close_line: no new commitment or
+	// adjustment; open commitments may still be paid or released.
+	Closed      bool   `cbor:"11,keyasint,omitempty" json:"closed"`
+	CloseReason string `cbor:"12,keyasint,omitempty" json:"close_reason,omitempty"`
 }
 
 // Totals are the measures of a line or a rollup, in fen.
