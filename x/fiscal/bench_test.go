@@ -183,3 +183,33 @@ func BenchmarkProveYear(b *testing.B) {
 		}
 	}
 }
+
+// The handler work of one payment through budget.Lines (as a welfare run
+// makes it): reads and writes of the line, commitment, rollups, year and
+// payment with its indexes, on the test kit's in-memory state (no tree).
+func BenchmarkLinesPay(b *testing.B) {
+	w := moduletest.New(b, identity.New(), fiscal.New())
+	w.Department("mof")
+	w.Department("cab")
+	w.Official("budget", "mof", fiscal.RoleBudgetOffice)
+	w.ExpectOK(b, "budget", fiscal.TypeAppropriate, fiscal.MsgAppropriate{Line: "W-1", Year: 2026, Department: "cab",
+		Function: "2080201", Economic: "50901", FundSource: fiscal.FundGeneral, Amount: uint64(b.N+1) * 100})
+	lines := fiscal.New()
+	ctx := func() *module.Context {
+		return module.NewContext(moduletest.ChainID, w.Height(), w.Time(), module.Signer{Department: "cab"}, w.State()).WithModule("welfare")
+	}
+	ref := "welfare/prog-1/2026-11"
+	if err := lines.Commit(ctx(), "W-1", uint64(b.N+1)*100, ref); err != nil {
+		b.Fatal(err)
+	}
+	payees := make([]string, b.N)
+	for i := range payees {
+		payees[i] = fmt.Sprintf("%040x", i)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := lines.Pay(ctx(), "W-1", 100, payees[i], ref, ref+"/"+payees[i], "benefit"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
