@@ -23,4 +23,5 @@ var (
 	ErrUnknownDept     = module.Register(Name, 416, "unknown department")
 	ErrBadYear         = module.Register(Name, 417, "fiscal year must be 2000 to 2999")
 	ErrUnknownPayment  = module.Register(Name, 418, "unknown payment")
+	ErrLineClosed      = module.Register(Name, 419, "budget line is closed")
 )

@@ -52,6 +52,7 @@ func (m *Module) Routes() []module.Route {
 		module.NewRoute(TypeCommit, []string{RoleSpender}, "Reserve part of the department's line for a ref (contract, award, run); refused beyond the available balance", m.commitMsg),
 		module.NewRoute(TypeUncommit, []string{RoleSpender}, "Return an unpaid part of a ref's commitment to the line", m.uncommitMsg),
 		module.NewRoute(TypePay, []string{RoleSpender}, "Pay out of a ref's commitment on the department's line, under a unique payment id", m.payMsg),
+		module.NewRoute(TypeCloseLine, []string{RoleBudgetOffice}, "Close a line with a reason: no new commitment or adjustment; open commitments may still be paid or released", m.closeLine),
 	}
 }
 
@@ -85,14 +86,14 @@ func GetPayment(kv module.Reader, id string) (*Payment, error) {
 // absent one reads as zero.
 func GetRollup(kv module.Reader, year uint32, kind, code string) (*Rollup, error) {
 	r := Rollup{Year: year, Kind: kind, Code: code}
-	_, err := module.GetRecord(kv, rollupKey(year, kind, code), &r)
+	_, err := module.GetRecord(kv, rollupKey(uint64(year), kind, code), &r)
 	return &r, err
 }
 
 // GetYear reads a fiscal year's totals; an absent one reads as zero.
 func GetYear(kv module.Reader, year uint32) (*Year, error) {
 	y := Year{Year: year}
-	_, err := module.GetRecord(kv, yearKey(year), &y)
+	_, err := module.GetRecord(kv, yearKey(uint64(year)), &y)
 	return &y, err
 }
 
@@ -202,9 +203,9 @@ func change(ctx *module.Context, l *Line, d delta) error {
 		return err
 	}
 	for _, r := range rs {
-		module.SetRecord(kv, rollupKey(r.Year, r.Kind, r.Code), r)
+		module.SetRecord(kv, rollupKey(uint64(r.Year), r.Kind, r.Code), r)
 	}
-	module.SetRecord(kv, yearKey(l.Year), y)
+	module.SetRecord(kv, yearKey(uint64(l.Year)), y)
 	module.SetRecord(kv, lineKey(l.ID), l)
 	return nil
 }
@@ -237,6 +238,9 @@ func (m *Module) adjust(ctx *module.Context, msg *MsgAdjust) error {
 	if err != nil {
 		return err
 	}
+	if l.Closed {
+		return ErrLineClosed.Wrapf("%q", l.ID)
+	}
 	d := delta{}
 	if msg.Delta > 0 {
 		d.adjUp = uint64(msg.Delta)
@@ -257,6 +261,21 @@ func (m *Module) adjust(ctx *module.Context, msg *MsgAdjust) error {
 	module.SetRecord(kv, adjKey(l.ID, a.Seq), a)
 	module.SetRecord(kv, lineKey(l.ID), l)
 	ctx.Emit("fiscal.adjusted", "line", l.ID, "delta", strconv.FormatInt(msg.Delta, 10))
+	return nil
+}
+
+func (m *Module) closeLine(ctx *module.Context, msg *MsgCloseLine) error {
+	kv := ctx.Store()
+	l, err := GetLine(kv, msg.Line)
+	if err != nil {
+		return err
+	}
+	if l.Closed {
+		return ErrLineClosed.Wrapf("%q", l.ID)
+	}
+	l.Closed, l.CloseReason = true, msg.Reason
+	module.SetRecord(kv, lineKey(l.ID), l)
+	ctx.Emit("fiscal.closed", "line", l.ID)
 	return nil
 }
 
@@ -286,6 +305,9 @@ func (m *Module) commit(ctx *module.Context, a commitArgs) error {
 	l, err := spendable(ctx, a.line)
 	if err != nil {
 		return err
+	}
+	if l.Closed {
+		return ErrLineClosed.Wrapf("%q", l.ID)
 	}
 	if a.amount > l.Available {
 		return ErrInsufficient.Wrapf("line %s: %d available, %d asked", l.ID, l.Available, a.amount)

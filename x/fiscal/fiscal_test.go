@@ -3,7 +3,6 @@ package fiscal_test
 import (
 	"math"
 	"testing"
-	"time"
 
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/app/module/moduletest"
@@ -79,6 +78,8 @@ func TestRoles(t *testing.T) {
 			Body: fiscal.MsgPay{Line: "L-1", Amount: 100, Payee: org, Ref: "invoice/1", PayID: "pay-1"}},
 		{Type: fiscal.TypeUncommit, Roles: []string{fiscal.RoleSpender}, Attempts: tried("budget", "spender"),
 			Body: fiscal.MsgUncommit{Line: "L-1", Amount: 50, Ref: "invoice/1"}},
+		{Type: fiscal.TypeCloseLine, Roles: []string{fiscal.RoleBudgetOffice}, Attempts: tried("spender", "budget"),
+			Body: fiscal.MsgCloseLine{Line: "L-2", Reason: "program ended"}},
 	})
 	l := w.line("L-1")
 	want := fiscal.Totals{Original: 1000, Adjusted: 1100, Committed: 150, Paid: 100, Available: 850, Lines: 1}
@@ -188,6 +189,14 @@ func TestBadInput(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { w.t = t; w.refused(c.code, c.signer, c.typ, c.body) })
 	}
 	w.t = t
+	// A closed line takes no new commitment or adjustment; its open
+	// commitments are still paid.
+	w.refused(fiscal.ErrNoReason.Code, "budget", fiscal.TypeCloseLine, fiscal.MsgCloseLine{Line: "L-1"})
+	w.ok("budget", fiscal.TypeCloseLine, fiscal.MsgCloseLine{Line: "L-1", Reason: "year end"})
+	w.refused(fiscal.ErrLineClosed.Code, "budget", fiscal.TypeCloseLine, fiscal.MsgCloseLine{Line: "L-1", Reason: "again"})
+	w.refused(fiscal.ErrLineClosed.Code, "budget", fiscal.TypeAdjust, fiscal.MsgAdjust{Line: "L-1", Delta: 5, Reason: "x"})
+	w.ok("spender", fiscal.TypeUncommit, fiscal.MsgUncommit{Line: "L-1", Amount: 1, Ref: "r"})
+	w.refused(fiscal.ErrLineClosed.Code, "spender", fiscal.TypeCommit, fiscal.MsgCommit{Line: "L-1", Amount: 1, Ref: "r"})
 	w.ok("spender", fiscal.TypePay, fiscal.MsgPay{Line: "L-1", Amount: 1, Payee: org, Ref: "r", PayID: "a"})
 	w.refused(fiscal.ErrDuplicatePayID.Code, "spender", fiscal.TypePay, fiscal.MsgPay{Line: "L-1", Amount: 1, Payee: org, Ref: "r", PayID: "a"})
 }
@@ -252,5 +261,7 @@ func TestLinesFromAnotherModule(t *testing.T) {
 	if err != nil || p.Ref != ref || p.Department != "cab" || p.Amount != 200 {
 		t.Fatalf("%+v %v", p, err)
 	}
-	_ = time.Second
+	w.ok("budget", fiscal.TypeCloseLine, fiscal.MsgCloseLine{Line: "L-1", Reason: "year end"})
+	refused(fiscal.ErrLineClosed.Code, func(c *module.Context) error { return lines.Commit(c, "L-1", 1, ref) }, "cab")
+	must(lines.Pay(ctxOf("cab"), "L-1", 300, w.Addr("clerk"), ref, "last", "benefit"))
 }

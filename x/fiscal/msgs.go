@@ -11,7 +11,25 @@ const (
 	TypeCommit      = "fiscal.commit"
 	TypeUncommit    = "fiscal.uncommit"
 	TypePay         = "fiscal.pay"
+	TypeCloseLine   = "fiscal.close_line"
 )
+
+// MsgCloseLine closes a line (year end, program ended): no new commitment
+// or adjustment; open commitments may still be paid or released.
+type MsgCloseLine struct {
+	Line   string `cbor:"1,keyasint" json:"line" cli:"arg"`
+	Reason string `cbor:"2,keyasint,omitempty" json:"reason" doc:"why (required)"`
+}
+
+func (m *MsgCloseLine) Validate() error {
+	if err := checkLineID(m.Line); err != nil {
+		return err
+	}
+	if m.Reason == "" {
+		return ErrNoReason
+	}
+	return checkText("reason", m.Reason, 512, true)
+}
 
 // MsgAppropriate creates a budget line with its original amount.
 type MsgAppropriate struct {

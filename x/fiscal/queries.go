@@ -2,6 +2,7 @@ package fiscal
 
 import (
 	"regexp"
+	"strconv"
 
 	"github.com/govchain/govchain/app/module"
 )
@@ -16,7 +17,10 @@ var (
 // with ?prove=true and costs one read.
 func (m *Module) Queries() []module.Query {
 	line := func(a module.Args) string { return lineKey(a["id"]) }
-	year := func(a module.Args) uint32 { return uint32(a.Uint("year")) }
+	// The year as the keys write it (a parameter such as 02026 or one
+	// beyond uint32 names no record rather than another year's).
+	year := func(a module.Args) uint64 { return a.Uint("year") }
+	ys := func(a module.Args) string { return strconv.FormatUint(a.Uint("year"), 10) }
 	return []module.Query{
 		module.RecordQuery[Line]("line", "lines/{id}", "A budget line: classification, original, adjusted, committed, paid and available",
 			func(a module.Args) (string, error) { return line(a), nil }).
@@ -41,10 +45,10 @@ func (m *Module) Queries() []module.Query {
 			func(a module.Args) (string, error) { return "refpay/" + a["ref"] + "/", nil }, payKey).
 			Describe("ref", "the ref, '/' written as '~'", false).Match("ref", refSegRe),
 		module.IndexQuery[Line]("year_lines", "years/{year}/lines", "A fiscal year's budget lines, by id",
-			func(a module.Args) (string, error) { return "yline/" + a["year"] + "/", nil }, lineKey).
+			func(a module.Args) (string, error) { return "yline/" + ys(a) + "/", nil }, lineKey).
 			Describe("year", "fiscal year", true),
 		module.IndexQuery[Line]("department_lines", "years/{year}/departments/{department}/lines", "A department's budget lines of a fiscal year",
-			func(a module.Args) (string, error) { return "dline/" + a["year"] + "/" + a["department"] + "/", nil }, lineKey).
+			func(a module.Args) (string, error) { return "dline/" + ys(a) + "/" + a["department"] + "/", nil }, lineKey).
 			Describe("year", "fiscal year", true).Describe("department", "department id", false).Match("department", deptParamRe),
 		module.RecordQuery[Year]("year", "years/{year}", "A fiscal year's totals, its classes' outturn and PEFA PI-1 and PI-2",
 			func(a module.Args) (string, error) { return yearKey(year(a)), nil }).
@@ -59,13 +63,13 @@ func (m *Module) Queries() []module.Query {
 			func(a module.Args) (string, error) { return rollupKey(year(a), KindEconomic, a["class"]), nil }).
 			Describe("year", "fiscal year", true).Describe("class", "3-digit 类 code", false).Match("class", classRe).WithDefault(),
 		module.ListQuery[Rollup]("departments", "years/{year}/departments", "Every department's totals for a fiscal year",
-			func(a module.Args) (string, error) { return "sum/" + a["year"] + "/" + KindDepartment + "/", nil }).
+			func(a module.Args) (string, error) { return "sum/" + ys(a) + "/" + KindDepartment + "/", nil }).
 			Describe("year", "fiscal year", true),
 		module.ListQuery[Rollup]("functions", "years/{year}/functions", "Every function class's totals for a fiscal year",
-			func(a module.Args) (string, error) { return "sum/" + a["year"] + "/" + KindFunction + "/", nil }).
+			func(a module.Args) (string, error) { return "sum/" + ys(a) + "/" + KindFunction + "/", nil }).
 			Describe("year", "fiscal year", true),
 		module.ListQuery[Rollup]("economics", "years/{year}/economic", "Every economic class's totals for a fiscal year",
-			func(a module.Args) (string, error) { return "sum/" + a["year"] + "/" + KindEconomic + "/", nil }).
+			func(a module.Args) (string, error) { return "sum/" + ys(a) + "/" + KindEconomic + "/", nil }).
 			Describe("year", "fiscal year", true),
 	}
 }

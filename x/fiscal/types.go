@@ -35,6 +35,10 @@ type Line struct {
 	// Adjustments counts the line's adjustments (adj/<line>/<n>).
 	Adjustments uint64 `cbor:"9,keyasint,omitempty" json:"adjustments"`
 	Height      int64  `cbor:"10,keyasint" json:"height"`
+	// Closed is set by fiscal.close_line: no new commitment or
+	// adjustment; open commitments may still be paid or released.
+	Closed      bool   `cbor:"11,keyasint,omitempty" json:"closed"`
+	CloseReason string `cbor:"12,keyasint,omitempty" json:"close_reason,omitempty"`
 }
 
 // Totals are the measures of a line or a rollup, in fen.
@@ -134,10 +138,10 @@ func yearLineKey(year uint32, id string) string { return fmt.Sprintf("yline/%d/%
 func deptLineKey(year uint32, dept, id string) string {
 	return fmt.Sprintf("dline/%d/%s/%s", year, dept, id)
 }
-func rollupKey(year uint32, kind, code string) string {
+func rollupKey(year uint64, kind, code string) string {
 	return fmt.Sprintf("sum/%d/%s/%s", year, kind, code)
 }
-func yearKey(year uint32) string { return fmt.Sprintf("year/%d", year) }
+func yearKey(year uint64) string { return fmt.Sprintf("year/%d", year) }
 
 // EncodeRef writes a ref as one path segment ('/' becomes '~'), as the
 // payments-by-ref query takes it.

@@ -261,6 +261,8 @@ type FiscalCommitmentProvenPage struct {
 // FiscalLine defines model for FiscalLine.
 type FiscalLine struct {
 	Adjustments int          `json:"adjustments"`
+	CloseReason *string      `json:"close_reason,omitempty"`
+	Closed      bool         `json:"closed"`
 	Department  string       `json:"department"`
 	Economic    string       `json:"economic"`
 	Function    string       `json:"function"`
