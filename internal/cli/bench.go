@@ -30,6 +30,7 @@ import (
 	"github.com/govchain/govchain/node"
 	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/identity"
+	"github.com/govchain/govchain/x/procurement"
 	"github.com/govchain/govchain/x/registry"
 )
 
@@ -93,8 +94,8 @@ Latency is measured per batch, from sending it to the reply that all of it
 committed, and counted for every tx in the batch (an upper bound per tx).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.workload != "identity" && o.workload != "registry" {
-				return usageErr("--workload is identity or registry")
+			if o.workload != "identity" && o.workload != "registry" && o.workload != "procurement" {
+				return usageErr("--workload is identity, registry or procurement")
 			}
 			if o.txs < 1 || o.accounts < 1 || o.concurrency < 1 || o.batch < 1 || o.batch > 1000 {
 				return usageErr("--txs, --accounts, --concurrency must be positive; --batch 1 to 1000")
@@ -177,7 +178,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.BoolVar(&o.keep, "keep", false, "keep the temporary chain directory")
 	f.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (node and load) to this file")
 	f.IntVar(&o.cluster, "cluster", 0, "run a local testnet of this many validators (separate processes) instead of one in-process validator")
-	f.StringVar(&o.workload, "workload", "identity", "identity (register citizens) or registry (register parcels and sell them on conditions)")
+	f.StringVar(&o.workload, "workload", "identity", "identity (register citizens), registry (register parcels and sell them on conditions) or procurement (whole tenders: 50 sealed bids, 5 evaluators, award to payment)")
 	f.BoolVar(&o.national, "national", false, "also run the load on a chain with the SM3 hash suite and SM2 accounts")
 	return cmd
 }
@@ -241,10 +242,13 @@ func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchRe
 // registry roles its actors hold together (a consortium of one mind: the
 // bench measures execution, not who may grant what).
 func benchGrantors(o benchOpts) map[string][]string {
+	every := []string{module.AnyDepartment}
+	if o.workload == "procurement" {
+		return map[string][]string{procurement.RoleOfficer: every, procurement.RoleMarket: every, procurement.RoleEvaluator: every}
+	}
 	if o.workload != "registry" {
 		return nil
 	}
-	every := []string{module.AnyDepartment}
 	return map[string][]string{registry.RoleRegistrar: every, registry.RoleBank: every, registry.RoleTax: every}
 }
 
@@ -372,6 +376,9 @@ func benchKey(algo, kind string, i int) *crypto.PrivateKey {
 func (g *globals) benchAgainst(ctx context.Context, c *client.Client, o benchOpts, loadKey func(string) (*crypto.PrivateKey, error)) (BenchResult, error) {
 	if o.workload == "registry" {
 		return g.benchRegistry(ctx, c, o, loadKey)
+	}
+	if o.workload == "procurement" {
+		return g.benchProcurement(ctx, c, o, loadKey)
 	}
 	signers, err := createBenchAccounts(ctx, c, o, loadKey, "registrar", identity.RoleRegistrar)
 	if err != nil {

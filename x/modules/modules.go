@@ -12,6 +12,7 @@ import (
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/x/fiscal"
 	"github.com/govchain/govchain/x/identity"
+	"github.com/govchain/govchain/x/procurement"
 	"github.com/govchain/govchain/x/registry"
 	"github.com/govchain/govchain/x/welfare"
 )
@@ -24,5 +25,6 @@ func All() []module.Module {
 		registry.New(),                          // real-estate registry
 		budget,                                  // budget lines, commitments, payments; the budget.Lines of spending modules
 		welfare.New(welfare.WithBudget(budget)), // welfare programs, attestations, exactly-once disbursement
+		procurement.New(procurement.WithBudget(budget)), // public procurement, tender to final payment (OCDS)
 	}
 }

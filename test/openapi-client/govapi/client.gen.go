@@ -817,6 +817,492 @@ type Problem struct {
 	Type      string  `json:"type"`
 }
 
+// ProcurementAmendment defines model for ProcurementAmendment.
+type ProcurementAmendment struct {
+	Documents       *[]*[]byte `json:"documents,omitempty"`
+	Height          int64      `json:"height"`
+	NewDeadlineUnix int64      `json:"new_deadline_unix"`
+	OldDeadlineUnix int64      `json:"old_deadline_unix"`
+	Rationale       string     `json:"rationale"`
+	Seq             int        `json:"seq"`
+	TimeUnix        int64      `json:"time_unix"`
+}
+
+// ProcurementAward defines model for ProcurementAward.
+type ProcurementAward struct {
+	Amount              int                  `json:"amount"`
+	Height              int64                `json:"height"`
+	ObjectionsUntilUnix int64                `json:"objections_until_unix"`
+	Ranking             *[]ProcurementRanked `json:"ranking"`
+	TimeUnix            int64                `json:"time_unix"`
+	Winner              string               `json:"winner"`
+}
+
+// ProcurementBid defines model for ProcurementBid.
+type ProcurementBid struct {
+	Amount        *int    `json:"amount,omitempty"`
+	CommittedUnix int64   `json:"committed_unix"`
+	Document      *[]byte `json:"document,omitempty"`
+	Hash          *[]byte `json:"hash"`
+	Reason        *string `json:"reason,omitempty"`
+	RevealedUnix  *int64  `json:"revealed_unix,omitempty"`
+	Salt          *[]byte `json:"salt,omitempty"`
+	Status        string  `json:"status"`
+	Supplier      string  `json:"supplier"`
+	Tender        int     `json:"tender"`
+}
+
+// ProcurementBidPage defines model for ProcurementBidPage.
+type ProcurementBidPage struct {
+	// Height the height the page was read at
+	Height int64            `json:"height"`
+	Items  []ProcurementBid `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementBidPageAnswer defines model for ProcurementBidPageAnswer.
+type ProcurementBidPageAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementBidProven defines model for ProcurementBidProven.
+type ProcurementBidProven struct {
+	Proof  State          `json:"proof"`
+	Record ProcurementBid `json:"record"`
+}
+
+// ProcurementBidProvenPage defines model for ProcurementBidProvenPage.
+type ProcurementBidProvenPage struct {
+	// Height the height the page was read at
+	Height int64                  `json:"height"`
+	Items  []ProcurementBidProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementBuyerStats defines model for ProcurementBuyerStats.
+type ProcurementBuyerStats struct {
+	Bids         int `json:"bids"`
+	Disqualified int `json:"disqualified"`
+	Tenders      int `json:"tenders"`
+}
+
+// ProcurementBuyerStatsAnswer defines model for ProcurementBuyerStatsAnswer.
+type ProcurementBuyerStatsAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementBuyerStatsProven defines model for ProcurementBuyerStatsProven.
+type ProcurementBuyerStatsProven struct {
+	Proof  State                 `json:"proof"`
+	Record ProcurementBuyerStats `json:"record"`
+}
+
+// ProcurementContract defines model for ProcurementContract.
+type ProcurementContract struct {
+	Amount     int                     `json:"amount"`
+	Document   *[]byte                 `json:"document,omitempty"`
+	Milestones *[]ProcurementMilestone `json:"milestones"`
+	SignedUnix int64                   `json:"signed_unix"`
+	Supplier   string                  `json:"supplier"`
+	Tender     int                     `json:"tender"`
+}
+
+// ProcurementContractAnswer defines model for ProcurementContractAnswer.
+type ProcurementContractAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementContractPage defines model for ProcurementContractPage.
+type ProcurementContractPage struct {
+	// Height the height the page was read at
+	Height int64                 `json:"height"`
+	Items  []ProcurementContract `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementContractPageAnswer defines model for ProcurementContractPageAnswer.
+type ProcurementContractPageAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementContractProven defines model for ProcurementContractProven.
+type ProcurementContractProven struct {
+	Proof  State               `json:"proof"`
+	Record ProcurementContract `json:"record"`
+}
+
+// ProcurementContractProvenPage defines model for ProcurementContractProvenPage.
+type ProcurementContractProvenPage struct {
+	// Height the height the page was read at
+	Height int64                       `json:"height"`
+	Items  []ProcurementContractProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementCriterion defines model for ProcurementCriterion.
+type ProcurementCriterion struct {
+	Name      string `json:"name"`
+	WeightPct int    `json:"weight_pct"`
+}
+
+// ProcurementDebarment defines model for ProcurementDebarment.
+type ProcurementDebarment struct {
+	By        string `json:"by"`
+	Height    int64  `json:"height"`
+	Reason    string `json:"reason"`
+	UntilUnix int64  `json:"until_unix"`
+}
+
+// ProcurementItem defines model for ProcurementItem.
+type ProcurementItem struct {
+	Description string  `json:"description"`
+	Quantity    int     `json:"quantity"`
+	Unit        *string `json:"unit,omitempty"`
+}
+
+// ProcurementMember defines model for ProcurementMember.
+type ProcurementMember struct {
+	Account    string `json:"account"`
+	Conflicted bool   `json:"conflicted"`
+	Declared   bool   `json:"declared"`
+	Scored     bool   `json:"scored"`
+}
+
+// ProcurementMilestone defines model for ProcurementMilestone.
+type ProcurementMilestone struct {
+	Amount      int                   `json:"amount"`
+	DecidedUnix *int64                `json:"decided_unix,omitempty"`
+	Deliverable string                `json:"deliverable"`
+	DueUnix     int64                 `json:"due_unix"`
+	Late        bool                  `json:"late"`
+	Note        *string               `json:"note,omitempty"`
+	Paid        int                   `json:"paid"`
+	Payments    *[]ProcurementPayment `json:"payments,omitempty"`
+	Status      string                `json:"status"`
+}
+
+// ProcurementObjection defines model for ProcurementObjection.
+type ProcurementObjection struct {
+	Bidder    string  `json:"bidder"`
+	Decided   bool    `json:"decided"`
+	Decision  *string `json:"decision,omitempty"`
+	FiledUnix int64   `json:"filed_unix"`
+	Grounds   string  `json:"grounds"`
+	Id        int     `json:"id"`
+	Reviewer  *string `json:"reviewer,omitempty"`
+	Tender    int     `json:"tender"`
+	Upheld    bool    `json:"upheld"`
+}
+
+// ProcurementObjectionPage defines model for ProcurementObjectionPage.
+type ProcurementObjectionPage struct {
+	// Height the height the page was read at
+	Height int64                  `json:"height"`
+	Items  []ProcurementObjection `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementObjectionPageAnswer defines model for ProcurementObjectionPageAnswer.
+type ProcurementObjectionPageAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementObjectionProven defines model for ProcurementObjectionProven.
+type ProcurementObjectionProven struct {
+	Proof  State                `json:"proof"`
+	Record ProcurementObjection `json:"record"`
+}
+
+// ProcurementObjectionProvenPage defines model for ProcurementObjectionProvenPage.
+type ProcurementObjectionProvenPage struct {
+	// Height the height the page was read at
+	Height int64                        `json:"height"`
+	Items  []ProcurementObjectionProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementParams defines model for ProcurementParams.
+type ProcurementParams struct {
+	OcidPrefix string `json:"ocid_prefix"`
+}
+
+// ProcurementParamsAnswer defines model for ProcurementParamsAnswer.
+type ProcurementParamsAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementParamsProven defines model for ProcurementParamsProven.
+type ProcurementParamsProven struct {
+	Proof  State             `json:"proof"`
+	Record ProcurementParams `json:"record"`
+}
+
+// ProcurementPayment defines model for ProcurementPayment.
+type ProcurementPayment struct {
+	Amount   int   `json:"amount"`
+	Height   int64 `json:"height"`
+	TimeUnix int64 `json:"time_unix"`
+}
+
+// ProcurementRanked defines model for ProcurementRanked.
+type ProcurementRanked struct {
+	Amount          int    `json:"amount"`
+	PriceScoreCenti int    `json:"price_score_centi"`
+	Supplier        string `json:"supplier"`
+	TechnicalCenti  *[]int `json:"technical_centi"`
+	TotalE4         int    `json:"total_e4"`
+}
+
+// ProcurementRedFlags defines model for ProcurementRedFlags.
+type ProcurementRedFlags struct {
+	AllButWinnerDisqualified bool  `json:"all_but_winner_disqualified"`
+	BuyerDisqualifiedBp      int   `json:"buyer_disqualified_bp"`
+	HasRunnerUp              bool  `json:"has_runner_up"`
+	LowestBidDisqualified    bool  `json:"lowest_bid_disqualified"`
+	SingleBidder             bool  `json:"single_bidder"`
+	WinnerGapBp              int64 `json:"winner_gap_bp"`
+}
+
+// ProcurementScores defines model for ProcurementScores.
+type ProcurementScores struct {
+	Bids   *[]string `json:"bids"`
+	Height int64     `json:"height"`
+	Member string    `json:"member"`
+	Points *[]*[]int `json:"points"`
+	Tender int       `json:"tender"`
+}
+
+// ProcurementScoresPage defines model for ProcurementScoresPage.
+type ProcurementScoresPage struct {
+	// Height the height the page was read at
+	Height int64               `json:"height"`
+	Items  []ProcurementScores `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementScoresPageAnswer defines model for ProcurementScoresPageAnswer.
+type ProcurementScoresPageAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementScoresProven defines model for ProcurementScoresProven.
+type ProcurementScoresProven struct {
+	Proof  State             `json:"proof"`
+	Record ProcurementScores `json:"record"`
+}
+
+// ProcurementScoresProvenPage defines model for ProcurementScoresProvenPage.
+type ProcurementScoresProvenPage struct {
+	// Height the height the page was read at
+	Height int64                     `json:"height"`
+	Items  []ProcurementScoresProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementSupplier defines model for ProcurementSupplier.
+type ProcurementSupplier struct {
+	Account          string                `json:"account"`
+	ApprovedBy       *string               `json:"approved_by,omitempty"`
+	Debarment        *ProcurementDebarment `json:"debarment,omitempty"`
+	Debarred         bool                  `json:"debarred"`
+	Documents        *[]*[]byte            `json:"documents,omitempty"`
+	Identifier       string                `json:"identifier"`
+	Name             string                `json:"name"`
+	RegisteredHeight int64                 `json:"registered_height"`
+	Scheme           string                `json:"scheme"`
+	Status           string                `json:"status"`
+}
+
+// ProcurementSupplierAnswer defines model for ProcurementSupplierAnswer.
+type ProcurementSupplierAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementSupplierPage defines model for ProcurementSupplierPage.
+type ProcurementSupplierPage struct {
+	// Height the height the page was read at
+	Height int64                 `json:"height"`
+	Items  []ProcurementSupplier `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementSupplierPageAnswer defines model for ProcurementSupplierPageAnswer.
+type ProcurementSupplierPageAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementSupplierProven defines model for ProcurementSupplierProven.
+type ProcurementSupplierProven struct {
+	Proof  State               `json:"proof"`
+	Record ProcurementSupplier `json:"record"`
+}
+
+// ProcurementSupplierProvenPage defines model for ProcurementSupplierProvenPage.
+type ProcurementSupplierProvenPage struct {
+	// Height the height the page was read at
+	Height int64                       `json:"height"`
+	Items  []ProcurementSupplierProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementTender defines model for ProcurementTender.
+type ProcurementTender struct {
+	Amendments        *[]ProcurementAmendment `json:"amendments,omitempty"`
+	Award             *ProcurementAward       `json:"award,omitempty"`
+	Bidders           *[]string               `json:"bidders"`
+	BudgetLine        *string                 `json:"budget_line,omitempty"`
+	Buyer             string                  `json:"buyer"`
+	Ceiling           int                     `json:"ceiling"`
+	Committee         *[]ProcurementMember    `json:"committee"`
+	Criteria          *[]ProcurementCriterion `json:"criteria"`
+	DeadlineUnix      int64                   `json:"deadline_unix"`
+	Documents         *[]*[]byte              `json:"documents,omitempty"`
+	Id                int                     `json:"id"`
+	Items             *[]ProcurementItem      `json:"items"`
+	Method            string                  `json:"method"`
+	ObjectionWindowS  int64                   `json:"objection_window_s"`
+	Objections        int                     `json:"objections"`
+	Ocid              string                  `json:"ocid"`
+	Officer           string                  `json:"officer"`
+	OpeningUnix       int64                   `json:"opening_unix"`
+	PendingObjections int                     `json:"pending_objections"`
+	PriceWeightPct    int                     `json:"price_weight_pct"`
+	PublishedUnix     int64                   `json:"published_unix"`
+	RedFlags          *ProcurementRedFlags    `json:"red_flags,omitempty"`
+	Reserved          int                     `json:"reserved"`
+	RevealEndUnix     int64                   `json:"reveal_end_unix"`
+	Status            string                  `json:"status"`
+	Title             string                  `json:"title"`
+}
+
+// ProcurementTenderAnswer defines model for ProcurementTenderAnswer.
+type ProcurementTenderAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementTenderPage defines model for ProcurementTenderPage.
+type ProcurementTenderPage struct {
+	// Height the height the page was read at
+	Height int64               `json:"height"`
+	Items  []ProcurementTender `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementTenderPageAnswer defines model for ProcurementTenderPageAnswer.
+type ProcurementTenderPageAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementTenderProven defines model for ProcurementTenderProven.
+type ProcurementTenderProven struct {
+	Proof  State             `json:"proof"`
+	Record ProcurementTender `json:"record"`
+}
+
+// ProcurementTenderProvenPage defines model for ProcurementTenderProvenPage.
+type ProcurementTenderProvenPage struct {
+	// Height the height the page was read at
+	Height int64                     `json:"height"`
+	Items  []ProcurementTenderProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
 // RegistryEncumbrance defines model for RegistryEncumbrance.
 type RegistryEncumbrance struct {
 	ActivatedHeight  *int64    `json:"activated_height,omitempty"`
@@ -2004,6 +2490,141 @@ type GetLogProofParams struct {
 
 	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
 	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+}
+
+// ProcurementBuyerParams defines parameters for ProcurementBuyer.
+type ProcurementBuyerParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// ProcurementContractsParams defines parameters for ProcurementContracts.
+type ProcurementContractsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// ProcurementContractParams defines parameters for ProcurementContract.
+type ProcurementContractParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// ProcurementParamsParams defines parameters for ProcurementParams.
+type ProcurementParamsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// ProcurementSuppliersParams defines parameters for ProcurementSuppliers.
+type ProcurementSuppliersParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// ProcurementSupplierParams defines parameters for ProcurementSupplier.
+type ProcurementSupplierParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// ProcurementTendersParams defines parameters for ProcurementTenders.
+type ProcurementTendersParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// ProcurementTenderParams defines parameters for ProcurementTender.
+type ProcurementTenderParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// ProcurementBidsParams defines parameters for ProcurementBids.
+type ProcurementBidsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// ProcurementObjectionsParams defines parameters for ProcurementObjections.
+type ProcurementObjectionsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// ProcurementScoresParams defines parameters for ProcurementScores.
+type ProcurementScoresParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
 }
 
 // RegistryOwnedParams defines parameters for RegistryOwned.
@@ -3552,6 +4173,688 @@ func (t *IdentityRoleGrantorsPageAnswer) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsProcurementBidPage returns the union data inside the ProcurementBidPageAnswer as a ProcurementBidPage
+func (t ProcurementBidPageAnswer) AsProcurementBidPage() (ProcurementBidPage, error) {
+	var body ProcurementBidPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementBidPage overwrites any union data inside the ProcurementBidPageAnswer as the provided ProcurementBidPage
+func (t *ProcurementBidPageAnswer) FromProcurementBidPage(v ProcurementBidPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementBidPage performs a merge with any union data inside the ProcurementBidPageAnswer, using the provided ProcurementBidPage
+func (t *ProcurementBidPageAnswer) MergeProcurementBidPage(v ProcurementBidPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementBidProvenPage returns the union data inside the ProcurementBidPageAnswer as a ProcurementBidProvenPage
+func (t ProcurementBidPageAnswer) AsProcurementBidProvenPage() (ProcurementBidProvenPage, error) {
+	var body ProcurementBidProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementBidProvenPage overwrites any union data inside the ProcurementBidPageAnswer as the provided ProcurementBidProvenPage
+func (t *ProcurementBidPageAnswer) FromProcurementBidProvenPage(v ProcurementBidProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementBidProvenPage performs a merge with any union data inside the ProcurementBidPageAnswer, using the provided ProcurementBidProvenPage
+func (t *ProcurementBidPageAnswer) MergeProcurementBidProvenPage(v ProcurementBidProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementBidPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementBidPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementBuyerStats returns the union data inside the ProcurementBuyerStatsAnswer as a ProcurementBuyerStats
+func (t ProcurementBuyerStatsAnswer) AsProcurementBuyerStats() (ProcurementBuyerStats, error) {
+	var body ProcurementBuyerStats
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementBuyerStats overwrites any union data inside the ProcurementBuyerStatsAnswer as the provided ProcurementBuyerStats
+func (t *ProcurementBuyerStatsAnswer) FromProcurementBuyerStats(v ProcurementBuyerStats) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementBuyerStats performs a merge with any union data inside the ProcurementBuyerStatsAnswer, using the provided ProcurementBuyerStats
+func (t *ProcurementBuyerStatsAnswer) MergeProcurementBuyerStats(v ProcurementBuyerStats) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementBuyerStatsProven returns the union data inside the ProcurementBuyerStatsAnswer as a ProcurementBuyerStatsProven
+func (t ProcurementBuyerStatsAnswer) AsProcurementBuyerStatsProven() (ProcurementBuyerStatsProven, error) {
+	var body ProcurementBuyerStatsProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementBuyerStatsProven overwrites any union data inside the ProcurementBuyerStatsAnswer as the provided ProcurementBuyerStatsProven
+func (t *ProcurementBuyerStatsAnswer) FromProcurementBuyerStatsProven(v ProcurementBuyerStatsProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementBuyerStatsProven performs a merge with any union data inside the ProcurementBuyerStatsAnswer, using the provided ProcurementBuyerStatsProven
+func (t *ProcurementBuyerStatsAnswer) MergeProcurementBuyerStatsProven(v ProcurementBuyerStatsProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementBuyerStatsAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementBuyerStatsAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementContract returns the union data inside the ProcurementContractAnswer as a ProcurementContract
+func (t ProcurementContractAnswer) AsProcurementContract() (ProcurementContract, error) {
+	var body ProcurementContract
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementContract overwrites any union data inside the ProcurementContractAnswer as the provided ProcurementContract
+func (t *ProcurementContractAnswer) FromProcurementContract(v ProcurementContract) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementContract performs a merge with any union data inside the ProcurementContractAnswer, using the provided ProcurementContract
+func (t *ProcurementContractAnswer) MergeProcurementContract(v ProcurementContract) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementContractProven returns the union data inside the ProcurementContractAnswer as a ProcurementContractProven
+func (t ProcurementContractAnswer) AsProcurementContractProven() (ProcurementContractProven, error) {
+	var body ProcurementContractProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementContractProven overwrites any union data inside the ProcurementContractAnswer as the provided ProcurementContractProven
+func (t *ProcurementContractAnswer) FromProcurementContractProven(v ProcurementContractProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementContractProven performs a merge with any union data inside the ProcurementContractAnswer, using the provided ProcurementContractProven
+func (t *ProcurementContractAnswer) MergeProcurementContractProven(v ProcurementContractProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementContractAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementContractAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementContractPage returns the union data inside the ProcurementContractPageAnswer as a ProcurementContractPage
+func (t ProcurementContractPageAnswer) AsProcurementContractPage() (ProcurementContractPage, error) {
+	var body ProcurementContractPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementContractPage overwrites any union data inside the ProcurementContractPageAnswer as the provided ProcurementContractPage
+func (t *ProcurementContractPageAnswer) FromProcurementContractPage(v ProcurementContractPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementContractPage performs a merge with any union data inside the ProcurementContractPageAnswer, using the provided ProcurementContractPage
+func (t *ProcurementContractPageAnswer) MergeProcurementContractPage(v ProcurementContractPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementContractProvenPage returns the union data inside the ProcurementContractPageAnswer as a ProcurementContractProvenPage
+func (t ProcurementContractPageAnswer) AsProcurementContractProvenPage() (ProcurementContractProvenPage, error) {
+	var body ProcurementContractProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementContractProvenPage overwrites any union data inside the ProcurementContractPageAnswer as the provided ProcurementContractProvenPage
+func (t *ProcurementContractPageAnswer) FromProcurementContractProvenPage(v ProcurementContractProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementContractProvenPage performs a merge with any union data inside the ProcurementContractPageAnswer, using the provided ProcurementContractProvenPage
+func (t *ProcurementContractPageAnswer) MergeProcurementContractProvenPage(v ProcurementContractProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementContractPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementContractPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementObjectionPage returns the union data inside the ProcurementObjectionPageAnswer as a ProcurementObjectionPage
+func (t ProcurementObjectionPageAnswer) AsProcurementObjectionPage() (ProcurementObjectionPage, error) {
+	var body ProcurementObjectionPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementObjectionPage overwrites any union data inside the ProcurementObjectionPageAnswer as the provided ProcurementObjectionPage
+func (t *ProcurementObjectionPageAnswer) FromProcurementObjectionPage(v ProcurementObjectionPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementObjectionPage performs a merge with any union data inside the ProcurementObjectionPageAnswer, using the provided ProcurementObjectionPage
+func (t *ProcurementObjectionPageAnswer) MergeProcurementObjectionPage(v ProcurementObjectionPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementObjectionProvenPage returns the union data inside the ProcurementObjectionPageAnswer as a ProcurementObjectionProvenPage
+func (t ProcurementObjectionPageAnswer) AsProcurementObjectionProvenPage() (ProcurementObjectionProvenPage, error) {
+	var body ProcurementObjectionProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementObjectionProvenPage overwrites any union data inside the ProcurementObjectionPageAnswer as the provided ProcurementObjectionProvenPage
+func (t *ProcurementObjectionPageAnswer) FromProcurementObjectionProvenPage(v ProcurementObjectionProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementObjectionProvenPage performs a merge with any union data inside the ProcurementObjectionPageAnswer, using the provided ProcurementObjectionProvenPage
+func (t *ProcurementObjectionPageAnswer) MergeProcurementObjectionProvenPage(v ProcurementObjectionProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementObjectionPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementObjectionPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementParams returns the union data inside the ProcurementParamsAnswer as a ProcurementParams
+func (t ProcurementParamsAnswer) AsProcurementParams() (ProcurementParams, error) {
+	var body ProcurementParams
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementParams overwrites any union data inside the ProcurementParamsAnswer as the provided ProcurementParams
+func (t *ProcurementParamsAnswer) FromProcurementParams(v ProcurementParams) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementParams performs a merge with any union data inside the ProcurementParamsAnswer, using the provided ProcurementParams
+func (t *ProcurementParamsAnswer) MergeProcurementParams(v ProcurementParams) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementParamsProven returns the union data inside the ProcurementParamsAnswer as a ProcurementParamsProven
+func (t ProcurementParamsAnswer) AsProcurementParamsProven() (ProcurementParamsProven, error) {
+	var body ProcurementParamsProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementParamsProven overwrites any union data inside the ProcurementParamsAnswer as the provided ProcurementParamsProven
+func (t *ProcurementParamsAnswer) FromProcurementParamsProven(v ProcurementParamsProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementParamsProven performs a merge with any union data inside the ProcurementParamsAnswer, using the provided ProcurementParamsProven
+func (t *ProcurementParamsAnswer) MergeProcurementParamsProven(v ProcurementParamsProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementParamsAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementParamsAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementScoresPage returns the union data inside the ProcurementScoresPageAnswer as a ProcurementScoresPage
+func (t ProcurementScoresPageAnswer) AsProcurementScoresPage() (ProcurementScoresPage, error) {
+	var body ProcurementScoresPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementScoresPage overwrites any union data inside the ProcurementScoresPageAnswer as the provided ProcurementScoresPage
+func (t *ProcurementScoresPageAnswer) FromProcurementScoresPage(v ProcurementScoresPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementScoresPage performs a merge with any union data inside the ProcurementScoresPageAnswer, using the provided ProcurementScoresPage
+func (t *ProcurementScoresPageAnswer) MergeProcurementScoresPage(v ProcurementScoresPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementScoresProvenPage returns the union data inside the ProcurementScoresPageAnswer as a ProcurementScoresProvenPage
+func (t ProcurementScoresPageAnswer) AsProcurementScoresProvenPage() (ProcurementScoresProvenPage, error) {
+	var body ProcurementScoresProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementScoresProvenPage overwrites any union data inside the ProcurementScoresPageAnswer as the provided ProcurementScoresProvenPage
+func (t *ProcurementScoresPageAnswer) FromProcurementScoresProvenPage(v ProcurementScoresProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementScoresProvenPage performs a merge with any union data inside the ProcurementScoresPageAnswer, using the provided ProcurementScoresProvenPage
+func (t *ProcurementScoresPageAnswer) MergeProcurementScoresProvenPage(v ProcurementScoresProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementScoresPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementScoresPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementSupplier returns the union data inside the ProcurementSupplierAnswer as a ProcurementSupplier
+func (t ProcurementSupplierAnswer) AsProcurementSupplier() (ProcurementSupplier, error) {
+	var body ProcurementSupplier
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementSupplier overwrites any union data inside the ProcurementSupplierAnswer as the provided ProcurementSupplier
+func (t *ProcurementSupplierAnswer) FromProcurementSupplier(v ProcurementSupplier) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementSupplier performs a merge with any union data inside the ProcurementSupplierAnswer, using the provided ProcurementSupplier
+func (t *ProcurementSupplierAnswer) MergeProcurementSupplier(v ProcurementSupplier) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementSupplierProven returns the union data inside the ProcurementSupplierAnswer as a ProcurementSupplierProven
+func (t ProcurementSupplierAnswer) AsProcurementSupplierProven() (ProcurementSupplierProven, error) {
+	var body ProcurementSupplierProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementSupplierProven overwrites any union data inside the ProcurementSupplierAnswer as the provided ProcurementSupplierProven
+func (t *ProcurementSupplierAnswer) FromProcurementSupplierProven(v ProcurementSupplierProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementSupplierProven performs a merge with any union data inside the ProcurementSupplierAnswer, using the provided ProcurementSupplierProven
+func (t *ProcurementSupplierAnswer) MergeProcurementSupplierProven(v ProcurementSupplierProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementSupplierAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementSupplierAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementSupplierPage returns the union data inside the ProcurementSupplierPageAnswer as a ProcurementSupplierPage
+func (t ProcurementSupplierPageAnswer) AsProcurementSupplierPage() (ProcurementSupplierPage, error) {
+	var body ProcurementSupplierPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementSupplierPage overwrites any union data inside the ProcurementSupplierPageAnswer as the provided ProcurementSupplierPage
+func (t *ProcurementSupplierPageAnswer) FromProcurementSupplierPage(v ProcurementSupplierPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementSupplierPage performs a merge with any union data inside the ProcurementSupplierPageAnswer, using the provided ProcurementSupplierPage
+func (t *ProcurementSupplierPageAnswer) MergeProcurementSupplierPage(v ProcurementSupplierPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementSupplierProvenPage returns the union data inside the ProcurementSupplierPageAnswer as a ProcurementSupplierProvenPage
+func (t ProcurementSupplierPageAnswer) AsProcurementSupplierProvenPage() (ProcurementSupplierProvenPage, error) {
+	var body ProcurementSupplierProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementSupplierProvenPage overwrites any union data inside the ProcurementSupplierPageAnswer as the provided ProcurementSupplierProvenPage
+func (t *ProcurementSupplierPageAnswer) FromProcurementSupplierProvenPage(v ProcurementSupplierProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementSupplierProvenPage performs a merge with any union data inside the ProcurementSupplierPageAnswer, using the provided ProcurementSupplierProvenPage
+func (t *ProcurementSupplierPageAnswer) MergeProcurementSupplierProvenPage(v ProcurementSupplierProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementSupplierPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementSupplierPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementTender returns the union data inside the ProcurementTenderAnswer as a ProcurementTender
+func (t ProcurementTenderAnswer) AsProcurementTender() (ProcurementTender, error) {
+	var body ProcurementTender
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementTender overwrites any union data inside the ProcurementTenderAnswer as the provided ProcurementTender
+func (t *ProcurementTenderAnswer) FromProcurementTender(v ProcurementTender) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementTender performs a merge with any union data inside the ProcurementTenderAnswer, using the provided ProcurementTender
+func (t *ProcurementTenderAnswer) MergeProcurementTender(v ProcurementTender) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementTenderProven returns the union data inside the ProcurementTenderAnswer as a ProcurementTenderProven
+func (t ProcurementTenderAnswer) AsProcurementTenderProven() (ProcurementTenderProven, error) {
+	var body ProcurementTenderProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementTenderProven overwrites any union data inside the ProcurementTenderAnswer as the provided ProcurementTenderProven
+func (t *ProcurementTenderAnswer) FromProcurementTenderProven(v ProcurementTenderProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementTenderProven performs a merge with any union data inside the ProcurementTenderAnswer, using the provided ProcurementTenderProven
+func (t *ProcurementTenderAnswer) MergeProcurementTenderProven(v ProcurementTenderProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementTenderAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementTenderAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementTenderPage returns the union data inside the ProcurementTenderPageAnswer as a ProcurementTenderPage
+func (t ProcurementTenderPageAnswer) AsProcurementTenderPage() (ProcurementTenderPage, error) {
+	var body ProcurementTenderPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementTenderPage overwrites any union data inside the ProcurementTenderPageAnswer as the provided ProcurementTenderPage
+func (t *ProcurementTenderPageAnswer) FromProcurementTenderPage(v ProcurementTenderPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementTenderPage performs a merge with any union data inside the ProcurementTenderPageAnswer, using the provided ProcurementTenderPage
+func (t *ProcurementTenderPageAnswer) MergeProcurementTenderPage(v ProcurementTenderPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementTenderProvenPage returns the union data inside the ProcurementTenderPageAnswer as a ProcurementTenderProvenPage
+func (t ProcurementTenderPageAnswer) AsProcurementTenderProvenPage() (ProcurementTenderProvenPage, error) {
+	var body ProcurementTenderProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementTenderProvenPage overwrites any union data inside the ProcurementTenderPageAnswer as the provided ProcurementTenderProvenPage
+func (t *ProcurementTenderPageAnswer) FromProcurementTenderProvenPage(v ProcurementTenderProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementTenderProvenPage performs a merge with any union data inside the ProcurementTenderPageAnswer, using the provided ProcurementTenderProvenPage
+func (t *ProcurementTenderPageAnswer) MergeProcurementTenderProvenPage(v ProcurementTenderProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementTenderPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementTenderPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsRegistryEncumbrance returns the union data inside the RegistryEncumbranceAnswer as a RegistryEncumbrance
 func (t RegistryEncumbranceAnswer) AsRegistryEncumbrance() (RegistryEncumbrance, error) {
 	var body RegistryEncumbrance
@@ -4981,6 +6284,83 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ProcurementBuyer A procuring department's bids and disqualifications at award
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/procurement/buyers/{department} (the `ProcurementBuyer` operationId).
+	ProcurementBuyer(ctx context.Context, department string, params *ProcurementBuyerParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementContracts Every contract with its milestones
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/procurement/contracts (the `ProcurementContracts` operationId).
+	ProcurementContracts(ctx context.Context, params *ProcurementContractsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementContract A tender's contract: milestones, acceptance, payments, lateness
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/procurement/contracts/{id} (the `ProcurementContract` operationId).
+	ProcurementContract(ctx context.Context, id int64, params *ProcurementContractParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementParams The ocid prefix
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/procurement/params (the `ProcurementParams` operationId).
+	ProcurementParams(ctx context.Context, params *ProcurementParamsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementSuppliers Every registered supplier with its status and debarment
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/procurement/suppliers (the `ProcurementSuppliers` operationId).
+	ProcurementSuppliers(ctx context.Context, params *ProcurementSuppliersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementSupplier A supplier: identifier, qualification documents, approval, debarment
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/procurement/suppliers/{account} (the `ProcurementSupplier` operationId).
+	ProcurementSupplier(ctx context.Context, account string, params *ProcurementSupplierParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementTenders Every tender with its status, award and red flags
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/procurement/tenders (the `ProcurementTenders` operationId).
+	ProcurementTenders(ctx context.Context, params *ProcurementTendersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementTender A tender: items, ceiling, periods, criteria, committee, amendments, bidders, award with its ranking, red flags
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id} (the `ProcurementTender` operationId).
+	ProcurementTender(ctx context.Context, id int64, params *ProcurementTenderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementBids A tender's bids: commitments, and after opening their amounts and statuses
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id}/bids (the `ProcurementBids` operationId).
+	ProcurementBids(ctx context.Context, id int64, params *ProcurementBidsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementObjections Objections to a tender's award and their decisions
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id}/objections (the `ProcurementObjections` operationId).
+	ProcurementObjections(ctx context.Context, id int64, params *ProcurementObjectionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementScores The committee members' technical scores of a tender
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id}/scores (the `ProcurementScores` operationId).
+	ProcurementScores(ctx context.Context, id int64, params *ProcurementScoresParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RegistryOwned The parcels an account owns, wholly or in part
 	//
 	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
@@ -5789,6 +7169,193 @@ func (c *Client) GetLogProof(ctx context.Context, params *GetLogProofParams, req
 // Corresponds with GET /v1/openapi.json (the `GetOpenAPI` operationId).
 func (c *Client) GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOpenAPIRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementBuyer A procuring department's bids and disqualifications at award
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/procurement/buyers/{department} (the `ProcurementBuyer` operationId).
+func (c *Client) ProcurementBuyer(ctx context.Context, department string, params *ProcurementBuyerParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementBuyerRequest(c.Server, department, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementContracts Every contract with its milestones
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/procurement/contracts (the `ProcurementContracts` operationId).
+func (c *Client) ProcurementContracts(ctx context.Context, params *ProcurementContractsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementContractsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementContract A tender's contract: milestones, acceptance, payments, lateness
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/procurement/contracts/{id} (the `ProcurementContract` operationId).
+func (c *Client) ProcurementContract(ctx context.Context, id int64, params *ProcurementContractParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementContractRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementParams The ocid prefix
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/procurement/params (the `ProcurementParams` operationId).
+func (c *Client) ProcurementParams(ctx context.Context, params *ProcurementParamsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementParamsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementSuppliers Every registered supplier with its status and debarment
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/procurement/suppliers (the `ProcurementSuppliers` operationId).
+func (c *Client) ProcurementSuppliers(ctx context.Context, params *ProcurementSuppliersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementSuppliersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementSupplier A supplier: identifier, qualification documents, approval, debarment
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/procurement/suppliers/{account} (the `ProcurementSupplier` operationId).
+func (c *Client) ProcurementSupplier(ctx context.Context, account string, params *ProcurementSupplierParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementSupplierRequest(c.Server, account, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementTenders Every tender with its status, award and red flags
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/procurement/tenders (the `ProcurementTenders` operationId).
+func (c *Client) ProcurementTenders(ctx context.Context, params *ProcurementTendersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementTendersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementTender A tender: items, ceiling, periods, criteria, committee, amendments, bidders, award with its ranking, red flags
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/procurement/tenders/{id} (the `ProcurementTender` operationId).
+func (c *Client) ProcurementTender(ctx context.Context, id int64, params *ProcurementTenderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementTenderRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementBids A tender's bids: commitments, and after opening their amounts and statuses
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/procurement/tenders/{id}/bids (the `ProcurementBids` operationId).
+func (c *Client) ProcurementBids(ctx context.Context, id int64, params *ProcurementBidsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementBidsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementObjections Objections to a tender's award and their decisions
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/procurement/tenders/{id}/objections (the `ProcurementObjections` operationId).
+func (c *Client) ProcurementObjections(ctx context.Context, id int64, params *ProcurementObjectionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementObjectionsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementScores The committee members' technical scores of a tender
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/procurement/tenders/{id}/scores (the `ProcurementScores` operationId).
+func (c *Client) ProcurementScores(ctx context.Context, id int64, params *ProcurementScoresParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementScoresRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9019,6 +10586,925 @@ func NewGetOpenAPIRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewProcurementBuyerRequest constructs an http.Request for the ProcurementBuyer method
+func NewProcurementBuyerRequest(server string, department string, params *ProcurementBuyerParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "department", department, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/buyers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementContractsRequest constructs an http.Request for the ProcurementContracts method
+func NewProcurementContractsRequest(server string, params *ProcurementContractsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/contracts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementContractRequest constructs an http.Request for the ProcurementContract method
+func NewProcurementContractRequest(server string, id int64, params *ProcurementContractParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/contracts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementParamsRequest constructs an http.Request for the ProcurementParams method
+func NewProcurementParamsRequest(server string, params *ProcurementParamsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/params")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementSuppliersRequest constructs an http.Request for the ProcurementSuppliers method
+func NewProcurementSuppliersRequest(server string, params *ProcurementSuppliersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/suppliers")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementSupplierRequest constructs an http.Request for the ProcurementSupplier method
+func NewProcurementSupplierRequest(server string, account string, params *ProcurementSupplierParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/suppliers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementTendersRequest constructs an http.Request for the ProcurementTenders method
+func NewProcurementTendersRequest(server string, params *ProcurementTendersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/tenders")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementTenderRequest constructs an http.Request for the ProcurementTender method
+func NewProcurementTenderRequest(server string, id int64, params *ProcurementTenderParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/tenders/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementBidsRequest constructs an http.Request for the ProcurementBids method
+func NewProcurementBidsRequest(server string, id int64, params *ProcurementBidsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/tenders/%s/bids", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementObjectionsRequest constructs an http.Request for the ProcurementObjections method
+func NewProcurementObjectionsRequest(server string, id int64, params *ProcurementObjectionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/tenders/%s/objections", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementScoresRequest constructs an http.Request for the ProcurementScores method
+func NewProcurementScoresRequest(server string, id int64, params *ProcurementScoresParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/tenders/%s/scores", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewRegistryOwnedRequest constructs an http.Request for the RegistryOwned method
 func NewRegistryOwnedRequest(server string, account string, params *RegistryOwnedParams) (*http.Request, error) {
 	var err error
@@ -11594,6 +14080,105 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error)
+
+	// ProcurementBuyerWithResponse A procuring department's bids and disqualifications at award
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/buyers/{department} (the `ProcurementBuyer` operationId).
+	ProcurementBuyerWithResponse(ctx context.Context, department string, params *ProcurementBuyerParams, reqEditors ...RequestEditorFn) (*ProcurementBuyerResponse, error)
+
+	// ProcurementContractsWithResponse Every contract with its milestones
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/contracts (the `ProcurementContracts` operationId).
+	ProcurementContractsWithResponse(ctx context.Context, params *ProcurementContractsParams, reqEditors ...RequestEditorFn) (*ProcurementContractsResponse, error)
+
+	// ProcurementContractWithResponse A tender's contract: milestones, acceptance, payments, lateness
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/contracts/{id} (the `ProcurementContract` operationId).
+	ProcurementContractWithResponse(ctx context.Context, id int64, params *ProcurementContractParams, reqEditors ...RequestEditorFn) (*ProcurementContractResponse, error)
+
+	// ProcurementParamsWithResponse The ocid prefix
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/params (the `ProcurementParams` operationId).
+	ProcurementParamsWithResponse(ctx context.Context, params *ProcurementParamsParams, reqEditors ...RequestEditorFn) (*ProcurementParamsResponse, error)
+
+	// ProcurementSuppliersWithResponse Every registered supplier with its status and debarment
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/suppliers (the `ProcurementSuppliers` operationId).
+	ProcurementSuppliersWithResponse(ctx context.Context, params *ProcurementSuppliersParams, reqEditors ...RequestEditorFn) (*ProcurementSuppliersResponse, error)
+
+	// ProcurementSupplierWithResponse A supplier: identifier, qualification documents, approval, debarment
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/suppliers/{account} (the `ProcurementSupplier` operationId).
+	ProcurementSupplierWithResponse(ctx context.Context, account string, params *ProcurementSupplierParams, reqEditors ...RequestEditorFn) (*ProcurementSupplierResponse, error)
+
+	// ProcurementTendersWithResponse Every tender with its status, award and red flags
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/tenders (the `ProcurementTenders` operationId).
+	ProcurementTendersWithResponse(ctx context.Context, params *ProcurementTendersParams, reqEditors ...RequestEditorFn) (*ProcurementTendersResponse, error)
+
+	// ProcurementTenderWithResponse A tender: items, ceiling, periods, criteria, committee, amendments, bidders, award with its ranking, red flags
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id} (the `ProcurementTender` operationId).
+	ProcurementTenderWithResponse(ctx context.Context, id int64, params *ProcurementTenderParams, reqEditors ...RequestEditorFn) (*ProcurementTenderResponse, error)
+
+	// ProcurementBidsWithResponse A tender's bids: commitments, and after opening their amounts and statuses
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id}/bids (the `ProcurementBids` operationId).
+	ProcurementBidsWithResponse(ctx context.Context, id int64, params *ProcurementBidsParams, reqEditors ...RequestEditorFn) (*ProcurementBidsResponse, error)
+
+	// ProcurementObjectionsWithResponse Objections to a tender's award and their decisions
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id}/objections (the `ProcurementObjections` operationId).
+	ProcurementObjectionsWithResponse(ctx context.Context, id int64, params *ProcurementObjectionsParams, reqEditors ...RequestEditorFn) (*ProcurementObjectionsResponse, error)
+
+	// ProcurementScoresWithResponse The committee members' technical scores of a tender
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id}/scores (the `ProcurementScores` operationId).
+	ProcurementScoresWithResponse(ctx context.Context, id int64, params *ProcurementScoresParams, reqEditors ...RequestEditorFn) (*ProcurementScoresResponse, error)
 
 	// RegistryOwnedWithResponse The parcels an account owns, wholly or in part
 	//
@@ -14563,6 +17148,842 @@ func (r GetOpenAPIResponse) ContentType() string {
 	return ""
 }
 
+type ProcurementBuyerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementBuyerStatsAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementBuyerResponse) GetJSON200() *ProcurementBuyerStatsAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementBuyerResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementBuyerResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementBuyerResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementBuyerResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementBuyerResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementBuyerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementBuyerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementBuyerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementBuyerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementContractsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementContractPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementContractsResponse) GetJSON200() *ProcurementContractPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementContractsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementContractsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementContractsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementContractsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementContractsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementContractsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementContractsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementContractsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementContractsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementContractResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementContractAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementContractResponse) GetJSON200() *ProcurementContractAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementContractResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementContractResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementContractResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementContractResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementContractResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementContractResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementContractResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementContractResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementContractResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementParamsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementParamsAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementParamsResponse) GetJSON200() *ProcurementParamsAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementParamsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementParamsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementParamsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementParamsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementParamsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementParamsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementParamsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementParamsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementParamsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementSuppliersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementSupplierPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementSuppliersResponse) GetJSON200() *ProcurementSupplierPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementSuppliersResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementSuppliersResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementSuppliersResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementSuppliersResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementSuppliersResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementSuppliersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementSuppliersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementSuppliersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementSuppliersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementSupplierResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementSupplierAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementSupplierResponse) GetJSON200() *ProcurementSupplierAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementSupplierResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementSupplierResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementSupplierResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementSupplierResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementSupplierResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementSupplierResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementSupplierResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementSupplierResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementSupplierResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementTendersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementTenderPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementTendersResponse) GetJSON200() *ProcurementTenderPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementTendersResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementTendersResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementTendersResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementTendersResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementTendersResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementTendersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementTendersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementTendersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementTendersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementTenderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementTenderAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementTenderResponse) GetJSON200() *ProcurementTenderAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementTenderResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementTenderResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementTenderResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementTenderResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementTenderResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementTenderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementTenderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementTenderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementTenderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementBidsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementBidPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementBidsResponse) GetJSON200() *ProcurementBidPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementBidsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementBidsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementBidsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementBidsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementBidsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementBidsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementBidsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementBidsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementBidsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementObjectionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementObjectionPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementObjectionsResponse) GetJSON200() *ProcurementObjectionPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementObjectionsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementObjectionsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementObjectionsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementObjectionsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementObjectionsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementObjectionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementObjectionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementObjectionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementObjectionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementScoresResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementScoresPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementScoresResponse) GetJSON200() *ProcurementScoresPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementScoresResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementScoresResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementScoresResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementScoresResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementScoresResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementScoresResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementScoresResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementScoresResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementScoresResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type RegistryOwnedResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17184,6 +20605,171 @@ func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, reqEdi
 	return ParseGetOpenAPIResponse(rsp)
 }
 
+// ProcurementBuyerWithResponse A procuring department's bids and disqualifications at award
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/buyers/{department} (the `ProcurementBuyer` operationId).
+func (c *ClientWithResponses) ProcurementBuyerWithResponse(ctx context.Context, department string, params *ProcurementBuyerParams, reqEditors ...RequestEditorFn) (*ProcurementBuyerResponse, error) {
+	rsp, err := c.ProcurementBuyer(ctx, department, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementBuyerResponse(rsp)
+}
+
+// ProcurementContractsWithResponse Every contract with its milestones
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/contracts (the `ProcurementContracts` operationId).
+func (c *ClientWithResponses) ProcurementContractsWithResponse(ctx context.Context, params *ProcurementContractsParams, reqEditors ...RequestEditorFn) (*ProcurementContractsResponse, error) {
+	rsp, err := c.ProcurementContracts(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementContractsResponse(rsp)
+}
+
+// ProcurementContractWithResponse A tender's contract: milestones, acceptance, payments, lateness
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/contracts/{id} (the `ProcurementContract` operationId).
+func (c *ClientWithResponses) ProcurementContractWithResponse(ctx context.Context, id int64, params *ProcurementContractParams, reqEditors ...RequestEditorFn) (*ProcurementContractResponse, error) {
+	rsp, err := c.ProcurementContract(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementContractResponse(rsp)
+}
+
+// ProcurementParamsWithResponse The ocid prefix
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/params (the `ProcurementParams` operationId).
+func (c *ClientWithResponses) ProcurementParamsWithResponse(ctx context.Context, params *ProcurementParamsParams, reqEditors ...RequestEditorFn) (*ProcurementParamsResponse, error) {
+	rsp, err := c.ProcurementParams(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementParamsResponse(rsp)
+}
+
+// ProcurementSuppliersWithResponse Every registered supplier with its status and debarment
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/suppliers (the `ProcurementSuppliers` operationId).
+func (c *ClientWithResponses) ProcurementSuppliersWithResponse(ctx context.Context, params *ProcurementSuppliersParams, reqEditors ...RequestEditorFn) (*ProcurementSuppliersResponse, error) {
+	rsp, err := c.ProcurementSuppliers(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementSuppliersResponse(rsp)
+}
+
+// ProcurementSupplierWithResponse A supplier: identifier, qualification documents, approval, debarment
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/suppliers/{account} (the `ProcurementSupplier` operationId).
+func (c *ClientWithResponses) ProcurementSupplierWithResponse(ctx context.Context, account string, params *ProcurementSupplierParams, reqEditors ...RequestEditorFn) (*ProcurementSupplierResponse, error) {
+	rsp, err := c.ProcurementSupplier(ctx, account, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementSupplierResponse(rsp)
+}
+
+// ProcurementTendersWithResponse Every tender with its status, award and red flags
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/tenders (the `ProcurementTenders` operationId).
+func (c *ClientWithResponses) ProcurementTendersWithResponse(ctx context.Context, params *ProcurementTendersParams, reqEditors ...RequestEditorFn) (*ProcurementTendersResponse, error) {
+	rsp, err := c.ProcurementTenders(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementTendersResponse(rsp)
+}
+
+// ProcurementTenderWithResponse A tender: items, ceiling, periods, criteria, committee, amendments, bidders, award with its ranking, red flags
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/tenders/{id} (the `ProcurementTender` operationId).
+func (c *ClientWithResponses) ProcurementTenderWithResponse(ctx context.Context, id int64, params *ProcurementTenderParams, reqEditors ...RequestEditorFn) (*ProcurementTenderResponse, error) {
+	rsp, err := c.ProcurementTender(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementTenderResponse(rsp)
+}
+
+// ProcurementBidsWithResponse A tender's bids: commitments, and after opening their amounts and statuses
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/tenders/{id}/bids (the `ProcurementBids` operationId).
+func (c *ClientWithResponses) ProcurementBidsWithResponse(ctx context.Context, id int64, params *ProcurementBidsParams, reqEditors ...RequestEditorFn) (*ProcurementBidsResponse, error) {
+	rsp, err := c.ProcurementBids(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementBidsResponse(rsp)
+}
+
+// ProcurementObjectionsWithResponse Objections to a tender's award and their decisions
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/tenders/{id}/objections (the `ProcurementObjections` operationId).
+func (c *ClientWithResponses) ProcurementObjectionsWithResponse(ctx context.Context, id int64, params *ProcurementObjectionsParams, reqEditors ...RequestEditorFn) (*ProcurementObjectionsResponse, error) {
+	rsp, err := c.ProcurementObjections(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementObjectionsResponse(rsp)
+}
+
+// ProcurementScoresWithResponse The committee members' technical scores of a tender
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/tenders/{id}/scores (the `ProcurementScores` operationId).
+func (c *ClientWithResponses) ProcurementScoresWithResponse(ctx context.Context, id int64, params *ProcurementScoresParams, reqEditors ...RequestEditorFn) (*ProcurementScoresResponse, error) {
+	rsp, err := c.ProcurementScores(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementScoresResponse(rsp)
+}
+
 // RegistryOwnedWithResponse The parcels an account owns, wholly or in part
 //
 // A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
@@ -19773,6 +23359,677 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementBuyerResponse parses an HTTP response from a ProcurementBuyerWithResponse call
+func ParseProcurementBuyerResponse(rsp *http.Response) (*ProcurementBuyerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementBuyerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementBuyerStatsAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementContractsResponse parses an HTTP response from a ProcurementContractsWithResponse call
+func ParseProcurementContractsResponse(rsp *http.Response) (*ProcurementContractsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementContractsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementContractPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementContractResponse parses an HTTP response from a ProcurementContractWithResponse call
+func ParseProcurementContractResponse(rsp *http.Response) (*ProcurementContractResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementContractResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementContractAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementParamsResponse parses an HTTP response from a ProcurementParamsWithResponse call
+func ParseProcurementParamsResponse(rsp *http.Response) (*ProcurementParamsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementParamsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementParamsAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementSuppliersResponse parses an HTTP response from a ProcurementSuppliersWithResponse call
+func ParseProcurementSuppliersResponse(rsp *http.Response) (*ProcurementSuppliersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementSuppliersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementSupplierPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementSupplierResponse parses an HTTP response from a ProcurementSupplierWithResponse call
+func ParseProcurementSupplierResponse(rsp *http.Response) (*ProcurementSupplierResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementSupplierResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementSupplierAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementTendersResponse parses an HTTP response from a ProcurementTendersWithResponse call
+func ParseProcurementTendersResponse(rsp *http.Response) (*ProcurementTendersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementTendersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementTenderPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementTenderResponse parses an HTTP response from a ProcurementTenderWithResponse call
+func ParseProcurementTenderResponse(rsp *http.Response) (*ProcurementTenderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementTenderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementTenderAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementBidsResponse parses an HTTP response from a ProcurementBidsWithResponse call
+func ParseProcurementBidsResponse(rsp *http.Response) (*ProcurementBidsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementBidsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementBidPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementObjectionsResponse parses an HTTP response from a ProcurementObjectionsWithResponse call
+func ParseProcurementObjectionsResponse(rsp *http.Response) (*ProcurementObjectionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementObjectionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementObjectionPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementScoresResponse parses an HTTP response from a ProcurementScoresWithResponse call
+func ParseProcurementScoresResponse(rsp *http.Response) (*ProcurementScoresResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementScoresResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementScoresPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
