@@ -9,6 +9,7 @@ import (
 	"github.com/govchain/govchain/codec"
 	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
+	"github.com/govchain/govchain/x/modules"
 )
 
 // FuzzCheckTx feeds arbitrary bytes to CheckTx and to block execution: no
@@ -38,7 +39,7 @@ func FuzzCheckTx(f *testing.F) {
 // by an admin: handlers must reject what they cannot decode with a code,
 // never panic.
 func FuzzMessageBodies(f *testing.F) {
-	h := newHarness(f)
+	h := newHarnessOf(f, MempoolLimits{}, modules.All()) // every module of the chain
 	// Sorted, so that the seed corpus and "which" name the same types on
 	// every run (Routes is a map).
 	types := slices.Sorted(maps.Keys(h.app.Routes()))

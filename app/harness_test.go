@@ -34,7 +34,8 @@ type harness struct {
 	valKey []byte
 	blocks []*abci.RequestFinalizeBlock
 	last   *abci.ResponseFinalizeBlock
-	limits MempoolLimits // the app's mempool limits (zero: defaults)
+	limits MempoolLimits   // the app's mempool limits (zero: defaults)
+	mods   []module.Module // the app's modules (nil: testModules)
 	// lastCommit is the decided last commit the next blocks carry (who
 	// signed the previous block).
 	lastCommit abci.CommitInfo
@@ -80,7 +81,13 @@ func newHarness(t testing.TB) *harness { return newHarnessWith(t, MempoolLimits{
 
 // newHarnessWith starts a harness whose app has these mempool limits.
 func newHarnessWith(t testing.TB, limits MempoolLimits) *harness {
-	h := &harness{t: t, fs: vfs.NewMem(), dir: "db", keys: map[string]*crypto.PrivateKey{}, limits: limits}
+	return newHarnessOf(t, limits, nil)
+}
+
+// newHarnessOf starts a harness whose app runs these modules (nil:
+// testModules).
+func newHarnessOf(t testing.TB, limits MempoolLimits, mods []module.Module) *harness {
+	h := &harness{t: t, fs: vfs.NewMem(), dir: "db", keys: map[string]*crypto.PrivateKey{}, limits: limits, mods: mods}
 	for _, d := range depts {
 		h.keys[d] = seedKey(t, d+"-admin")
 	}
@@ -102,7 +109,11 @@ func (h *harness) open() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	a, err := New(db, Options{Logf: h.t.Logf, Modules: testModules(), Mempool: h.limits})
+	mods := h.mods
+	if mods == nil {
+		mods = testModules()
+	}
+	a, err := New(db, Options{Logf: h.t.Logf, Modules: mods, Mempool: h.limits})
 	if err != nil {
 		h.t.Fatal(err)
 	}
