@@ -122,7 +122,7 @@ func descriptorOf(years map[uint32]bool) map[string]any {
 	d := map[string]any{
 		"name":        "govchain-budget-execution",
 		"title":       "Budget execution: appropriations, adjustments, commitments and payments",
-		"profile":     "fiscal-data-package",
+		"profile":     "tabular-data-package", // as the Frictionless fiscal-data-package profile requires
 		"countryCode": "CN",
 		"granularity": "aggregated",
 		"resources": []map[string]any{{
