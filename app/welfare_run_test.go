@@ -128,7 +128,39 @@ func TestWelfareRunSize(t *testing.T) {
 	for i := 0; i < advances; i++ {
 		adv = append(adv, signed("officer", []tx.Msg{msg(t, welfare.TypeAdvanceRun, welfare.MsgRunRef{ID: 1})}))
 	}
-	d4, b4 := run("advance", adv, perBlock)
+	// Normal traffic alongside: fill create_account txs (one citizen
+	// each) in every block, measured alone first (GOVCHAIN_WELFARE_FILL).
+	fill, _ := strconv.Atoi(os.Getenv("GOVCHAIN_WELFARE_FILL"))
+	next := n
+	filler := func(k int) [][]byte {
+		var out [][]byte
+		for i := 0; i < k; i++ {
+			c := seedKey(t, fmt.Sprint("citizen", next))
+			out = append(out, signed(fmt.Sprint("reg", next%regs), []tx.Msg{msg(t, identity.TypeCreateAccount,
+				identity.MsgCreateAccount{Algorithm: c.Algorithm, PublicKey: c.PublicKey(), Citizen: true})}))
+			next++
+		}
+		return out
+	}
+	if fill > 0 {
+		var base time.Duration
+		for i := 0; i < 5; i++ {
+			txs := filler(fill)
+			d, _ := run("fill", txs, len(txs))
+			base += d
+		}
+		t.Logf("normal traffic alone: %d txs a block in %v a block, %.0f tx/s", fill, base/5, float64(5*fill)/base.Seconds())
+	}
+	start, b4 := time.Now(), 0
+	for i := 0; i < len(adv); i += perBlock {
+		txs := append(filler(fill), adv[i:min(i+perBlock, len(adv))]...)
+		run("advance", txs, len(txs))
+		b4++
+	}
+	d4 := time.Since(start)
+	if fill > 0 {
+		t.Logf("normal traffic during the run: %d txs a block beside %d advances, %v a block, %.0f tx/s of it", fill, perBlock, d4/time.Duration(b4), float64(fill*b4)/d4.Seconds())
+	}
 	r, err := welfare.GetRun(h.app.latest(welfare.Name+"/"), 1)
 	if err != nil {
 		t.Fatal(err)
