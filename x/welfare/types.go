@@ -61,7 +61,7 @@ const (
 	MaxRequirements = 8
 	MaxValidityDays = 3660
 	// MaxPerAdvance bounds the enrollees one advance_run considers (each
-	// costs about 20 steps of module.StepLimit; TestAdvanceWithinStepLimit
+	// costs about 35 steps of module.StepLimit with two requirements; TestAdvanceWithinStepLimit
 	// measures it).
 	MaxPerAdvance = 1000
 )

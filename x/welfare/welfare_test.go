@@ -7,6 +7,7 @@ import (
 
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/app/module/moduletest"
+	"github.com/govchain/govchain/codec"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/welfare"
 )
@@ -301,7 +302,21 @@ func TestAdvanceWithinStepLimit(t *testing.T) {
 		w.eligible("P-1", name)
 	}
 	w.ok("officer", welfare.TypeOpenRun, welfare.MsgOpenRun{Program: "P-1", Period: "2026-11"})
-	w.ok("officer", welfare.TypeAdvanceRun, welfare.MsgRunRef{ID: 1})
+	// The first advance runs over a root that counts steps as
+	// module.Context does (keys counted whole, prefix included: an upper
+	// bound).
+	route, _ := w.Route(welfare.TypeAdvanceRun)
+	root := &stepCounter{kv: w.State()}
+	ctx := module.NewContext(moduletest.ChainID, w.Height(), w.Time(), module.Signer{Address: w.Addr("officer"), Department: "cab",
+		Roles: []string{welfare.RoleOfficer}}, root).WithModule(welfare.Name)
+	if err := route.Handler(ctx, codec.MustMarshal(welfare.MsgRunRef{ID: 1})); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("an advance of %d enrollees (2 requirements, test ledger): at most %d steps of %d (%d an enrollee)",
+		welfare.MaxPerAdvance, root.steps, module.StepLimit, root.steps/welfare.MaxPerAdvance)
+	if root.steps > module.StepLimit/2 {
+		t.Errorf("an advance takes %d steps: less than half the limit leaves x/fiscal room", root.steps)
+	}
 	if r := w.run(1); r.Cursor != welfare.MaxPerAdvance || r.Status != welfare.RunOpen {
 		t.Fatalf("%+v", r)
 	}
@@ -310,4 +325,27 @@ func TestAdvanceWithinStepLimit(t *testing.T) {
 	if r := w.run(1); r.Payments != uint64(n) || r.Status != welfare.RunCompleted || r.Advances != 2 {
 		t.Fatalf("%+v", r)
 	}
+}
+
+// stepCounter counts steps as module.Context's store does: 1 + bytes/64
+// per read or write.
+type stepCounter struct {
+	kv    module.KV
+	steps int
+}
+
+func (c *stepCounter) Get(k []byte) ([]byte, bool) {
+	v, ok := c.kv.Get(k)
+	c.steps += 1 + (len(k)+len(v))/64
+	return v, ok
+}
+
+func (c *stepCounter) Set(k, v []byte) {
+	c.steps += 1 + (len(k)+len(v))/64
+	c.kv.Set(k, v)
+}
+
+func (c *stepCounter) Delete(k []byte) {
+	c.steps += 1 + len(k)/64
+	c.kv.Delete(k)
 }
