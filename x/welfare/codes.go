@@ -31,4 +31,5 @@ var (
 	ErrNoBudgetLine      = module.Register(Name, 524, "the chain keeps budget lines: a program names the line it draws on")
 	ErrPaymentFailed     = module.Register(Name, 525, "payment is already marked failed")
 	ErrNothingToAppeal   = module.Register(Name, 526, "only a suspended enrolment can be appealed")
+	ErrBeforeStart       = module.Register(Name, 527, "the period is before the program's first period")
 )

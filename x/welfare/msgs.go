@@ -28,6 +28,7 @@ type MsgCreateProgram struct {
 	Amount       uint64        `cbor:"5,keyasint,omitempty" json:"amount" doc:"benefit per period in fen" fmt:"yuan"`
 	BudgetLine   string        `cbor:"6,keyasint,omitempty" json:"budget_line,omitempty" doc:"the x/fiscal budget line the program draws on"`
 	Requirements []Requirement `cbor:"7,keyasint,omitempty" json:"requirements,omitempty" cli:"name=require" doc:"a required attestation: kind, attesting department, validity in days"`
+	StartPeriod  string        `cbor:"8,keyasint,omitempty" json:"start_period,omitempty" cli:"name=start" doc:"first period paid, YYYY-MM (default: the current month of block time)"`
 }
 
 func (m *MsgCreateProgram) Validate() error {
@@ -48,6 +49,11 @@ func (m *MsgCreateProgram) Validate() error {
 	}
 	if m.BudgetLine != "" {
 		if err := checkText("budget line", m.BudgetLine, 128, true); err != nil {
+			return err
+		}
+	}
+	if m.StartPeriod != "" {
+		if err := checkPeriod(m.StartPeriod); err != nil {
 			return err
 		}
 	}

@@ -111,6 +111,8 @@ type Program struct {
 	Payments uint64 `cbor:"13,keyasint,omitempty" json:"payments"`
 	Paid     uint64 `cbor:"14,keyasint,omitempty" json:"paid" fmt:"yuan"`
 	Runs     uint64 `cbor:"15,keyasint,omitempty" json:"runs"`
+	// StartPeriod is the first period a run may pay.
+	StartPeriod string `cbor:"16,keyasint" json:"start_period"`
 }
 
 // Enrolment is a beneficiary's enrolment in a program.

@@ -149,7 +149,10 @@ func (m *Module) createProgram(ctx *module.Context, msg *MsgCreateProgram) error
 	}
 	p := &Program{ID: msg.ID, Name: msg.Name, Department: ctx.Signer.Department, BenefitType: msg.BenefitType,
 		Frequency: msg.Frequency, Amount: msg.Amount, BudgetLine: msg.BudgetLine, Requirements: msg.Requirements,
-		Created: ctx.Height, CreatedBy: ctx.Signer.Address}
+		Created: ctx.Height, CreatedBy: ctx.Signer.Address, StartPeriod: msg.StartPeriod}
+	if p.StartPeriod == "" {
+		p.StartPeriod = PeriodOf(ctx.Time)
+	}
 	module.SetRecord(kv, programKey(p.ID), p)
 	ctx.Emit("welfare.program_created", "program", p.ID)
 	return nil
@@ -295,6 +298,9 @@ func (m *Module) openRun(ctx *module.Context, msg *MsgOpenRun) error {
 	}
 	if msg.Period > PeriodOf(ctx.Time) {
 		return ErrFuturePeriod.Wrapf("%s is after %s", msg.Period, PeriodOf(ctx.Time))
+	}
+	if msg.Period < p.StartPeriod {
+		return ErrBeforeStart.Wrapf("%s is before %s", msg.Period, p.StartPeriod)
 	}
 	kv := ctx.Store()
 	if _, ok := kv.Get([]byte(openRunKey(p.ID, msg.Period))); ok {

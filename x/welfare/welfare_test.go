@@ -55,6 +55,7 @@ func (w *world) refused(code uint32, signer, typ string, body any) *moduletest.R
 
 func program(id string, amount uint64) welfare.MsgCreateProgram {
 	return welfare.MsgCreateProgram{ID: id, Name: "Dibao", BenefitType: "cash", Frequency: "monthly", Amount: amount, BudgetLine: "L-1",
+		StartPeriod:  "2026-01",
 		Requirements: []welfare.Requirement{{Kind: "residency", Department: "ps", ValidityDays: 365}, {Kind: "low_income", Department: "cab", ValidityDays: 90}}}
 }
 
@@ -275,6 +276,7 @@ func TestRefusals(t *testing.T) {
 	w.ok("officer", welfare.TypeSetStatus, welfare.MsgSetStatus{Program: "P-1", Beneficiary: w.Addr("bob"), Status: "deceased", Reason: "x"})
 	w.refused(welfare.ErrBadStatus.Code, "officer", welfare.TypeSetStatus, welfare.MsgSetStatus{Program: "P-1", Beneficiary: w.Addr("bob"), Status: "active", Reason: "x"})
 	w.refused(welfare.ErrBadPeriod.Code, "officer", welfare.TypeOpenRun, welfare.MsgOpenRun{Program: "P-1", Period: "2026-13"})
+	w.refused(welfare.ErrBeforeStart.Code, "officer", welfare.TypeOpenRun, welfare.MsgOpenRun{Program: "P-1", Period: "2025-12"})
 	w.refused(welfare.ErrUnknownRun.Code, "officer", welfare.TypeAdvanceRun, welfare.MsgRunRef{ID: 7})
 	// An attestation that expires makes the citizen ineligible: the run
 	// skips them.

@@ -1163,6 +1163,7 @@ type WelfareProgram struct {
 	Payments      int                   `json:"payments"`
 	Requirements  *[]WelfareRequirement `json:"requirements"`
 	Runs          int                   `json:"runs"`
+	StartPeriod   string                `json:"start_period"`
 }
 
 // WelfareProgramAnswer defines model for WelfareProgramAnswer.
