@@ -32,4 +32,5 @@ var (
 	ErrPaymentFailed     = module.Register(Name, 525, "payment is already marked failed")
 	ErrNothingToAppeal   = module.Register(Name, 526, "only a suspended enrolment can be appealed")
 	ErrBeforeStart       = module.Register(Name, 527, "the period is before the program's first period")
+	ErrNotCitizen        = module.Register(Name, 528, "only a citizen account is enrolled")
 )

@@ -179,8 +179,12 @@ func (m *Module) enrol(ctx *module.Context, msg *MsgEnrol) error {
 	if ben != ctx.Signer.Address && (!ctx.Signer.HasRole(RoleOfficer) || ctx.Signer.Department != p.Department) {
 		return ErrWrongDepartment.Wrapf("only an officer of %q enrols another account", p.Department)
 	}
-	if _, err := identity.GetAccount(ctx.View(identity.Name), ben); err != nil {
+	acct, err := identity.GetAccount(ctx.View(identity.Name), ben)
+	if err != nil {
 		return ErrUnknownAccount.Wrapf("%s", ben)
+	}
+	if !acct.Citizen {
+		return ErrNotCitizen.Wrapf("%s", ben)
 	}
 	if _, ok := kv.Get([]byte(enrolKey(p.ID, ben))); ok {
 		return ErrAlreadyEnrolled.Wrapf("%s in %q", ben, p.ID)
