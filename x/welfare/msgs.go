@@ -17,6 +17,7 @@ const (
 	TypeCloseRun      = "welfare.close_run"
 	TypePaymentFailed = "welfare.payment_failed"
 	TypeRetryPayment  = "welfare.retry_payment"
+	TypeRevoke        = "welfare.revoke_attestation"
 )
 
 // MsgCreateProgram defines a program of the signer's department.
@@ -191,4 +192,22 @@ func (m *MsgPaymentRef) Validate() error {
 		return module.ErrInvalidField.Wrapf("beneficiary %q is not an address", m.Beneficiary)
 	}
 	return checkText("reason", m.Reason, 256, false)
+}
+
+// MsgRevoke withdraws an attestation of the signer's department (the
+// citizen moved, their income rose): it expires now.
+type MsgRevoke struct {
+	Beneficiary string `cbor:"1,keyasint" json:"beneficiary" cli:"arg"`
+	Kind        string `cbor:"2,keyasint" json:"kind" cli:"arg"`
+	Reason      string `cbor:"3,keyasint" json:"reason" doc:"grounds (a case reference; no personal data)"`
+}
+
+func (m *MsgRevoke) Validate() error {
+	if !crypto.ValidAddress(m.Beneficiary) {
+		return module.ErrInvalidField.Wrapf("beneficiary %q is not an address", m.Beneficiary)
+	}
+	if !kindRe.MatchString(m.Kind) {
+		return module.ErrInvalidField.Wrapf("kind %q", m.Kind)
+	}
+	return checkText("reason", m.Reason, 256, true)
 }

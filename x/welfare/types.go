@@ -142,6 +142,9 @@ type Attestation struct {
 	Issued      int64  `cbor:"6,keyasint" json:"issued_unix" fmt:"unix"`
 	Expires     int64  `cbor:"7,keyasint" json:"expires_unix" fmt:"unix"`
 	Height      int64  `cbor:"8,keyasint" json:"height"`
+	// Revoked is the reason the department withdrew it (Expires is then
+	// the revocation's block time).
+	Revoked string `cbor:"9,keyasint,omitempty" json:"revoked,omitempty"`
 }
 
 // HistoryEntry is one event of an enrolment: enrolled, suspended,

@@ -65,6 +65,7 @@ func (m *Module) Routes() []module.Route {
 		module.NewRoute(TypeAdvanceRun, off, "Pay the next enrollees of an open run (at most 1000, in enrolment order, from the run's cursor)", m.advanceRun),
 		module.NewRoute(TypeCloseRun, off, "Close an open run before it completes, returning its unspent reservation", m.closeRun),
 		module.NewRoute(TypePaymentFailed, off, "Record that the bank transfer of a payment failed", m.paymentFailed),
+		module.NewRoute(TypeRevoke, []string{RoleAttester}, "Withdraw an attestation of the signer's department: it expires now", m.revoke),
 		module.NewRoute(TypeRetryPayment, off, "Re-send a failed payment under its same key (never a second payment)", m.retryPayment),
 	}
 }
@@ -535,5 +536,21 @@ func (m *Module) retryPayment(ctx *module.Context, msg *MsgPaymentRef) error {
 	pm.Attempts++
 	module.SetRecord(kv, paymentKey(msg.Program, msg.Period, msg.Beneficiary), pm)
 	ctx.Emit("welfare.payment_retried", "pay_id", pm.PayID, "attempt", strconv.FormatUint(uint64(pm.Attempts), 10))
+	return nil
+}
+
+func (m *Module) revoke(ctx *module.Context, msg *MsgRevoke) error {
+	kv := ctx.Store()
+	a, ok, err := GetAttestation(kv, msg.Beneficiary, msg.Kind, ctx.Signer.Department)
+	if err != nil {
+		return err
+	}
+	now := ctx.Time.Unix()
+	if !ok || now >= a.Expires {
+		return ErrUnknownAttestation.Wrapf("%s %s by %s", msg.Beneficiary, msg.Kind, ctx.Signer.Department)
+	}
+	a.Expires, a.Revoked = now, msg.Reason
+	module.SetRecord(kv, attKey(a.Beneficiary, a.Kind, a.Department), a)
+	ctx.Emit("welfare.attestation_revoked", "beneficiary", a.Beneficiary, "kind", a.Kind, "department", a.Department)
 	return nil
 }

@@ -113,6 +113,9 @@ func TestRoleTable(t *testing.T) {
 		{Type: welfare.TypeCloseRun, Roles: []string{welfare.RoleOfficer}, Attempts: tried("police", "officer"), Body: welfare.MsgRunRef{ID: 1}},
 		{Type: welfare.TypePaymentFailed, Roles: []string{welfare.RoleOfficer}, Attempts: tried("police", "officer"), Body: pref},
 		{Type: welfare.TypeRetryPayment, Roles: []string{welfare.RoleOfficer}, Attempts: tried("police", "officer"), Body: pref},
+		{Type: welfare.TypeRevoke, Roles: []string{welfare.RoleAttester}, Attempts: append(refused("officer"),
+			moduletest.Attempt{Signer: "civil", Code: welfare.ErrUnknownAttestation.Code}, moduletest.Attempt{Signer: "police"}),
+			Body: welfare.MsgRevoke{Beneficiary: bob, Kind: "residency", Reason: "moved, case 7"}},
 	})
 }
 
@@ -200,6 +203,11 @@ func TestRunPaysOnce(t *testing.T) {
 	if l2 := getLine(w.World, "L-1"); l2.Paid != 300 || l2.Payments != 3 {
 		t.Fatalf("a retry paid again: %+v", l2)
 	}
+	// A revoked attestation makes the citizen ineligible for a retry.
+	w.ok("officer", welfare.TypePaymentFailed, ref)
+	w.ok("police", welfare.TypeRevoke, welfare.MsgRevoke{Beneficiary: alice, Kind: "residency", Reason: "moved"})
+	w.refused(welfare.ErrUnknownAttestation.Code, "police", welfare.TypeRevoke, welfare.MsgRevoke{Beneficiary: alice, Kind: "residency", Reason: "moved"})
+	w.refused(welfare.ErrNotEligible.Code, "officer", welfare.TypeRetryPayment, ref)
 	h := moduletest.Get[welfare.Enrolment](w.World, welfare.Name, "enr/P-1/"+alice)
 	if h.Events != 4 || h.Payments != 1 || h.Paid != 100 {
 		t.Fatalf("enrolment %+v", h)

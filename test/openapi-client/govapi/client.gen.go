@@ -910,14 +910,15 @@ type VerifyStoreProof struct {
 
 // WelfareAttestation defines model for WelfareAttestation.
 type WelfareAttestation struct {
-	Beneficiary string `json:"beneficiary"`
-	By          string `json:"by"`
-	Department  string `json:"department"`
-	Digest      string `json:"digest"`
-	ExpiresUnix int64  `json:"expires_unix"`
-	Height      int64  `json:"height"`
-	IssuedUnix  int64  `json:"issued_unix"`
-	Kind        string `json:"kind"`
+	Beneficiary string  `json:"beneficiary"`
+	By          string  `json:"by"`
+	Department  string  `json:"department"`
+	Digest      string  `json:"digest"`
+	ExpiresUnix int64   `json:"expires_unix"`
+	Height      int64   `json:"height"`
+	IssuedUnix  int64   `json:"issued_unix"`
+	Kind        string  `json:"kind"`
+	Revoked     *string `json:"revoked,omitempty"`
 }
 
 // WelfareAttestationPage defines model for WelfareAttestationPage.
