@@ -128,7 +128,39 @@ func TestWelfareRunSize(t *testing.T) {
 	for i := 0; i < advances; i++ {
 		adv = append(adv, signed("officer", []tx.Msg{msg(t, welfare.TypeAdvanceRun, welfare.MsgRunRef{ID: 1})}))
 	}
-	d4, b4 := run("advance", adv, perBlock)
+	// Normal traffic alongside: fill create_account txs (one citizen
+	// each) in every block, measured alone first (GOVCHAIN_WELFARE_FILL).
+	fill, _ := strconv.Atoi(os.Getenv("GOVCHAIN_WELFARE_FILL"))
+	next := n
+	filler := func(k int) [][]byte {
+		var out [][]byte
+		for i := 0; i < k; i++ {
+			c := seedKey(t, fmt.Sprint("citizen", next))
+			out = append(out, signed(fmt.Sprint("reg", next%regs), []tx.Msg{msg(t, identity.TypeCreateAccount,
+				identity.MsgCreateAccount{Algorithm: c.Algorithm, PublicKey: c.PublicKey(), Citizen: true})}))
+			next++
+		}
+		return out
+	}
+	if fill > 0 {
+		var base time.Duration
+		for i := 0; i < 5; i++ {
+			txs := filler(fill)
+			d, _ := run("fill", txs, len(txs))
+			base += d
+		}
+		t.Logf("normal traffic alone: %d txs a block in %v a block, %.0f tx/s", fill, base/5, float64(5*fill)/base.Seconds())
+	}
+	start, b4 := time.Now(), 0
+	for i := 0; i < len(adv); i += perBlock {
+		txs := append(filler(fill), adv[i:min(i+perBlock, len(adv))]...)
+		run("advance", txs, len(txs))
+		b4++
+	}
+	d4 := time.Since(start)
+	if fill > 0 {
+		t.Logf("normal traffic during the run: %d txs a block beside %d advances, %v a block, %.0f tx/s of it", fill, perBlock, d4/time.Duration(b4), float64(fill*b4)/d4.Seconds())
+	}
 	r, err := welfare.GetRun(h.app.latest(welfare.Name+"/"), 1)
 	if err != nil {
 		t.Fatal(err)
@@ -140,4 +172,88 @@ func TestWelfareRunSize(t *testing.T) {
 		r.Payments, r.Amount, d4, advances, b4, perBlock, d4/time.Duration(b4), float64(n)/d4.Seconds())
 	// A second run of the same period pays nobody.
 	h.mustOK("officer", msg(t, welfare.TypeOpenRun, welfare.MsgOpenRun{Program: "dibao", Period: month}))
+}
+
+// A run interrupted by a restart of the node resumes from its cursor in
+// committed state: 2100 enrollees, one advance, the database closed and
+// opened again, then the rest; every enrollee is paid once.
+func TestWelfareRunResumesAfterRestart(t *testing.T) {
+	const n = 2100
+	mods := func() []module.Module { return []module.Module{identity.New(), registry.New(), welfare.New()} }
+	h := &harness{t: t, fs: vfs.NewMem(), dir: "db", keys: map[string]*crypto.PrivateKey{}}
+	for _, d := range depts {
+		h.keys[d] = seedKey(t, d+"-admin")
+	}
+	h.valKey = seedKey(t, "validator").PublicKey()
+	open := func() {
+		db, err := pebble.Open(h.dir, &pebble.Options{FS: h.fs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.db = db
+		if h.app, err = New(db, Options{Modules: mods()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open()
+	defer func() { h.app.Close(); h.db.Close() }()
+	if _, err := h.app.InitChain(context.Background(), &abci.RequestInitChain{ChainId: testChain, Time: time.Unix(1_700_000_000, 0),
+		Validators: []abci.ValidatorUpdate{abci.Ed25519ValidatorUpdate(h.valKey, 10)}, AppStateBytes: genesisState(t, h.valKey)}); err != nil {
+		t.Fatal(err)
+	}
+	h.createOfficial("cab", "officer", welfare.RoleOfficer)
+	h.createOfficial("cab", "reg", identity.RoleRegistrar)
+	h.mustOK("officer", msg(t, welfare.TypeCreateProgram, welfare.MsgCreateProgram{ID: "dibao", Name: "n", BenefitType: "cash", Frequency: "monthly", Amount: 100}))
+	var create, enrol [][]byte
+	seq := map[string]uint64{"reg": 0, "officer": 1}
+	sign := func(signer string, msgs []tx.Msg) []byte {
+		k := h.key(signer)
+		raw, err := tx.Sign(&tx.Tx{Body: tx.Body{ChainID: testChain, Signer: k.Address(), Sequence: seq[signer], Msgs: msgs}}, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seq[signer]++
+		return raw
+	}
+	for i := 0; i < n; i += tx.MaxMsgs {
+		var cm, em []tx.Msg
+		for j := i; j < min(i+tx.MaxMsgs, n); j++ {
+			k := seedKey(t, fmt.Sprint("citizen", j))
+			cm = append(cm, msg(t, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Citizen: true}))
+			em = append(em, msg(t, welfare.TypeEnrol, welfare.MsgEnrol{Program: "dibao", Beneficiary: k.Address()}))
+		}
+		create, enrol = append(create, sign("reg", cm)), append(enrol, sign("officer", em))
+	}
+	for _, txs := range [][][]byte{create, enrol} {
+		for _, r := range h.block(txs...) {
+			if r.Code != 0 {
+				t.Fatalf("setup: %d %s", r.Code, r.Log)
+			}
+		}
+	}
+	month := welfare.PeriodOf(time.Unix(1_700_000_000+h.height+1, 0))
+	h.mustOK("officer", msg(t, welfare.TypeOpenRun, welfare.MsgOpenRun{Program: "dibao", Period: month}))
+	advance := msg(t, welfare.TypeAdvanceRun, welfare.MsgRunRef{ID: 1})
+	h.mustOK("officer", advance)
+	h.app.Close()
+	if err := h.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	open() // the restart
+	run := func() *welfare.Run {
+		r, err := welfare.GetRun(h.app.latest(welfare.Name+"/"), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := run(); r.Cursor != welfare.MaxPerAdvance || r.Payments != welfare.MaxPerAdvance {
+		t.Fatalf("after the restart: %+v", r)
+	}
+	h.mustOK("officer", advance)
+	h.mustOK("officer", advance)
+	if r := run(); r.Status != welfare.RunCompleted || r.Payments != n || r.Paid != 100*n || r.AlreadyPaid != 0 {
+		t.Fatalf("%+v", r)
+	}
+	h.expect(welfare.ErrRunNotOpen.Code, "officer", advance)
 }

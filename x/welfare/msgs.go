@@ -17,6 +17,7 @@ const (
 	TypeCloseRun      = "welfare.close_run"
 	TypePaymentFailed = "welfare.payment_failed"
 	TypeRetryPayment  = "welfare.retry_payment"
+	TypeRevoke        = "welfare.revoke_attestation"
 )
 
 // MsgCreateProgram defines a program of the signer's department.
@@ -28,6 +29,7 @@ type MsgCreateProgram struct {
 	Amount       uint64        `cbor:"5,keyasint,omitempty" json:"amount" doc:"benefit per period in fen" fmt:"yuan"`
 	BudgetLine   string        `cbor:"6,keyasint,omitempty" json:"budget_line,omitempty" doc:"the x/fiscal budget line the program draws on"`
 	Requirements []Requirement `cbor:"7,keyasint,omitempty" json:"requirements,omitempty" cli:"name=require" doc:"a required attestation: kind, attesting department, validity in days"`
+	StartPeriod  string        `cbor:"8,keyasint,omitempty" json:"start_period,omitempty" cli:"name=start" doc:"first period paid, YYYY-MM (default: the current month of block time)"`
 }
 
 func (m *MsgCreateProgram) Validate() error {
@@ -48,6 +50,11 @@ func (m *MsgCreateProgram) Validate() error {
 	}
 	if m.BudgetLine != "" {
 		if err := checkText("budget line", m.BudgetLine, 128, true); err != nil {
+			return err
+		}
+	}
+	if m.StartPeriod != "" {
+		if err := checkPeriod(m.StartPeriod); err != nil {
 			return err
 		}
 	}
@@ -185,4 +192,22 @@ func (m *MsgPaymentRef) Validate() error {
 		return module.ErrInvalidField.Wrapf("beneficiary %q is not an address", m.Beneficiary)
 	}
 	return checkText("reason", m.Reason, 256, false)
+}
+
+// MsgRevoke withdraws an attestation of the signer's department (the
+// citizen moved, their income rose): it expires now.
+type MsgRevoke struct {
+	Beneficiary string `cbor:"1,keyasint" json:"beneficiary" cli:"arg"`
+	Kind        string `cbor:"2,keyasint" json:"kind" cli:"arg"`
+	Reason      string `cbor:"3,keyasint" json:"reason" doc:"grounds (a case reference; no personal data)"`
+}
+
+func (m *MsgRevoke) Validate() error {
+	if !crypto.ValidAddress(m.Beneficiary) {
+		return module.ErrInvalidField.Wrapf("beneficiary %q is not an address", m.Beneficiary)
+	}
+	if !kindRe.MatchString(m.Kind) {
+		return module.ErrInvalidField.Wrapf("kind %q", m.Kind)
+	}
+	return checkText("reason", m.Reason, 256, true)
 }

@@ -44,7 +44,7 @@ func propertyRun(t *testing.T, seed int64) {
 			}
 		}
 		w.ok("officer", welfare.TypeCreateProgram, welfare.MsgCreateProgram{ID: p.id, Name: "n", BenefitType: "cash", Frequency: "monthly",
-			Amount: p.amount, BudgetLine: "L-1", Requirements: p.reqs})
+			Amount: p.amount, BudgetLine: "L-1", Requirements: p.reqs, StartPeriod: "2026-09"})
 		progs = append(progs, p)
 	}
 	t0 := w.Time()

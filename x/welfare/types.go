@@ -61,7 +61,7 @@ const (
 	MaxRequirements = 8
 	MaxValidityDays = 3660
 	// MaxPerAdvance bounds the enrollees one advance_run considers (each
-	// costs about 20 steps of module.StepLimit; TestAdvanceWithinStepLimit
+	// costs about 35 steps of module.StepLimit with two requirements; TestAdvanceWithinStepLimit
 	// measures it).
 	MaxPerAdvance = 1000
 )
@@ -111,6 +111,8 @@ type Program struct {
 	Payments uint64 `cbor:"13,keyasint,omitempty" json:"payments"`
 	Paid     uint64 `cbor:"14,keyasint,omitempty" json:"paid" fmt:"yuan"`
 	Runs     uint64 `cbor:"15,keyasint,omitempty" json:"runs"`
+	// StartPeriod is the first period a run may pay.
+	StartPeriod string `cbor:"16,keyasint" json:"start_period"`
 }
 
 // Enrolment is a beneficiary's enrolment in a program.
@@ -140,6 +142,9 @@ type Attestation struct {
 	Issued      int64  `cbor:"6,keyasint" json:"issued_unix" fmt:"unix"`
 	Expires     int64  `cbor:"7,keyasint" json:"expires_unix" fmt:"unix"`
 	Height      int64  `cbor:"8,keyasint" json:"height"`
+	// Revoked is the reason the department withdrew it (Expires is then
+	// the revocation's block time).
+	Revoked string `cbor:"9,keyasint,omitempty" json:"revoked,omitempty"`
 }
 
 // HistoryEntry is one event of an enrolment: enrolled, suspended,

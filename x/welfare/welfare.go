@@ -65,6 +65,7 @@ func (m *Module) Routes() []module.Route {
 		module.NewRoute(TypeAdvanceRun, off, "Pay the next enrollees of an open run (at most 1000, in enrolment order, from the run's cursor)", m.advanceRun),
 		module.NewRoute(TypeCloseRun, off, "Close an open run before it completes, returning its unspent reservation", m.closeRun),
 		module.NewRoute(TypePaymentFailed, off, "Record that the bank transfer of a payment failed", m.paymentFailed),
+		module.NewRoute(TypeRevoke, []string{RoleAttester}, "Withdraw an attestation of the signer's department: it expires now", m.revoke),
 		module.NewRoute(TypeRetryPayment, off, "Re-send a failed payment under its same key (never a second payment)", m.retryPayment),
 	}
 }
@@ -149,7 +150,10 @@ func (m *Module) createProgram(ctx *module.Context, msg *MsgCreateProgram) error
 	}
 	p := &Program{ID: msg.ID, Name: msg.Name, Department: ctx.Signer.Department, BenefitType: msg.BenefitType,
 		Frequency: msg.Frequency, Amount: msg.Amount, BudgetLine: msg.BudgetLine, Requirements: msg.Requirements,
-		Created: ctx.Height, CreatedBy: ctx.Signer.Address}
+		Created: ctx.Height, CreatedBy: ctx.Signer.Address, StartPeriod: msg.StartPeriod}
+	if p.StartPeriod == "" {
+		p.StartPeriod = PeriodOf(ctx.Time)
+	}
 	module.SetRecord(kv, programKey(p.ID), p)
 	ctx.Emit("welfare.program_created", "program", p.ID)
 	return nil
@@ -176,8 +180,12 @@ func (m *Module) enrol(ctx *module.Context, msg *MsgEnrol) error {
 	if ben != ctx.Signer.Address && (!ctx.Signer.HasRole(RoleOfficer) || ctx.Signer.Department != p.Department) {
 		return ErrWrongDepartment.Wrapf("only an officer of %q enrols another account", p.Department)
 	}
-	if _, err := identity.GetAccount(ctx.View(identity.Name), ben); err != nil {
+	acct, err := identity.GetAccount(ctx.View(identity.Name), ben)
+	if err != nil {
 		return ErrUnknownAccount.Wrapf("%s", ben)
+	}
+	if !acct.Citizen {
+		return ErrNotCitizen.Wrapf("%s", ben)
 	}
 	if _, ok := kv.Get([]byte(enrolKey(p.ID, ben))); ok {
 		return ErrAlreadyEnrolled.Wrapf("%s in %q", ben, p.ID)
@@ -295,6 +303,9 @@ func (m *Module) openRun(ctx *module.Context, msg *MsgOpenRun) error {
 	}
 	if msg.Period > PeriodOf(ctx.Time) {
 		return ErrFuturePeriod.Wrapf("%s is after %s", msg.Period, PeriodOf(ctx.Time))
+	}
+	if msg.Period < p.StartPeriod {
+		return ErrBeforeStart.Wrapf("%s is before %s", msg.Period, p.StartPeriod)
 	}
 	kv := ctx.Store()
 	if _, ok := kv.Get([]byte(openRunKey(p.ID, msg.Period))); ok {
@@ -525,5 +536,21 @@ func (m *Module) retryPayment(ctx *module.Context, msg *MsgPaymentRef) error {
 	pm.Attempts++
 	module.SetRecord(kv, paymentKey(msg.Program, msg.Period, msg.Beneficiary), pm)
 	ctx.Emit("welfare.payment_retried", "pay_id", pm.PayID, "attempt", strconv.FormatUint(uint64(pm.Attempts), 10))
+	return nil
+}
+
+func (m *Module) revoke(ctx *module.Context, msg *MsgRevoke) error {
+	kv := ctx.Store()
+	a, ok, err := GetAttestation(kv, msg.Beneficiary, msg.Kind, ctx.Signer.Department)
+	if err != nil {
+		return err
+	}
+	now := ctx.Time.Unix()
+	if !ok || now >= a.Expires {
+		return ErrUnknownAttestation.Wrapf("%s %s by %s", msg.Beneficiary, msg.Kind, ctx.Signer.Department)
+	}
+	a.Expires, a.Revoked = now, msg.Reason
+	module.SetRecord(kv, attKey(a.Beneficiary, a.Kind, a.Department), a)
+	ctx.Emit("welfare.attestation_revoked", "beneficiary", a.Beneficiary, "kind", a.Kind, "department", a.Department)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/app/module/moduletest"
+	"github.com/govchain/govchain/codec"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/welfare"
 )
@@ -54,6 +55,7 @@ func (w *world) refused(code uint32, signer, typ string, body any) *moduletest.R
 
 func program(id string, amount uint64) welfare.MsgCreateProgram {
 	return welfare.MsgCreateProgram{ID: id, Name: "Dibao", BenefitType: "cash", Frequency: "monthly", Amount: amount, BudgetLine: "L-1",
+		StartPeriod:  "2026-01",
 		Requirements: []welfare.Requirement{{Kind: "residency", Department: "ps", ValidityDays: 365}, {Kind: "low_income", Department: "cab", ValidityDays: 90}}}
 }
 
@@ -111,6 +113,9 @@ func TestRoleTable(t *testing.T) {
 		{Type: welfare.TypeCloseRun, Roles: []string{welfare.RoleOfficer}, Attempts: tried("police", "officer"), Body: welfare.MsgRunRef{ID: 1}},
 		{Type: welfare.TypePaymentFailed, Roles: []string{welfare.RoleOfficer}, Attempts: tried("police", "officer"), Body: pref},
 		{Type: welfare.TypeRetryPayment, Roles: []string{welfare.RoleOfficer}, Attempts: tried("police", "officer"), Body: pref},
+		{Type: welfare.TypeRevoke, Roles: []string{welfare.RoleAttester}, Attempts: append(refused("officer"),
+			moduletest.Attempt{Signer: "civil", Code: welfare.ErrUnknownAttestation.Code}, moduletest.Attempt{Signer: "police"}),
+			Body: welfare.MsgRevoke{Beneficiary: bob, Kind: "residency", Reason: "moved, case 7"}},
 	})
 }
 
@@ -198,6 +203,11 @@ func TestRunPaysOnce(t *testing.T) {
 	if l2 := getLine(w.World, "L-1"); l2.Paid != 300 || l2.Payments != 3 {
 		t.Fatalf("a retry paid again: %+v", l2)
 	}
+	// A revoked attestation makes the citizen ineligible for a retry.
+	w.ok("officer", welfare.TypePaymentFailed, ref)
+	w.ok("police", welfare.TypeRevoke, welfare.MsgRevoke{Beneficiary: alice, Kind: "residency", Reason: "moved"})
+	w.refused(welfare.ErrUnknownAttestation.Code, "police", welfare.TypeRevoke, welfare.MsgRevoke{Beneficiary: alice, Kind: "residency", Reason: "moved"})
+	w.refused(welfare.ErrNotEligible.Code, "officer", welfare.TypeRetryPayment, ref)
 	h := moduletest.Get[welfare.Enrolment](w.World, welfare.Name, "enr/P-1/"+alice)
 	if h.Events != 4 || h.Payments != 1 || h.Paid != 100 {
 		t.Fatalf("enrolment %+v", h)
@@ -274,6 +284,7 @@ func TestRefusals(t *testing.T) {
 	w.ok("officer", welfare.TypeSetStatus, welfare.MsgSetStatus{Program: "P-1", Beneficiary: w.Addr("bob"), Status: "deceased", Reason: "x"})
 	w.refused(welfare.ErrBadStatus.Code, "officer", welfare.TypeSetStatus, welfare.MsgSetStatus{Program: "P-1", Beneficiary: w.Addr("bob"), Status: "active", Reason: "x"})
 	w.refused(welfare.ErrBadPeriod.Code, "officer", welfare.TypeOpenRun, welfare.MsgOpenRun{Program: "P-1", Period: "2026-13"})
+	w.refused(welfare.ErrBeforeStart.Code, "officer", welfare.TypeOpenRun, welfare.MsgOpenRun{Program: "P-1", Period: "2025-12"})
 	w.refused(welfare.ErrUnknownRun.Code, "officer", welfare.TypeAdvanceRun, welfare.MsgRunRef{ID: 7})
 	// An attestation that expires makes the citizen ineligible: the run
 	// skips them.
@@ -301,7 +312,21 @@ func TestAdvanceWithinStepLimit(t *testing.T) {
 		w.eligible("P-1", name)
 	}
 	w.ok("officer", welfare.TypeOpenRun, welfare.MsgOpenRun{Program: "P-1", Period: "2026-11"})
-	w.ok("officer", welfare.TypeAdvanceRun, welfare.MsgRunRef{ID: 1})
+	// The first advance runs over a root that counts steps as
+	// module.Context does (keys counted whole, prefix included: an upper
+	// bound).
+	route, _ := w.Route(welfare.TypeAdvanceRun)
+	root := &stepCounter{kv: w.State()}
+	ctx := module.NewContext(moduletest.ChainID, w.Height(), w.Time(), module.Signer{Address: w.Addr("officer"), Department: "cab",
+		Roles: []string{welfare.RoleOfficer}}, root).WithModule(welfare.Name)
+	if err := route.Handler(ctx, codec.MustMarshal(welfare.MsgRunRef{ID: 1})); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("an advance of %d enrollees (2 requirements, test ledger): at most %d steps of %d (%d an enrollee)",
+		welfare.MaxPerAdvance, root.steps, module.StepLimit, root.steps/welfare.MaxPerAdvance)
+	if root.steps > module.StepLimit/2 {
+		t.Errorf("an advance takes %d steps: less than half the limit leaves x/fiscal room", root.steps)
+	}
 	if r := w.run(1); r.Cursor != welfare.MaxPerAdvance || r.Status != welfare.RunOpen {
 		t.Fatalf("%+v", r)
 	}
@@ -310,4 +335,27 @@ func TestAdvanceWithinStepLimit(t *testing.T) {
 	if r := w.run(1); r.Payments != uint64(n) || r.Status != welfare.RunCompleted || r.Advances != 2 {
 		t.Fatalf("%+v", r)
 	}
+}
+
+// stepCounter counts steps as module.Context's store does: 1 + bytes/64
+// per read or write.
+type stepCounter struct {
+	kv    module.KV
+	steps int
+}
+
+func (c *stepCounter) Get(k []byte) ([]byte, bool) {
+	v, ok := c.kv.Get(k)
+	c.steps += 1 + (len(k)+len(v))/64
+	return v, ok
+}
+
+func (c *stepCounter) Set(k, v []byte) {
+	c.steps += 1 + (len(k)+len(v))/64
+	c.kv.Set(k, v)
+}
+
+func (c *stepCounter) Delete(k []byte) {
+	c.steps += 1 + len(k)/64
+	c.kv.Delete(k)
 }

@@ -1750,14 +1750,15 @@ type VerifyStoreProof struct {
 
 // WelfareAttestation defines model for WelfareAttestation.
 type WelfareAttestation struct {
-	Beneficiary string `json:"beneficiary"`
-	By          string `json:"by"`
-	Department  string `json:"department"`
-	Digest      string `json:"digest"`
-	ExpiresUnix int64  `json:"expires_unix"`
-	Height      int64  `json:"height"`
-	IssuedUnix  int64  `json:"issued_unix"`
-	Kind        string `json:"kind"`
+	Beneficiary string  `json:"beneficiary"`
+	By          string  `json:"by"`
+	Department  string  `json:"department"`
+	Digest      string  `json:"digest"`
+	ExpiresUnix int64   `json:"expires_unix"`
+	Height      int64   `json:"height"`
+	IssuedUnix  int64   `json:"issued_unix"`
+	Kind        string  `json:"kind"`
+	Revoked     *string `json:"revoked,omitempty"`
 }
 
 // WelfareAttestationPage defines model for WelfareAttestationPage.
@@ -2003,6 +2004,7 @@ type WelfareProgram struct {
 	Payments      int                   `json:"payments"`
 	Requirements  *[]WelfareRequirement `json:"requirements"`
 	Runs          int                   `json:"runs"`
+	StartPeriod   string                `json:"start_period"`
 }
 
 // WelfareProgramAnswer defines model for WelfareProgramAnswer.
