@@ -22,10 +22,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/node/nodetest"
 	"github.com/govchain/govchain/verify/vectorgen"
 	"github.com/govchain/govchain/web"
+	"github.com/govchain/govchain/x/fiscal"
+	"github.com/govchain/govchain/x/identity"
 )
 
 var screenshots = flag.Bool("screenshots", false, "write a screenshot of every page into docs/screenshots")
@@ -47,6 +50,21 @@ func setup(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{base: "http://" + d.Node.HTTPAddr(), files: dir}
+	// A budget line, so the module pages have fiscal records.
+	ctx := context.Background()
+	bk, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
+	if r, err := d.Client.Exec(ctx, d.Admin("mof"), client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: bk.Algorithm, PublicKey: bk.PublicKey(), Roles: []string{fiscal.RoleBudgetOffice}})); err != nil || r.Code != 0 {
+		t.Fatalf("budget official: %v %+v", err, r)
+	}
+	bs, err := d.Client.NewSigner(ctx, bk, bk.Address())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := d.Client.Exec(ctx, bs, client.Msg(fiscal.TypeAppropriate, fiscal.MsgAppropriate{Line: "L-1", Year: 2026, Department: "cab", Function: "2080201", Economic: "50901", FundSource: "general", Amount: 123_456_789})); err != nil || r.Code != 0 {
+		t.Fatalf("appropriate: %v %+v", err, r)
+	} else {
+		d.WaitSigned(r.Height)
+	}
 	var rec struct {
 		Record struct {
 			Owners []struct {
@@ -194,6 +212,35 @@ func TestVerifyButton(t *testing.T) {
 	}
 }
 
+// Every module's records are reachable from the queries it declares (the
+// OpenAPI document), shown in words and verifiable.
+func TestModulePages(t *testing.T) {
+	f := setup(t)
+	ctx := browser(t, 1200, 900)
+	open(t, ctx, f.base+"/#/m")
+	if s := text(t, ctx, "main ul"); !strings.Contains(s, "fiscal") || !strings.Contains(s, "procurement") || !strings.Contains(s, "welfare") || !strings.Contains(s, "registry") {
+		t.Fatalf("modules: %q", s)
+	}
+	open(t, ctx, f.base+"/#/m/fiscal/lines/L-1")
+	if s := text(t, ctx, "main dl"); !strings.Contains(s, "¥1,234,567.89") || !strings.Contains(s, "2080201") {
+		t.Fatalf("budget line: %q", s)
+	}
+	do(t, ctx, "verify the line", chromedp.Click(chromedp.CSS("button.verify")))
+	if s := text(t, ctx, ".verdict"); !strings.Contains(s, "Verified") || !strings.Contains(s, "fiscal.Line") {
+		t.Fatalf("verify a budget line: %q", s)
+	}
+	open(t, ctx, f.base+"/#/m/fiscal/years/2026/departments")
+	if s := text(t, ctx, "main table"); !strings.Contains(s, "cab") || !strings.Contains(s, "0%") {
+		t.Fatalf("departments of 2026: %q", s)
+	}
+	// The query forms build the path.
+	open(t, ctx, f.base+"/#/m/registry")
+	do(t, ctx, "parcel form", chromedp.WaitVisible(chromedp.CSS("form.query input[name=number]")),
+		chromedp.SetValue(chromedp.CSS("form.query input[name=number]"), "BJ-001"))
+	eval[bool](t, ctx, `(() => { const i = document.querySelector("form.query input[name=number]"); i.form.requestSubmit(); return true })()`)
+	do(t, ctx, "parcel record", chromedp.WaitVisible(chromedp.Search(`//h1[.="registry / parcels/BJ-001"]`)))
+}
+
 // The language switch changes the page and is remembered.
 func TestLanguage(t *testing.T) {
 	f := setup(t)
@@ -219,7 +266,8 @@ func TestPhoneAndAccessibility(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, page := range []string{"/#/", "/#/parcel/BJ-001", "/#/tx/" + f.tx, "/#/account/" + f.acct, "/#/verify", "/#/mine", "/#/block/2"} {
+	for _, page := range []string{"/#/", "/#/parcel/BJ-001", "/#/tx/" + f.tx, "/#/account/" + f.acct, "/#/verify", "/#/mine", "/#/block/2",
+		"/#/m", "/#/m/fiscal", "/#/m/fiscal/lines/L-1", "/#/m/fiscal/years/2026/departments"} {
 		open(t, ctx, f.base+page)
 		text(t, ctx, "h1")
 		do(t, ctx, "settle", chromedp.Sleep(300*time.Millisecond))

@@ -52,6 +52,7 @@ const table = (heads, rows) => h("div", { class: "table-wrap" }, h("table", {}, 
 function render(...nodes) {
   const m = main();
   m.replaceChildren(...nodes);
+  m.querySelectorAll(".bar .fill").forEach((f) => { f.style.width = f.dataset.pct + "%"; });
   return m;
 }
 
@@ -205,7 +206,7 @@ function value(k, v) {
   if (Array.isArray(v)) return v.length ? h("ul", {}, v.map((x) => h("li", {}, value(k, x)))) : t("none");
   if (typeof v === "object") return describe(v);
   if (typeof v === "boolean") return v ? t("yes") : t("no");
-  if (/(^|_)(price|amount|tax_due|last_price)$/.test(k)) return yuan(v);
+  if (/(^|_)(price|amount|tax_due|last_price|ceiling|original|adjusted|committed|paid|available|reserved|benefit)$/.test(k) && typeof v === "number") return yuan(v);
   if (k === "area_centi_m2") return area(v);
   if (k.endsWith("_bp")) return share(v);
   if (k.endsWith("_unix")) return v ? time(v) : "—";
@@ -216,11 +217,14 @@ function value(k, v) {
 async function account(addr) {
   const a = await api("/v1/identity/accounts/" + encodeURIComponent(addr));
   const owned = await api("/v1/registry/owners/" + encodeURIComponent(addr) + "/parcels?limit=100").catch(() => ({ items: [] }));
+  const benefits = await api("/v1/welfare/citizens/" + encodeURIComponent(addr) + "/payments?limit=100").catch(() => ({ items: [] }));
   render(
     h("h1", {}, t("acct.title", { a: short(addr, 8) })),
     fields([["address", h("span", { class: "mono" }, addr)], [t("acct.dept"), a.department], [t("acct.kind"), a.citizen ? t("acct.citizen") : t("acct.official")],
       [t("acct.roles"), (a.roles || []).join(", ") || "—"], [t("acct.disabled"), a.disabled ? t("yes") : t("no")]]),
     verifyBox(t("verify.record"), async () => ["state", await api("/v1/identity/accounts/" + encodeURIComponent(addr) + "?prove=true", { text: true })]),
+    h("h2", {}, t("acct.benefits")),
+    benefits.items.length ? table([t("acct.program"), t("acct.period"), t("parcel.amount"), t("parcel.status")], benefits.items.map((p) => h("tr", {}, h("td", {}, p.program), h("td", {}, p.period), h("td", {}, yuan(p.amount)), h("td", {}, p.status)))) : h("p", { class: "muted" }, t("none")),
     h("h2", {}, t("acct.parcels")),
     owned.items.length ? h("ul", {}, owned.items.map((p) => h("li", {}, link("#/parcel/" + encodeURIComponent(p.number), p.number), " — ", p.district, ", ", area(p.area_centi_m2)))) : h("p", { class: "muted" }, t("none")));
 }
@@ -287,11 +291,87 @@ function verifyPage() {
     h("p", {}, h("button", { type: "submit", id: "verify-run" }, t("verify.run")))), out);
 }
 
+// ---- module records (every module: its queries from the OpenAPI document) ----
+
+const core = new Set(["status", "blocks", "txs", "light", "log", "anchor", "commitments", "state", "codes", "roles", "events", "openapi.json", "genesis"]);
+let opsCache = null;
+
+// moduleOps lists the GET operations of each module, from /v1/openapi.json.
+async function moduleOps() {
+  if (opsCache) return opsCache;
+  const doc = await api("/v1/openapi.json");
+  const mods = {};
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const seg = path.split("/")[2];
+    if (!path.startsWith("/v1/") || core.has(seg) || !item.get) continue;
+    (mods[seg] ||= []).push({ path: path.slice(("/v1/" + seg + "/").length), summary: item.get.summary || "", params: (item.get.parameters || []).filter((p) => p.in === "path") });
+  }
+  opsCache = mods;
+  return mods;
+}
+
+async function modulesPage() {
+  const mods = await moduleOps();
+  render(h("h1", {}, t("mods.title")), h("p", {}, t("mods.intro")),
+    h("ul", {}, Object.keys(mods).sort().map((m) => h("li", {}, link("#/m/" + m, m), " — ", t("mods.count", { n: mods[m].length })))));
+}
+
+async function modulePage(mod) {
+  const ops = (await moduleOps())[mod];
+  if (!ops) throw new HTTPError(404, "no module " + mod);
+  render(h("h1", {}, t("mods.module", { m: mod })),
+    ...ops.map((op, i) => {
+      const inputs = op.params.map((p) => h("input", { id: `q${i}-${p.name}`, name: p.name, required: true, autocomplete: "off", "aria-label": p.name }));
+      return h("form", { class: "card query", onsubmit: (e) => {
+        e.preventDefault();
+        let path = op.path;
+        op.params.forEach((p, j) => { path = path.replace("{" + p.name + "}", encodeURIComponent(inputs[j].value.trim())); });
+        location.hash = "#/m/" + mod + "/" + path;
+      } }, h("strong", {}, op.summary), h("div", { class: "mono muted" }, `/v1/${mod}/${op.path}`),
+        op.params.length ? h("p", {}, op.params.flatMap((p, j) => [h("label", { for: `q${i}-${p.name}` }, p.name), " ", inputs[j], " "])) : null,
+        h("button", { type: "submit" }, t("search.go")));
+    }));
+}
+
+// moduleRecord shows one module read: a record (with a verify button) or a
+// page of records (a table, with bars where a line has paid of adjusted).
+async function moduleRecord(mod, rest, query) {
+  const path = "/v1/" + mod + "/" + rest;
+  const v = await api(path + (query ? "?" + query : ""));
+  const title = h("h1", {}, mod + " / " + decodeURIComponent(rest));
+  if (v && Array.isArray(v.items)) {
+    // One level of nested objects (a rollup's totals) is shown as columns.
+    const items = v.items.map((x) => {
+      const flat = {};
+      for (const [k, val] of Object.entries(x)) {
+        if (val && typeof val === "object" && !Array.isArray(val)) Object.assign(flat, val);
+        else flat[k] = val;
+      }
+      return flat;
+    });
+    const cols = items.length ? Object.keys(items[0]).filter((k) => items.some((x) => x[k] !== null && typeof x[k] !== "object")).slice(0, 8) : [];
+    const bars = items.length && "paid" in items[0] && "adjusted" in items[0];
+    const rows = items.map((x) => h("tr", {}, cols.map((c) => h("td", {}, value(c, x[c]))),
+      bars ? h("td", {}, bar(x.paid, x.adjusted)) : null));
+    const next = v.next ? link("#/m/" + mod + "/" + rest + "?after=" + encodeURIComponent(v.next) + (v.height ? "&height=" + v.height : ""), t("mods.next") + " →") : null;
+    return render(title, h("p", { class: "muted" }, t("mods.page", { n: items.length, h: v.height, total: v.total ?? (v.total_at_least ? "≥" + v.total_at_least : "?") })),
+      items.length ? table([...cols.map((c) => c.replaceAll("_", " ")), ...(bars ? [t("mods.spent")] : [])], rows) : h("p", { class: "muted" }, t("none")), next ? h("p", {}, next) : null);
+  }
+  render(title, describe(v), verifyBox(t("verify.record"), async () => ["state", await api(path + "?prove=true", { text: true })]));
+}
+
+// bar draws paid as a share of adjusted.
+function bar(paid, adjusted) {
+  const pct = adjusted ? Math.min(100, Math.round((Number(paid) * 100) / Number(adjusted))) : 0;
+  return h("span", { class: "bar", role: "img", "aria-label": pct + "%" }, h("span", { class: "fill", style: null, "data-pct": pct }), h("span", { class: "pct" }, pct + "%"));
+}
+
 // ---- routing ----
 
 async function route() {
   if (socket && !location.hash.match(/^#?\/?$/)) { socket.close(1000); socket = null; }
-  const [, page, ...rest] = (location.hash.replace(/^#/, "") || "/").split("/");
+  const [hashPath, query] = (location.hash.replace(/^#/, "") || "/").split("?");
+  const [, page, ...rest] = hashPath.split("/");
   const arg = decodeURIComponent(rest.join("/"));
   render(h("p", { class: "muted" }, t("loading")));
   try {
@@ -304,6 +384,11 @@ async function route() {
       case "registry": registry(); break;
       case "mine": mine(); break;
       case "verify": verifyPage(); break;
+      case "m":
+        if (!rest.length || !rest[0]) await modulesPage();
+        else if (rest.length === 1) await modulePage(rest[0]);
+        else await moduleRecord(rest[0], rest.slice(1).join("/"), query);
+        break;
       default: render(h("h1", {}, t("notfound", { what: page })));
     }
   } catch (e) {

@@ -35,6 +35,9 @@ const strings = {
     "parcel.kind": "Kind", "parcel.holder": "Holder", "parcel.amount": "Amount", "parcel.status": "Status",
     "parcel.event": "Event", "parcel.by": "By", "parcel.price": "Price", "parcel.lookup": "Look up a parcel", "parcel.number": "Parcel number",
     "mine.title": "My records", "mine.intro": "Enter your account address to see your property and account. Nothing is stored.", "mine.address": "Account address", "mine.show": "Show",
+    "nav.records": "All records", "mods.title": "All records", "mods.intro": "Every module's records: budgets (fiscal), tenders and contracts (procurement), welfare programs (welfare), the property registry, identity. Each record can be verified.",
+    "mods.count": "{n} kinds of record", "mods.module": "Module {m}", "mods.next": "Next page", "mods.page": "{n} records at height {h} (of {total})", "mods.spent": "Paid of adjusted",
+    "acct.benefits": "Benefits received", "acct.program": "Program", "acct.period": "Period",
     "none": "none", "yes": "yes", "no": "no", "notfound": "Not found: {what}", "error": "Error: {msg}",
   },
   zh: {
@@ -71,6 +74,9 @@ const strings = {
     "parcel.kind": "类型", "parcel.holder": "权利人", "parcel.amount": "金额", "parcel.status": "状态",
     "parcel.event": "事件", "parcel.by": "办理人", "parcel.price": "价格", "parcel.lookup": "查询宗地", "parcel.number": "宗地号",
     "mine.title": "我的记录", "mine.intro": "输入您的账户地址，查看您的不动产和账户。不会保存任何信息。", "mine.address": "账户地址", "mine.show": "查看",
+    "nav.records": "全部记录", "mods.title": "全部记录", "mods.intro": "各模块的记录：预算（财政）、招标与合同（采购）、社会救助项目（救助）、不动产登记、身份。每条记录都可验证。",
+    "mods.count": "{n} 类记录", "mods.module": "模块 {m}", "mods.next": "下一页", "mods.page": "高度 {h} 的 {n} 条记录（共 {total}）", "mods.spent": "已支付/调整后预算",
+    "acct.benefits": "已领取的救助", "acct.program": "项目", "acct.period": "期间",
     "none": "无", "yes": "是", "no": "否", "notfound": "未找到：{what}", "error": "错误：{msg}",
   },
 };
