@@ -64,6 +64,13 @@ func (s *Server) queryOperation(mod string, q module.Query) *operation {
 		}
 		op.params = append(op.params, pp)
 	}
+	if q.Compute != nil {
+		op.params = append(op.params, heightQ)
+		op.desc = "Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records)."
+		op.handler = func(w http.ResponseWriter, r *http.Request) error { return s.runComputed(w, r, mod, q) }
+		op.query = &q
+		return op
+	}
 	op.params = append(op.params, heightQ, proveQ)
 	if q.List {
 		op.params = append(op.params, limitQ, afterQ)
@@ -492,3 +499,44 @@ func (s *Server) codes(w http.ResponseWriter, r *http.Request) error {
 	sort.Slice(out.Codes, func(i, j int) bool { return out.Codes[i].Code < out.Codes[j].Code })
 	return writeJSON(w, http.StatusOK, out)
 }
+
+// runComputed answers a computed query from the module's state at the
+// height read.
+func (s *Server) runComputed(w http.ResponseWriter, r *http.Request, mod string, q module.Query) error {
+	args, err := queryArgs(r, q)
+	if err != nil {
+		return err
+	}
+	rd, err := s.parseRead(r)
+	if err != nil {
+		return err
+	}
+	h, err := s.app.Resolve(rd.height)
+	if err != nil {
+		return stateError(err)
+	}
+	m, err := s.app.MetaAt(h)
+	if err != nil {
+		return stateError(err)
+	}
+	var readErr error
+	rdr := computedReader(func(k []byte) ([]byte, bool) {
+		v, ok, err := s.app.Get([]byte(mod+"/"+string(k)), h)
+		if err != nil && readErr == nil {
+			readErr = err
+		}
+		return v, ok && err == nil
+	})
+	v, err := q.Compute(rdr, args, module.ReadView{Height: h, Time: time.Unix(0, m.Time).UTC()})
+	if readErr != nil {
+		return stateError(readErr)
+	}
+	if err != nil {
+		return queryError(err)
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+type computedReader func(k []byte) ([]byte, bool)
+
+func (g computedReader) Get(k []byte) ([]byte, bool) { return g(k) }

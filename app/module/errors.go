@@ -21,6 +21,14 @@ type Error struct {
 // such as the API answer it with 404).
 func (e *Error) Missing() bool { return e.missing }
 
+// AsMissing returns a copy of e that reads as "nothing found" (the API's
+// 404), for a query that found nothing to answer with.
+func (e *Error) AsMissing() *Error {
+	c := *e
+	c.missing = true
+	return &c
+}
+
 // IsMissing reports whether err is an error of a record that does not
 // exist.
 func IsMissing(err error) bool {

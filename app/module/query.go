@@ -44,6 +44,21 @@ type Query struct {
 	// history): when it is absent the list is 404, not empty.
 	Parent     func(Args) string
 	ParentNoun string
+
+	// Compute, for a computed query, builds the answer from the module's
+	// state at the height read (a document in a field's standard format,
+	// such as an OCDS package): it is not stored, so it has no proof of its
+	// own; its module's verify command rebuilds it from proven records.
+	Compute func(r Reader, a Args, v ReadView) (any, error)
+}
+
+// ComputedQuery declares a query whose answer (a T) is computed from the
+// module's records at the height read, not stored (see Query.Compute).
+func ComputedQuery[T any](name, path, doc string, compute func(r Reader, a Args, v ReadView) (*T, error)) Query {
+	q := newQuery[T](name, path, doc)
+	q.Decode = nil
+	q.Compute = func(r Reader, a Args, v ReadView) (any, error) { return compute(r, a, v) }
+	return q
 }
 
 // Param is a path parameter.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,6 +69,30 @@ func TestProcurementExportVerify(t *testing.T) {
 	var pkg procurement.ReleasePackage
 	if err := json.Unmarshal([]byte(e.ok("procurement", "ocds", "ocds-govchain-1")), &pkg); err != nil || len(pkg.Releases) != 2 {
 		t.Fatalf("%v %+v", err, pkg)
+	}
+	// The same packages from the API (computed queries): per ocid, the
+	// record package, and in bulk by block time; no proof of their own.
+	var api procurement.ReleasePackage
+	if err := c.Get(ctx, "/v1/procurement/tenders/1/ocds/releases", &api); err != nil || len(api.Releases) != 2 || api.Releases[0].OCID != "ocds-govchain-1" {
+		t.Fatalf("API release package: %v %+v", err, api)
+	}
+	var apiRec procurement.RecordPackage
+	if err := c.Get(ctx, "/v1/procurement/tenders/1/ocds/record", &apiRec); err != nil || len(apiRec.Records) != 1 || apiRec.Records[0].CompiledRelease.Tender.Status != "unsuccessful" {
+		t.Fatalf("API record package: %v %+v", err, apiRec)
+	}
+	var bulk procurement.ReleasePackage
+	if err := c.Get(ctx, fmt.Sprintf("/v1/procurement/ocds/releases/%d/%d", now.Unix()-60, now.Unix()+3600), &bulk); err != nil || len(bulk.Releases) != 2 {
+		t.Fatalf("API bulk releases: %v %+v", err, bulk)
+	}
+	var none json.RawMessage
+	if err := c.Get(ctx, "/v1/procurement/ocds/releases/1/2", &none); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("an empty range: %v", err)
+	}
+	if err := c.Get(ctx, "/v1/procurement/tenders/9/ocds/releases", &none); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("an unknown tender: %v", err)
+	}
+	if err := c.Get(ctx, "/v1/procurement/tenders/1/ocds/releases?prove=true", &none); err == nil || !strings.Contains(err.Error(), "400") {
+		t.Fatalf("a proof of a computed package: %v", err)
 	}
 	b, _ := os.ReadFile(file)
 	// Tamper with the tender record's value (base64 of CBOR): flip a

@@ -46,6 +46,9 @@ func records(m module.Module) string {
 	var queue []reflect.Type
 	keys := map[reflect.Type]string{}
 	for _, q := range m.Queries() {
+		if q.Compute != nil {
+			continue // not stored: no canonical encoding
+		}
 		if !seen[q.Record] {
 			seen[q.Record] = true
 			queue = append(queue, q.Record)

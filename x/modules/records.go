@@ -22,7 +22,7 @@ func DecodeRecord(key string, value []byte, view verify.RecordView) []verify.Dec
 			continue
 		}
 		for _, q := range m.Queries() {
-			if seen[q.Record] {
+			if seen[q.Record] || q.Compute != nil {
 				continue
 			}
 			seen[q.Record] = true

@@ -44,4 +44,5 @@ var (
 	ErrMilestoneDecided  = module.Register(Name, 337, "milestone already accepted")
 	ErrUnknownAccount    = module.Register(Name, 338, "account does not exist")
 	ErrStandstill        = module.Register(Name, 339, "the objection window has not yet closed")
+	ErrNoReleases        = module.Register(Name, 340, "no OCDS release is dated in that range")
 )

@@ -2,6 +2,7 @@ package procurement
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/govchain/govchain/app/module"
 )
@@ -11,6 +12,45 @@ import (
 func (m *Module) Queries() []module.Query {
 	tender := func(a module.Args) string { return tenderKey(a.Uint("id")) }
 	return []module.Query{
+		module.ComputedQuery[ReleasePackage]("ocds_releases", "tenders/{id}/ocds/releases", "The tender's OCDS 1.1 release package: one immutable release per step (tender, amendments, award, contract, implementation), with bids",
+			func(r module.Reader, a module.Args, v module.ReadView) (*ReleasePackage, error) {
+				p, err := LoadProcess(r, a.Uint("id"))
+				if err != nil {
+					return nil, err
+				}
+				pkg := NewReleasePackage(OCDSPackageURI+p.Tender.OCID, OCDSPublisher, v.Time, Releases(p))
+				return &pkg, nil
+			}).Describe("id", "tender id", true),
+		module.ComputedQuery[RecordPackage]("ocds_record", "tenders/{id}/ocds/record", "The tender's OCDS 1.1 record package: every release and the compiled release",
+			func(r module.Reader, a module.Args, v module.ReadView) (*RecordPackage, error) {
+				p, err := LoadProcess(r, a.Uint("id"))
+				if err != nil {
+					return nil, err
+				}
+				pkg := NewRecordPackage(OCDSPackageURI+p.Tender.OCID, OCDSPublisher, v.Time, []*Process{p})
+				return &pkg, nil
+			}).Describe("id", "tender id", true),
+		module.ComputedQuery[ReleasePackage]("ocds_releases_between", "ocds/releases/{from}/{to}", "Bulk: the OCDS releases dated from FROM to TO (unix seconds, block time), of the newest 500 tenders",
+			func(r module.Reader, a module.Args, v module.ReadView) (*ReleasePackage, error) {
+				var meta Meta
+				if _, err := module.GetRecord(r, metaKey, &meta); err != nil {
+					return nil, err
+				}
+				var ps []*Process
+				for id := meta.NextTender; id >= 1 && meta.NextTender-id < OCDSBulkTenders; id-- {
+					p, err := LoadProcess(r, id)
+					if err != nil {
+						return nil, err
+					}
+					ps = append(ps, p)
+				}
+				rs := ReleasesBetween(ps, time.Unix(int64(a.Uint("from")), 0), time.Unix(int64(a.Uint("to")), 0))
+				if len(rs) == 0 {
+					return nil, ErrNoReleases.Wrapf("between %s and %s", a["from"], a["to"]).AsMissing()
+				}
+				pkg := NewReleasePackage(OCDSPackageURI+"releases/"+a["from"]+"-"+a["to"], OCDSPublisher, v.Time, rs)
+				return &pkg, nil
+			}).Describe("from", "unix seconds (block time)", true).Describe("to", "unix seconds (block time)", true),
 		module.ListQuery[Supplier]("suppliers", "suppliers", "Every registered supplier with its status and debarment",
 			func(module.Args) (string, error) { return "sup/", nil }),
 		module.RecordQuery[Supplier]("supplier", "suppliers/{account}", "A supplier: identifier, qualification documents, approval, debarment",
@@ -51,3 +91,13 @@ func (c *Contract) Present(v module.ReadView) {
 		ms.Late = ms.Status != MilestoneAccepted && v.Time.Unix() > ms.Due
 	}
 }
+
+// The OCDS endpoints' package uri prefix (the ocid or range is appended),
+// publisher, and how many of the newest tenders a bulk request reads.
+const (
+	OCDSPackageURI  = "https://govchain.invalid/v1/procurement/ocds/"
+	OCDSBulkTenders = 500
+)
+
+// OCDSPublisher publishes the packages the API serves.
+var OCDSPublisher = Publisher{Name: "govchain consortium"}

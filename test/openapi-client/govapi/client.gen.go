@@ -895,6 +895,11 @@ type ProcurementBidProvenPage struct {
 	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
+// ProcurementBids defines model for ProcurementBids.
+type ProcurementBids struct {
+	Details *[]ProcurementOBid `json:"details,omitempty"`
+}
+
 // ProcurementBuyerStats defines model for ProcurementBuyerStats.
 type ProcurementBuyerStats struct {
 	Bids         int `json:"bids"`
@@ -985,6 +990,25 @@ type ProcurementDebarment struct {
 	UntilUnix int64  `json:"until_unix"`
 }
 
+// ProcurementDocument defines model for ProcurementDocument.
+type ProcurementDocument struct {
+	Description *string `json:"description,omitempty"`
+	Id          string  `json:"id"`
+}
+
+// ProcurementIdentifier defines model for ProcurementIdentifier.
+type ProcurementIdentifier struct {
+	Id        *string `json:"id,omitempty"`
+	LegalName *string `json:"legalName,omitempty"`
+	Scheme    *string `json:"scheme,omitempty"`
+}
+
+// ProcurementImplementation defines model for ProcurementImplementation.
+type ProcurementImplementation struct {
+	Milestones   *[]ProcurementOMilestone   `json:"milestones,omitempty"`
+	Transactions *[]ProcurementOTransaction `json:"transactions,omitempty"`
+}
+
 // ProcurementItem defines model for ProcurementItem.
 type ProcurementItem struct {
 	Description string  `json:"description"`
@@ -1011,6 +1035,98 @@ type ProcurementMilestone struct {
 	Paid        int                   `json:"paid"`
 	Payments    *[]ProcurementPayment `json:"payments,omitempty"`
 	Status      string                `json:"status"`
+}
+
+// ProcurementOAmendment defines model for ProcurementOAmendment.
+type ProcurementOAmendment struct {
+	Date        string  `json:"date"`
+	Description *string `json:"description,omitempty"`
+	Id          string  `json:"id"`
+	Rationale   *string `json:"rationale,omitempty"`
+}
+
+// ProcurementOAward defines model for ProcurementOAward.
+type ProcurementOAward struct {
+	Date        *string              `json:"date,omitempty"`
+	Description *string              `json:"description,omitempty"`
+	Id          string               `json:"id"`
+	RelatedBids *[]string            `json:"relatedBids,omitempty"`
+	Status      *string              `json:"status,omitempty"`
+	Suppliers   *[]ProcurementOrgRef `json:"suppliers,omitempty"`
+	Title       *string              `json:"title,omitempty"`
+	Value       *ProcurementValue    `json:"value,omitempty"`
+}
+
+// ProcurementOBid defines model for ProcurementOBid.
+type ProcurementOBid struct {
+	Date      *string                `json:"date,omitempty"`
+	Documents *[]ProcurementDocument `json:"documents,omitempty"`
+	Id        string                 `json:"id"`
+	Status    *string                `json:"status,omitempty"`
+	Tenderers *[]ProcurementOrgRef   `json:"tenderers,omitempty"`
+	Value     *ProcurementValue      `json:"value,omitempty"`
+}
+
+// ProcurementOContract defines model for ProcurementOContract.
+type ProcurementOContract struct {
+	AwardID        string                     `json:"awardID"`
+	DateSigned     *string                    `json:"dateSigned,omitempty"`
+	Documents      *[]ProcurementDocument     `json:"documents,omitempty"`
+	Id             string                     `json:"id"`
+	Implementation *ProcurementImplementation `json:"implementation,omitempty"`
+	Milestones     *[]ProcurementOMilestone   `json:"milestones,omitempty"`
+	RelatedBids    *[]string                  `json:"relatedBids,omitempty"`
+	Status         *string                    `json:"status,omitempty"`
+	Value          *ProcurementValue          `json:"value,omitempty"`
+}
+
+// ProcurementOItem defines model for ProcurementOItem.
+type ProcurementOItem struct {
+	Description *string          `json:"description,omitempty"`
+	Id          string           `json:"id"`
+	Quantity    *string          `json:"quantity,omitempty"`
+	Unit        *ProcurementUnit `json:"unit,omitempty"`
+}
+
+// ProcurementOMilestone defines model for ProcurementOMilestone.
+type ProcurementOMilestone struct {
+	DateMet     *string `json:"dateMet,omitempty"`
+	Description *string `json:"description,omitempty"`
+	DueDate     *string `json:"dueDate,omitempty"`
+	Id          string  `json:"id"`
+	Status      *string `json:"status,omitempty"`
+	Title       *string `json:"title,omitempty"`
+	Type        *string `json:"type,omitempty"`
+}
+
+// ProcurementOTender defines model for ProcurementOTender.
+type ProcurementOTender struct {
+	Amendments              *[]ProcurementOAmendment `json:"amendments,omitempty"`
+	AwardCriteria           *string                  `json:"awardCriteria,omitempty"`
+	AwardCriteriaDetails    *string                  `json:"awardCriteriaDetails,omitempty"`
+	AwardPeriod             *ProcurementPeriod       `json:"awardPeriod,omitempty"`
+	Documents               *[]ProcurementDocument   `json:"documents,omitempty"`
+	Id                      string                   `json:"id"`
+	Items                   *[]ProcurementOItem      `json:"items,omitempty"`
+	NumberOfTenderers       *int                     `json:"numberOfTenderers,omitempty"`
+	ProcurementMethod       *string                  `json:"procurementMethod,omitempty"`
+	ProcuringEntity         *ProcurementOrgRef       `json:"procuringEntity,omitempty"`
+	Status                  *string                  `json:"status,omitempty"`
+	SubmissionMethod        *[]string                `json:"submissionMethod,omitempty"`
+	SubmissionMethodDetails *string                  `json:"submissionMethodDetails,omitempty"`
+	TenderPeriod            *ProcurementPeriod       `json:"tenderPeriod,omitempty"`
+	Tenderers               *[]ProcurementOrgRef     `json:"tenderers,omitempty"`
+	Title                   *string                  `json:"title,omitempty"`
+	Value                   *ProcurementValue        `json:"value,omitempty"`
+}
+
+// ProcurementOTransaction defines model for ProcurementOTransaction.
+type ProcurementOTransaction struct {
+	Date  *string            `json:"date,omitempty"`
+	Id    string             `json:"id"`
+	Payee *ProcurementOrgRef `json:"payee,omitempty"`
+	Payer *ProcurementOrgRef `json:"payer,omitempty"`
+	Value *ProcurementValue  `json:"value,omitempty"`
 }
 
 // ProcurementObjection defines model for ProcurementObjection.
@@ -1069,6 +1185,12 @@ type ProcurementObjectionProvenPage struct {
 	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
+// ProcurementOrgRef defines model for ProcurementOrgRef.
+type ProcurementOrgRef struct {
+	Id   string  `json:"id"`
+	Name *string `json:"name,omitempty"`
+}
+
 // ProcurementParams defines model for ProcurementParams.
 type ProcurementParams struct {
 	OcidPrefix string `json:"ocid_prefix"`
@@ -1085,11 +1207,31 @@ type ProcurementParamsProven struct {
 	Record ProcurementParams `json:"record"`
 }
 
+// ProcurementParty defines model for ProcurementParty.
+type ProcurementParty struct {
+	Id         string                 `json:"id"`
+	Identifier *ProcurementIdentifier `json:"identifier,omitempty"`
+	Name       *string                `json:"name,omitempty"`
+	Roles      *[]string              `json:"roles,omitempty"`
+}
+
 // ProcurementPayment defines model for ProcurementPayment.
 type ProcurementPayment struct {
 	Amount   int   `json:"amount"`
 	Height   int64 `json:"height"`
 	TimeUnix int64 `json:"time_unix"`
+}
+
+// ProcurementPeriod defines model for ProcurementPeriod.
+type ProcurementPeriod struct {
+	EndDate   *string `json:"endDate,omitempty"`
+	StartDate *string `json:"startDate,omitempty"`
+}
+
+// ProcurementPublisher defines model for ProcurementPublisher.
+type ProcurementPublisher struct {
+	Name string  `json:"name"`
+	Uri  *string `json:"uri,omitempty"`
 }
 
 // ProcurementRanked defines model for ProcurementRanked.
@@ -1101,6 +1243,34 @@ type ProcurementRanked struct {
 	TotalE4         int    `json:"total_e4"`
 }
 
+// ProcurementRecord defines model for ProcurementRecord.
+type ProcurementRecord struct {
+	CompiledRelease *ProcurementRelease   `json:"compiledRelease,omitempty"`
+	Ocid            string                `json:"ocid"`
+	Releases        *[]ProcurementRelease `json:"releases"`
+}
+
+// ProcurementRecordPackage defines model for ProcurementRecordPackage.
+type ProcurementRecordPackage struct {
+	Extensions    *[]string            `json:"extensions,omitempty"`
+	PublishedDate string               `json:"publishedDate"`
+	Publisher     ProcurementPublisher `json:"publisher"`
+	Records       *[]ProcurementRecord `json:"records"`
+	Uri           string               `json:"uri"`
+	Version       string               `json:"version"`
+}
+
+// ProcurementRecordPackageAnswer defines model for ProcurementRecordPackageAnswer.
+type ProcurementRecordPackageAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementRecordPackageProven defines model for ProcurementRecordPackageProven.
+type ProcurementRecordPackageProven struct {
+	Proof  State                    `json:"proof"`
+	Record ProcurementRecordPackage `json:"record"`
+}
+
 // ProcurementRedFlags defines model for ProcurementRedFlags.
 type ProcurementRedFlags struct {
 	AllButWinnerDisqualified bool  `json:"all_but_winner_disqualified"`
@@ -1109,6 +1279,42 @@ type ProcurementRedFlags struct {
 	LowestBidDisqualified    bool  `json:"lowest_bid_disqualified"`
 	SingleBidder             bool  `json:"single_bidder"`
 	WinnerGapBp              int64 `json:"winner_gap_bp"`
+}
+
+// ProcurementRelease defines model for ProcurementRelease.
+type ProcurementRelease struct {
+	Awards         *[]ProcurementOAward    `json:"awards,omitempty"`
+	Bids           *ProcurementBids        `json:"bids,omitempty"`
+	Buyer          *ProcurementOrgRef      `json:"buyer,omitempty"`
+	Contracts      *[]ProcurementOContract `json:"contracts,omitempty"`
+	Date           string                  `json:"date"`
+	Id             string                  `json:"id"`
+	InitiationType string                  `json:"initiationType"`
+	Ocid           string                  `json:"ocid"`
+	Parties        *[]ProcurementParty     `json:"parties,omitempty"`
+	Tag            *[]string               `json:"tag"`
+	Tender         *ProcurementOTender     `json:"tender,omitempty"`
+}
+
+// ProcurementReleasePackage defines model for ProcurementReleasePackage.
+type ProcurementReleasePackage struct {
+	Extensions    *[]string             `json:"extensions,omitempty"`
+	PublishedDate string                `json:"publishedDate"`
+	Publisher     ProcurementPublisher  `json:"publisher"`
+	Releases      *[]ProcurementRelease `json:"releases"`
+	Uri           string                `json:"uri"`
+	Version       string                `json:"version"`
+}
+
+// ProcurementReleasePackageAnswer defines model for ProcurementReleasePackageAnswer.
+type ProcurementReleasePackageAnswer struct {
+	union json.RawMessage
+}
+
+// ProcurementReleasePackageProven defines model for ProcurementReleasePackageProven.
+type ProcurementReleasePackageProven struct {
+	Proof  State                     `json:"proof"`
+	Record ProcurementReleasePackage `json:"record"`
 }
 
 // ProcurementScores defines model for ProcurementScores.
@@ -1301,6 +1507,17 @@ type ProcurementTenderProvenPage struct {
 
 	// TotalAtLeast instead of total for a longer list: it holds at least this many records
 	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// ProcurementUnit defines model for ProcurementUnit.
+type ProcurementUnit struct {
+	Name *string `json:"name,omitempty"`
+}
+
+// ProcurementValue defines model for ProcurementValue.
+type ProcurementValue struct {
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
 }
 
 // RegistryEncumbrance defines model for RegistryEncumbrance.
@@ -2527,6 +2744,12 @@ type ProcurementContractParams struct {
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 }
 
+// ProcurementOcdsReleasesBetweenParams defines parameters for ProcurementOcdsReleasesBetween.
+type ProcurementOcdsReleasesBetweenParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+}
+
 // ProcurementParamsParams defines parameters for ProcurementParams.
 type ProcurementParamsParams struct {
 	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
@@ -2612,6 +2835,18 @@ type ProcurementObjectionsParams struct {
 
 	// After the cursor of the previous page's next
 	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// ProcurementOcdsRecordParams defines parameters for ProcurementOcdsRecord.
+type ProcurementOcdsRecordParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+}
+
+// ProcurementOcdsReleasesParams defines parameters for ProcurementOcdsReleases.
+type ProcurementOcdsReleasesParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
 }
 
 // ProcurementScoresParams defines parameters for ProcurementScores.
@@ -4547,6 +4782,130 @@ func (t *ProcurementParamsAnswer) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsProcurementRecordPackage returns the union data inside the ProcurementRecordPackageAnswer as a ProcurementRecordPackage
+func (t ProcurementRecordPackageAnswer) AsProcurementRecordPackage() (ProcurementRecordPackage, error) {
+	var body ProcurementRecordPackage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementRecordPackage overwrites any union data inside the ProcurementRecordPackageAnswer as the provided ProcurementRecordPackage
+func (t *ProcurementRecordPackageAnswer) FromProcurementRecordPackage(v ProcurementRecordPackage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementRecordPackage performs a merge with any union data inside the ProcurementRecordPackageAnswer, using the provided ProcurementRecordPackage
+func (t *ProcurementRecordPackageAnswer) MergeProcurementRecordPackage(v ProcurementRecordPackage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementRecordPackageProven returns the union data inside the ProcurementRecordPackageAnswer as a ProcurementRecordPackageProven
+func (t ProcurementRecordPackageAnswer) AsProcurementRecordPackageProven() (ProcurementRecordPackageProven, error) {
+	var body ProcurementRecordPackageProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementRecordPackageProven overwrites any union data inside the ProcurementRecordPackageAnswer as the provided ProcurementRecordPackageProven
+func (t *ProcurementRecordPackageAnswer) FromProcurementRecordPackageProven(v ProcurementRecordPackageProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementRecordPackageProven performs a merge with any union data inside the ProcurementRecordPackageAnswer, using the provided ProcurementRecordPackageProven
+func (t *ProcurementRecordPackageAnswer) MergeProcurementRecordPackageProven(v ProcurementRecordPackageProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementRecordPackageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementRecordPackageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsProcurementReleasePackage returns the union data inside the ProcurementReleasePackageAnswer as a ProcurementReleasePackage
+func (t ProcurementReleasePackageAnswer) AsProcurementReleasePackage() (ProcurementReleasePackage, error) {
+	var body ProcurementReleasePackage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementReleasePackage overwrites any union data inside the ProcurementReleasePackageAnswer as the provided ProcurementReleasePackage
+func (t *ProcurementReleasePackageAnswer) FromProcurementReleasePackage(v ProcurementReleasePackage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementReleasePackage performs a merge with any union data inside the ProcurementReleasePackageAnswer, using the provided ProcurementReleasePackage
+func (t *ProcurementReleasePackageAnswer) MergeProcurementReleasePackage(v ProcurementReleasePackage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsProcurementReleasePackageProven returns the union data inside the ProcurementReleasePackageAnswer as a ProcurementReleasePackageProven
+func (t ProcurementReleasePackageAnswer) AsProcurementReleasePackageProven() (ProcurementReleasePackageProven, error) {
+	var body ProcurementReleasePackageProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromProcurementReleasePackageProven overwrites any union data inside the ProcurementReleasePackageAnswer as the provided ProcurementReleasePackageProven
+func (t *ProcurementReleasePackageAnswer) FromProcurementReleasePackageProven(v ProcurementReleasePackageProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeProcurementReleasePackageProven performs a merge with any union data inside the ProcurementReleasePackageAnswer, using the provided ProcurementReleasePackageProven
+func (t *ProcurementReleasePackageAnswer) MergeProcurementReleasePackageProven(v ProcurementReleasePackageProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProcurementReleasePackageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ProcurementReleasePackageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsProcurementScoresPage returns the union data inside the ProcurementScoresPageAnswer as a ProcurementScoresPage
 func (t ProcurementScoresPageAnswer) AsProcurementScoresPage() (ProcurementScoresPage, error) {
 	var body ProcurementScoresPage
@@ -6307,6 +6666,13 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/procurement/contracts/{id} (the `ProcurementContract` operationId).
 	ProcurementContract(ctx context.Context, id int64, params *ProcurementContractParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ProcurementOcdsReleasesBetween Bulk: the OCDS releases dated from FROM to TO (unix seconds, block time), of the newest 500 tenders
+	//
+	// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+	//
+	// Corresponds with GET /v1/procurement/ocds/releases/{from}/{to} (the `ProcurementOcdsReleasesBetween` operationId).
+	ProcurementOcdsReleasesBetween(ctx context.Context, from int64, to int64, params *ProcurementOcdsReleasesBetweenParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ProcurementParams The ocid prefix
 	//
 	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
@@ -6355,6 +6721,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/procurement/tenders/{id}/objections (the `ProcurementObjections` operationId).
 	ProcurementObjections(ctx context.Context, id int64, params *ProcurementObjectionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementOcdsRecord The tender's OCDS 1.1 record package: every release and the compiled release
+	//
+	// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id}/ocds/record (the `ProcurementOcdsRecord` operationId).
+	ProcurementOcdsRecord(ctx context.Context, id int64, params *ProcurementOcdsRecordParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ProcurementOcdsReleases The tender's OCDS 1.1 release package: one immutable release per step (tender, amendments, award, contract, implementation), with bids
+	//
+	// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id}/ocds/releases (the `ProcurementOcdsReleases` operationId).
+	ProcurementOcdsReleases(ctx context.Context, id int64, params *ProcurementOcdsReleasesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ProcurementScores The committee members' technical scores of a tender
 	//
@@ -7232,6 +7612,23 @@ func (c *Client) ProcurementContract(ctx context.Context, id int64, params *Proc
 	return c.Client.Do(req)
 }
 
+// ProcurementOcdsReleasesBetween Bulk: the OCDS releases dated from FROM to TO (unix seconds, block time), of the newest 500 tenders
+//
+// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+//
+// Corresponds with GET /v1/procurement/ocds/releases/{from}/{to} (the `ProcurementOcdsReleasesBetween` operationId).
+func (c *Client) ProcurementOcdsReleasesBetween(ctx context.Context, from int64, to int64, params *ProcurementOcdsReleasesBetweenParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementOcdsReleasesBetweenRequest(c.Server, from, to, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ProcurementParams The ocid prefix
 //
 // With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
@@ -7341,6 +7738,40 @@ func (c *Client) ProcurementBids(ctx context.Context, id int64, params *Procurem
 // Corresponds with GET /v1/procurement/tenders/{id}/objections (the `ProcurementObjections` operationId).
 func (c *Client) ProcurementObjections(ctx context.Context, id int64, params *ProcurementObjectionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewProcurementObjectionsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementOcdsRecord The tender's OCDS 1.1 record package: every release and the compiled release
+//
+// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+//
+// Corresponds with GET /v1/procurement/tenders/{id}/ocds/record (the `ProcurementOcdsRecord` operationId).
+func (c *Client) ProcurementOcdsRecord(ctx context.Context, id int64, params *ProcurementOcdsRecordParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementOcdsRecordRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ProcurementOcdsReleases The tender's OCDS 1.1 release package: one immutable release per step (tender, amendments, award, contract, implementation), with bids
+//
+// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+//
+// Corresponds with GET /v1/procurement/tenders/{id}/ocds/releases (the `ProcurementOcdsReleases` operationId).
+func (c *Client) ProcurementOcdsReleases(ctx context.Context, id int64, params *ProcurementOcdsReleasesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewProcurementOcdsReleasesRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -10824,6 +11255,74 @@ func NewProcurementContractRequest(server string, id int64, params *ProcurementC
 	return req, nil
 }
 
+// NewProcurementOcdsReleasesBetweenRequest constructs an http.Request for the ProcurementOcdsReleasesBetween method
+func NewProcurementOcdsReleasesBetweenRequest(server string, from int64, to int64, params *ProcurementOcdsReleasesBetweenParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "from", from, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "to", to, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/ocds/releases/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewProcurementParamsRequest constructs an http.Request for the ProcurementParams method
 func NewProcurementParamsRequest(server string, params *ProcurementParamsParams) (*http.Request, error) {
 	var err error
@@ -11387,6 +11886,128 @@ func NewProcurementObjectionsRequest(server string, id int64, params *Procuremen
 		if params.After != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementOcdsRecordRequest constructs an http.Request for the ProcurementOcdsRecord method
+func NewProcurementOcdsRecordRequest(server string, id int64, params *ProcurementOcdsRecordParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/tenders/%s/ocds/record", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewProcurementOcdsReleasesRequest constructs an http.Request for the ProcurementOcdsReleases method
+func NewProcurementOcdsReleasesRequest(server string, id int64, params *ProcurementOcdsReleasesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/procurement/tenders/%s/ocds/releases", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14110,6 +14731,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/procurement/contracts/{id} (the `ProcurementContract` operationId).
 	ProcurementContractWithResponse(ctx context.Context, id int64, params *ProcurementContractParams, reqEditors ...RequestEditorFn) (*ProcurementContractResponse, error)
 
+	// ProcurementOcdsReleasesBetweenWithResponse Bulk: the OCDS releases dated from FROM to TO (unix seconds, block time), of the newest 500 tenders
+	//
+	// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/ocds/releases/{from}/{to} (the `ProcurementOcdsReleasesBetween` operationId).
+	ProcurementOcdsReleasesBetweenWithResponse(ctx context.Context, from int64, to int64, params *ProcurementOcdsReleasesBetweenParams, reqEditors ...RequestEditorFn) (*ProcurementOcdsReleasesBetweenResponse, error)
+
 	// ProcurementParamsWithResponse The ocid prefix
 	//
 	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
@@ -14172,6 +14802,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/procurement/tenders/{id}/objections (the `ProcurementObjections` operationId).
 	ProcurementObjectionsWithResponse(ctx context.Context, id int64, params *ProcurementObjectionsParams, reqEditors ...RequestEditorFn) (*ProcurementObjectionsResponse, error)
+
+	// ProcurementOcdsRecordWithResponse The tender's OCDS 1.1 record package: every release and the compiled release
+	//
+	// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id}/ocds/record (the `ProcurementOcdsRecord` operationId).
+	ProcurementOcdsRecordWithResponse(ctx context.Context, id int64, params *ProcurementOcdsRecordParams, reqEditors ...RequestEditorFn) (*ProcurementOcdsRecordResponse, error)
+
+	// ProcurementOcdsReleasesWithResponse The tender's OCDS 1.1 release package: one immutable release per step (tender, amendments, award, contract, implementation), with bids
+	//
+	// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/procurement/tenders/{id}/ocds/releases (the `ProcurementOcdsReleases` operationId).
+	ProcurementOcdsReleasesWithResponse(ctx context.Context, id int64, params *ProcurementOcdsReleasesParams, reqEditors ...RequestEditorFn) (*ProcurementOcdsReleasesResponse, error)
 
 	// ProcurementScoresWithResponse The committee members' technical scores of a tender
 	//
@@ -17378,6 +18026,82 @@ func (r ProcurementContractResponse) ContentType() string {
 	return ""
 }
 
+type ProcurementOcdsReleasesBetweenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementReleasePackageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementOcdsReleasesBetweenResponse) GetJSON200() *ProcurementReleasePackageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementOcdsReleasesBetweenResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementOcdsReleasesBetweenResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementOcdsReleasesBetweenResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementOcdsReleasesBetweenResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementOcdsReleasesBetweenResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementOcdsReleasesBetweenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementOcdsReleasesBetweenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementOcdsReleasesBetweenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementOcdsReleasesBetweenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ProcurementParamsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17904,6 +18628,158 @@ func (r ProcurementObjectionsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ProcurementObjectionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementOcdsRecordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementRecordPackageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementOcdsRecordResponse) GetJSON200() *ProcurementRecordPackageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementOcdsRecordResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementOcdsRecordResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementOcdsRecordResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementOcdsRecordResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementOcdsRecordResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementOcdsRecordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementOcdsRecordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementOcdsRecordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementOcdsRecordResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ProcurementOcdsReleasesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProcurementReleasePackageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ProcurementOcdsReleasesResponse) GetJSON200() *ProcurementReleasePackageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ProcurementOcdsReleasesResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ProcurementOcdsReleasesResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ProcurementOcdsReleasesResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ProcurementOcdsReleasesResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ProcurementOcdsReleasesResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ProcurementOcdsReleasesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ProcurementOcdsReleasesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ProcurementOcdsReleasesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ProcurementOcdsReleasesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20652,6 +21528,21 @@ func (c *ClientWithResponses) ProcurementContractWithResponse(ctx context.Contex
 	return ParseProcurementContractResponse(rsp)
 }
 
+// ProcurementOcdsReleasesBetweenWithResponse Bulk: the OCDS releases dated from FROM to TO (unix seconds, block time), of the newest 500 tenders
+//
+// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/ocds/releases/{from}/{to} (the `ProcurementOcdsReleasesBetween` operationId).
+func (c *ClientWithResponses) ProcurementOcdsReleasesBetweenWithResponse(ctx context.Context, from int64, to int64, params *ProcurementOcdsReleasesBetweenParams, reqEditors ...RequestEditorFn) (*ProcurementOcdsReleasesBetweenResponse, error) {
+	rsp, err := c.ProcurementOcdsReleasesBetween(ctx, from, to, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementOcdsReleasesBetweenResponse(rsp)
+}
+
 // ProcurementParamsWithResponse The ocid prefix
 //
 // With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
@@ -20755,6 +21646,36 @@ func (c *ClientWithResponses) ProcurementObjectionsWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseProcurementObjectionsResponse(rsp)
+}
+
+// ProcurementOcdsRecordWithResponse The tender's OCDS 1.1 record package: every release and the compiled release
+//
+// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/tenders/{id}/ocds/record (the `ProcurementOcdsRecord` operationId).
+func (c *ClientWithResponses) ProcurementOcdsRecordWithResponse(ctx context.Context, id int64, params *ProcurementOcdsRecordParams, reqEditors ...RequestEditorFn) (*ProcurementOcdsRecordResponse, error) {
+	rsp, err := c.ProcurementOcdsRecord(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementOcdsRecordResponse(rsp)
+}
+
+// ProcurementOcdsReleasesWithResponse The tender's OCDS 1.1 release package: one immutable release per step (tender, amendments, award, contract, implementation), with bids
+//
+// Computed from the module's records at the height read, not stored: it has no proof of its own (the module's verify command rebuilds it from proven records).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/procurement/tenders/{id}/ocds/releases (the `ProcurementOcdsReleases` operationId).
+func (c *ClientWithResponses) ProcurementOcdsReleasesWithResponse(ctx context.Context, id int64, params *ProcurementOcdsReleasesParams, reqEditors ...RequestEditorFn) (*ProcurementOcdsReleasesResponse, error) {
+	rsp, err := c.ProcurementOcdsReleases(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProcurementOcdsReleasesResponse(rsp)
 }
 
 // ProcurementScoresWithResponse The committee members' technical scores of a tender
@@ -23550,6 +24471,67 @@ func ParseProcurementContractResponse(rsp *http.Response) (*ProcurementContractR
 	return response, nil
 }
 
+// ParseProcurementOcdsReleasesBetweenResponse parses an HTTP response from a ProcurementOcdsReleasesBetweenWithResponse call
+func ParseProcurementOcdsReleasesBetweenResponse(rsp *http.Response) (*ProcurementOcdsReleasesBetweenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementOcdsReleasesBetweenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementReleasePackageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseProcurementParamsResponse parses an HTTP response from a ProcurementParamsWithResponse call
 func ParseProcurementParamsResponse(rsp *http.Response) (*ProcurementParamsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -23932,6 +24914,128 @@ func ParseProcurementObjectionsResponse(rsp *http.Response) (*ProcurementObjecti
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest ProcurementObjectionPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementOcdsRecordResponse parses an HTTP response from a ProcurementOcdsRecordWithResponse call
+func ParseProcurementOcdsRecordResponse(rsp *http.Response) (*ProcurementOcdsRecordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementOcdsRecordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementRecordPackageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseProcurementOcdsReleasesResponse parses an HTTP response from a ProcurementOcdsReleasesWithResponse call
+func ParseProcurementOcdsReleasesResponse(rsp *http.Response) (*ProcurementOcdsReleasesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ProcurementOcdsReleasesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProcurementReleasePackageAnswer
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
