@@ -1,0 +1,45 @@
+package index
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/govchain/govchain/app/module"
+
+	_ "modernc.org/sqlite" // the embedded default driver
+)
+
+// TablesOf collects the index tables the modules declare (a module
+// implementing module.Indexer).
+func TablesOf(mods []module.Module) []Table {
+	var ts []Table
+	for _, m := range mods {
+		if ix, ok := m.(module.Indexer); ok {
+			for _, t := range ix.IndexTables() {
+				ts = append(ts, Table{Module: m.Name(), IndexTable: t})
+			}
+		}
+	}
+	return ts
+}
+
+// OpenDSN opens "sqlite:PATH". PostgreSQL ("postgres://...") is not wired
+// yet: the pgx driver is not a dependency of this branch.
+func OpenDSN(ctx context.Context, dsn string, tables []Table) (*Store, error) {
+	path, ok := strings.CutPrefix(dsn, "sqlite:")
+	if !ok {
+		return nil, fmt.Errorf("index database %q: only sqlite:PATH is supported so far", dsn)
+	}
+	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	s, err := Open(ctx, db, SQLite, tables)
+	if err != nil {
+		db.Close()
+	}
+	return s, err
+}
