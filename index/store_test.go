@@ -36,7 +36,7 @@ func fixture(n int) ([]apitype.EventMessage, StateAt) {
 	st := mapReader{}
 	var msgs []apitype.EventMessage
 	for i := 0; i < n; i++ {
-		num := fmt.Sprintf("P-%04d", i)
+		num := fmt.Sprintf("P-%07d", i)
 		st["parcel/"+num] = codec.MustMarshal(registry.Parcel{Number: num, District: fmt.Sprintf("d%d", i%3), Area: uint64(100 + i),
 			Use: "res", Owners: []registry.Owner{{Account: "gc1o", Share: 10000}}, Version: 1})
 		msgs = append(msgs, apitype.EventMessage{Type: apitype.EventTx, Height: int64(2 + i/2), LogIndex: uint64(i % 2),
@@ -137,10 +137,10 @@ func TestResumeEqualsRebuild(t *testing.T) {
 	}
 	var key string
 	var height int64
-	if err := s.DB.QueryRow("SELECT state_key, height FROM registry_parcels WHERE number = 'P-0005'").Scan(&key, &height); err != nil {
+	if err := s.DB.QueryRow("SELECT state_key, height FROM registry_parcels WHERE number = 'P-0000005'").Scan(&key, &height); err != nil {
 		t.Fatal(err)
 	}
-	if key != "registry/parcel/P-0005" || height != 4 {
+	if key != "registry/parcel/P-0000005" || height != 4 {
 		t.Fatalf("row provenance %q at %d", key, height)
 	}
 	s.DB.QueryRow("SELECT COUNT(*) FROM registry_parcels WHERE district = 'd1'").Scan(&n)

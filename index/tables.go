@@ -25,14 +25,16 @@ func TablesOf(mods []module.Module) []Table {
 	return ts
 }
 
-// OpenDSN opens "sqlite:PATH". PostgreSQL ("postgres://...") is not wired
+// OpenDSN opens "sqlite:PATH" (WAL, synchronous=NORMAL: a committed
+// transaction survives a kill -9 of the process; a power loss may lose
+// the last transactions, which the cursor then replays). PostgreSQL ("postgres://...") is not wired
 // yet: the pgx driver is not a dependency of this branch.
 func OpenDSN(ctx context.Context, dsn string, tables []Table) (*Store, error) {
 	path, ok := strings.CutPrefix(dsn, "sqlite:")
 	if !ok {
 		return nil, fmt.Errorf("index database %q: only sqlite:PATH is supported so far", dsn)
 	}
-	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)")
+	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)")
 	if err != nil {
 		return nil, err
 	}
