@@ -8,7 +8,8 @@ import (
 
 	"github.com/govchain/govchain/app/module"
 
-	_ "modernc.org/sqlite" // the embedded default driver
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL
+	_ "modernc.org/sqlite"             // the embedded default driver
 )
 
 // TablesOf collects the index tables the modules declare (a module
@@ -27,12 +28,23 @@ func TablesOf(mods []module.Module) []Table {
 
 // OpenDSN opens "sqlite:PATH" (WAL, synchronous=NORMAL: a committed
 // transaction survives a kill -9 of the process; a power loss may lose
-// the last transactions, which the cursor then replays). PostgreSQL ("postgres://...") is not wired
-// yet: the pgx driver is not a dependency of this branch.
+// the last transactions, which the cursor then replays), or a PostgreSQL
+// URL "postgres://..." (pgx's database/sql driver).
 func OpenDSN(ctx context.Context, dsn string, tables []Table) (*Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		s, err := Open(ctx, db, Postgres, tables)
+		if err != nil {
+			db.Close()
+		}
+		return s, err
+	}
 	path, ok := strings.CutPrefix(dsn, "sqlite:")
 	if !ok {
-		return nil, fmt.Errorf("index database %q: only sqlite:PATH is supported so far", dsn)
+		return nil, fmt.Errorf("index database %q: want sqlite:PATH or postgres://...", dsn)
 	}
 	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)")
 	if err != nil {
