@@ -24,3 +24,22 @@ func BenchmarkApplySQLite(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "txs/s")
 }
+
+// BenchmarkApplyPostgres is BenchmarkApplySQLite against a local
+// PostgreSQL cluster (fsync=off in the test cluster: an upper bound).
+func BenchmarkApplyPostgres(b *testing.B) {
+	dsn := startPostgres(b)
+	msgs, state := fixture(b.N)
+	s, err := OpenDSN(context.Background(), dsn, registryTables())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.DB.Close()
+	b.ResetTimer()
+	for _, m := range msgs {
+		if _, err := s.Apply(context.Background(), m, state); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "txs/s")
+}

@@ -13,7 +13,7 @@ import (
 
 // startPostgres inits a cluster in a temp dir on a free port, starts it
 // and stops it at the end; it skips when the binaries are absent.
-func startPostgres(t *testing.T) string {
+func startPostgres(t testing.TB) string {
 	t.Helper()
 	bin := ""
 	for _, dir := range []string{"", "/usr/lib/postgresql/15/bin/"} {
