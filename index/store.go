@@ -13,8 +13,10 @@
 // are generated from the modules' Go declarations, not SQL files, and the
 // runner is twenty lines.
 //
-// Status: the store, schema and cursor are done and tested on SQLite; the
-// websocket follower, CLI, API, PostgreSQL tests and rebuild are not yet.
+// Status: store, schema, cursor, follower (Follow) and `govchain index`
+// are done and tested on SQLite and PostgreSQL; blocks table, the read API,
+// --rebuild with progress, lag metrics, `start --index` and the kill -9
+// test are not yet.
 package index
 
 import (
