@@ -4,6 +4,7 @@ import (
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/registry"
+	"github.com/govchain/govchain/x/voting"
 )
 
 // Modules is the chain's module list, in execution order of genesis. A new
@@ -14,5 +15,6 @@ func Modules() []module.Module {
 	return []module.Module{
 		identity.New(), // accounts, departments, roles, consortium proposals (keeps the accounts: first)
 		registry.New(), // real-estate registry
+		voting.New(),   // elections: roll, key ceremony, encrypted ballots, aggregate
 	}
 }
