@@ -22,4 +22,7 @@ var (
 	ErrTooManyVoters   = module.Register(Name, 615, "too many voters in one batch")
 	ErrOnRoll          = module.Register(Name, 616, "voter already on the roll")
 	ErrCeremonyOpen    = module.Register(Name, 617, "key ceremony commitments are accepted only before voting opens")
+	ErrNotClosed       = module.Register(Name, 618, "decryption is accepted only after voting closes")
+	ErrBadDecryption   = module.Register(Name, 619, "partial decryption does not verify")
+	ErrFinal           = module.Register(Name, 620, "the result is already final")
 )

@@ -10,6 +10,7 @@ const (
 	TypeAddVoters      = "voting.add_voters"
 	TypeCommitKey      = "voting.commit_key"
 	TypeCastBallot     = "voting.cast_ballot"
+	TypeDecrypt        = "voting.decrypt"
 )
 
 // MsgCreateElection creates an election.
@@ -94,4 +95,12 @@ func idOK(s string) bool {
 		}
 	}
 	return true
+}
+
+// MsgDecrypt is a trustee's partial decryption of the aggregate: one
+// evoting.Partial per option (contests in manifest order), JSON, each
+// proven with the label "decrypt/<contest>/<option index>/<trustee>".
+type MsgDecrypt struct {
+	Election string `cbor:"1,keyasint" json:"election" cli:"arg"`
+	Partials []byte `cbor:"2,keyasint" json:"partials" doc:"[]evoting.Partial as JSON"`
 }

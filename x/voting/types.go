@@ -44,6 +44,12 @@ type Election struct {
 	// Aggregate is the homomorphic sum of the counted ballots, one 64-byte
 	// ciphertext per option, contests in manifest order.
 	Aggregate [][]byte `cbor:"15,keyasint,omitempty" json:"aggregate,omitempty"`
+	// Decryptions are the trustees' partial decryptions of the aggregate
+	// (JSON []evoting.Partial, one per option), by trustee index - 1.
+	Decryptions [][]byte `cbor:"16,keyasint,omitempty" json:"decryptions,omitempty"`
+	// Result is the count per option (contests in manifest order), set
+	// when k trustees have decrypted.
+	Result []uint64 `cbor:"17,keyasint,omitempty" json:"result,omitempty"`
 }
 
 // Manifest is the evoting manifest of the election.

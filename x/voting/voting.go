@@ -44,6 +44,7 @@ func (m *Module) Routes() []module.Route {
 		module.NewRoute(TypeCreateElection, []string{RoleCommission}, "Create an election: contests, trustees and threshold, voting window, re-voting", m.createElection),
 		module.NewRoute(TypeAddVoters, []string{RoleCommission}, "Put accounts on an election's voter roll (before voting opens)", m.addVoters),
 		module.NewRoute(TypeCommitKey, nil, "Post a trustee's key ceremony commitment with its proofs (a trustee of the election)", m.commitKey),
+		module.NewRoute(TypeDecrypt, nil, "Post a trustee's partial decryption of the aggregate with proofs (after close); the k-th makes the result final", m.decrypt),
 		module.NewRoute(TypeCastBallot, nil, "Cast an encrypted ballot with its proofs (a voter on the roll, inside the window)", m.castBallot),
 	}
 }
@@ -280,3 +281,118 @@ func (m *Module) castBallot(ctx *module.Context, msg *MsgCastBallot) error {
 
 // ErrInternalRef is a stored reference to a record that is absent (corrupt state).
 var ErrInternalRef = module.ErrInternal
+
+func (m *Module) decrypt(ctx *module.Context, msg *MsgDecrypt) error {
+	kv := ctx.Store()
+	e, err := GetElection(kv, msg.Election)
+	if err != nil {
+		return err
+	}
+	idx := trusteeIndex(e, ctx.Signer.Address)
+	if idx == 0 {
+		return ErrNotTrustee
+	}
+	if ctx.Time.Unix() < e.End {
+		return ErrNotClosed
+	}
+	if len(e.JointKey) == 0 {
+		return ErrNoJointKey
+	}
+	if e.Result != nil {
+		return ErrFinal
+	}
+	if len(e.Decryptions) == 0 {
+		e.Decryptions = make([][]byte, len(e.Trustees))
+		for i := range e.Decryptions {
+			e.Decryptions[i] = []byte{}
+		}
+	}
+	if len(e.Decryptions[idx-1]) != 0 {
+		return ErrTrusteeActed
+	}
+	var ps []evoting.Partial
+	if err := json.Unmarshal(msg.Partials, &ps); err != nil {
+		return ErrBadDecryption.Wrapf("decoding: %v", err)
+	}
+	if len(ps) != len(e.Aggregate) {
+		return ErrBadDecryption.Wrapf("%d partials for %d options", len(ps), len(e.Aggregate))
+	}
+	cs, err := e.commitments()
+	if err != nil {
+		return err
+	}
+	mh := e.Manifest().Hash()
+	vk := evoting.VerificationKey(cs, uint32(idx))
+	i := 0
+	for _, c := range e.Contests {
+		for oi := range c.Options {
+			p := ps[i]
+			agg, err := evoting.DecodeCiphertext(e.Aggregate[i])
+			if err != nil {
+				return fmt.Errorf("voting: stored aggregate: %w", err)
+			}
+			if p.Trustee != uint32(idx) || p.Share == nil {
+				return ErrBadDecryption.Wrapf("%s option %d: trustee %d", c.ID, oi, p.Trustee)
+			}
+			pctx := evoting.Context{Manifest: mh, Label: fmt.Sprintf("decrypt/%s/%d/%d", c.ID, oi, idx)}
+			if err := evoting.VerifyDLEQ(pctx, vk, agg.A, p.Share, p.Proof); err != nil {
+				return ErrBadDecryption.Wrapf("%s option %d: %v", c.ID, oi, err)
+			}
+			i++
+		}
+	}
+	canon, _ := json.Marshal(ps)
+	e.Decryptions[idx-1] = canon
+	ctx.Emit("voting.decryption", "election", e.ID, "trustee", strconv.Itoa(idx))
+	// The k-th decryption makes the result final: combine the first k by
+	// trustee index.
+	var have []uint32
+	var parts [][]evoting.Partial
+	for l, raw := range e.Decryptions {
+		if len(raw) == 0 || len(have) == int(e.Threshold) {
+			continue
+		}
+		var pl []evoting.Partial
+		if err := json.Unmarshal(raw, &pl); err != nil {
+			return fmt.Errorf("voting: stored decryption: %w", err)
+		}
+		have, parts = append(have, uint32(l+1)), append(parts, pl)
+	}
+	if len(have) == int(e.Threshold) {
+		dlog := evoting.NewDLog(e.Counted + 1)
+		result := make([]uint64, len(e.Aggregate))
+		for i := range e.Aggregate {
+			agg, _ := evoting.DecodeCiphertext(e.Aggregate[i])
+			shares := make([]*evoting.Point, len(have))
+			for n := range have {
+				shares[n] = parts[n][i].Share
+			}
+			mask, err := evoting.CombinePartials(int(e.Threshold), have, shares)
+			if err != nil {
+				return fmt.Errorf("voting: combining: %w", err)
+			}
+			n, err := dlog.Log(evoting.G().Subtract(agg.B, mask))
+			if err != nil {
+				return fmt.Errorf("voting: count: %w", err)
+			}
+			result[i] = n
+		}
+		e.Result = result
+		ctx.Emit("voting.result", "election", e.ID, "result", fmt.Sprint(result))
+	}
+	module.SetRecord(kv, electionKey(e.ID), e)
+	return nil
+}
+
+// commitments decodes the stored ceremony commitments.
+func (e *Election) commitments() ([]*evoting.Commitment, error) {
+	out := make([]*evoting.Commitment, 0, len(e.Commitments))
+	for _, raw := range e.Commitments {
+		var c evoting.Commitment
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return nil, fmt.Errorf("voting: stored commitment: %w", err)
+		}
+		out = append(out, &c)
+	}
+	return out, nil
+}

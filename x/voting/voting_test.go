@@ -20,6 +20,7 @@ type world struct {
 	t        *testing.T
 	trustees []string
 	dealers  []*evoting.Dealer
+	byElect  map[string][]*evoting.Dealer
 	K        *evoting.Point
 }
 
@@ -69,6 +70,37 @@ func (w *world) ceremony(msg *voting.MsgCreateElection) {
 		w.dealers, cs = append(w.dealers, d), append(cs, c)
 	}
 	w.K = evoting.JointKey(cs)
+	if w.byElect == nil {
+		w.byElect = map[string][]*evoting.Dealer{}
+	}
+	w.byElect[msg.ID], w.dealers = w.dealers, nil
+}
+
+// partials is trustee l's partial decryption of election id's aggregate.
+func (w *world) partials(id string, l uint32) []byte {
+	w.t.Helper()
+	e := w.election(id)
+	var sh []*evoting.Scalar
+	for _, d := range w.byElect[id] {
+		sh = append(sh, d.Share(l))
+	}
+	x := evoting.SecretShare(sh)
+	mh := e.Manifest().Hash()
+	var ps []evoting.Partial
+	i := 0
+	for _, c := range e.Contests {
+		for oi := range c.Options {
+			ct, _ := evoting.DecodeCiphertext(e.Aggregate[i])
+			D, p, err := evoting.PartialDecrypt(evoting.Context{Manifest: mh, Label: fmt.Sprintf("decrypt/%s/%d/%d", c.ID, oi, l)}, x, ct.A, rand.Reader)
+			if err != nil {
+				w.t.Fatal(err)
+			}
+			ps = append(ps, evoting.Partial{Trustee: l, Share: D, Proof: p})
+			i++
+		}
+	}
+	raw, _ := json.Marshal(ps)
+	return raw
 }
 
 func (w *world) ballot(msg *voting.MsgCreateElection, id string, choice int) []byte {
@@ -97,9 +129,9 @@ func (w *world) decrypt(id string) []uint64 {
 	e := w.election(id)
 	var idx []uint32
 	secrets := map[uint32]*evoting.Scalar{}
-	for l := 1; l <= len(w.dealers); l++ {
+	for l := 1; l <= len(w.byElect[id]); l++ {
 		var sh []*evoting.Scalar
-		for _, d := range w.dealers {
+		for _, d := range w.byElect[id] {
 			sh = append(sh, d.Share(uint32(l)))
 		}
 		secrets[uint32(l)] = evoting.SecretShare(sh)
@@ -193,6 +225,35 @@ func TestElection(t *testing.T) {
 	// After the window.
 	w.SetTime(w.Time().Add(100e9))
 	w.ExpectCode(t, voting.ErrNotOpen.Code, "voter2", voting.TypeCastBallot, voting.MsgCastBallot{Election: "E1", Ballot: w.ballot(msg, "b9", 1)})
+	// The tally: trustees 3 and 1 decrypt; the second makes it final.
+	p1, p2, p3 := w.partials("E1", 1), w.partials("E1", 2), w.partials("E1", 3)
+	w.ExpectCode(t, voting.ErrNotTrustee.Code, "outsider", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: p1})
+	w.ExpectCode(t, voting.ErrBadDecryption.Code, "trustee1", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: p2})
+	var badP []evoting.Partial
+	json.Unmarshal(p1, &badP)
+	badP[0].Share = badP[1].Share
+	rawBadP, _ := json.Marshal(badP)
+	w.ExpectCode(t, voting.ErrBadDecryption.Code, "trustee1", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: rawBadP})
+	w.ExpectCode(t, voting.ErrBadDecryption.Code, "trustee1", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: []byte("[]")})
+	w.ExpectOK(t, "trustee3", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: p3})
+	w.ExpectCode(t, voting.ErrTrusteeActed.Code, "trustee3", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: p3})
+	if w.election("E1").Result != nil {
+		t.Fatal("final with one of two")
+	}
+	w.ExpectOK(t, "trustee1", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: p1})
+	if got := w.election("E1").Result; fmt.Sprint(got) != "[1 2 0 0 0]" {
+		t.Fatalf("result %v", got)
+	}
+	w.ExpectCode(t, voting.ErrFinal.Code, "trustee2", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: p2})
+}
+
+// Decryption before close is refused.
+func TestDecryptBeforeClose(t *testing.T) {
+	w := newWorld(t)
+	msg := w.create("E1", false)
+	w.ceremony(msg)
+	w.SetTime(w.Time().Add(150e9))
+	w.ExpectCode(t, voting.ErrNotClosed.Code, "trustee1", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: w.partials("E1", 1)})
 }
 
 // With re-voting on, a later ballot replaces the earlier one in the
@@ -250,6 +311,11 @@ func TestRoleTable(t *testing.T) {
 	r2 := w.create("R2", false)
 	w.ExpectOK(t, "commission", voting.TypeAddVoters, voting.MsgAddVoters{Election: "R2", Voters: []string{w.Addr("voter1")}})
 	w.ceremony(r2)
+	r2Ballot := w.ballot(r2, "b1", 0)
+	r3 := &voting.MsgCreateElection{ID: "R3", Contests: contests, Trustees: w.trustees, Threshold: 2,
+		Start: w.Time().Unix() + 50, End: w.Time().Unix() + 60}
+	w.ExpectOK(t, "commission", voting.TypeCreateElection, r3)
+	w.ceremony(r3)
 	w.SetTime(w.Time().Add(100e9))
 	msg := &voting.MsgCreateElection{ID: "R1", Contests: contests, Trustees: w.trustees, Threshold: 2,
 		Start: w.Time().Unix() + 100, End: w.Time().Unix() + 200}
@@ -262,7 +328,9 @@ func TestRoleTable(t *testing.T) {
 			{Signer: "clerk", Code: module.ErrUnauthorized.Code}, {Signer: "ec", Code: module.ErrUnauthorized.Code}, {Signer: "commission"}}},
 		{Type: voting.TypeCommitKey, Body: voting.MsgCommitKey{Election: "R1", Commitment: rawC}, Attempts: []moduletest.Attempt{
 			{Signer: "outsider", Code: voting.ErrNotTrustee.Code}, {Signer: "trustee1"}}},
-		{Type: voting.TypeCastBallot, Body: voting.MsgCastBallot{Election: "R2", Ballot: w.ballot(r2, "b1", 0)}, Attempts: []moduletest.Attempt{
+		{Type: voting.TypeDecrypt, Body: voting.MsgDecrypt{Election: "R3", Partials: w.partials("R3", 1)}, Attempts: []moduletest.Attempt{
+			{Signer: "outsider", Code: voting.ErrNotTrustee.Code}, {Signer: "trustee1"}}},
+		{Type: voting.TypeCastBallot, Body: voting.MsgCastBallot{Election: "R2", Ballot: r2Ballot}, Attempts: []moduletest.Attempt{
 			{Signer: "outsider", Code: voting.ErrNotOnRoll.Code}, {Signer: "voter1"}}},
 	})
 }

@@ -980,10 +980,12 @@ type VotingElection struct {
 	Commitments *[]*[]byte       `json:"commitments"`
 	Contests    *[]VotingContest `json:"contests"`
 	Counted     int              `json:"counted"`
+	Decryptions *[]*[]byte       `json:"decryptions,omitempty"`
 	EndUnix     int64            `json:"end_unix"`
 	Id          string           `json:"id"`
 	JointKey    *[]byte          `json:"joint_key,omitempty"`
 	LastCode    *[]byte          `json:"last_code,omitempty"`
+	Result      *[]int           `json:"result,omitempty"`
 	Revote      *bool            `json:"revote,omitempty"`
 	RollCount   int              `json:"roll_count"`
 	RollRoot    *[]byte          `json:"roll_root,omitempty"`
