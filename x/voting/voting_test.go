@@ -343,3 +343,39 @@ func TestGrantTable(t *testing.T) {
 	w.Threshold(3)
 	moduletest.CheckGrantTable(t, w, voting.New(), moduletest.GrantTable{{Role: voting.RoleCommission, Grantors: []string{"ec"}}})
 }
+
+// The chain's record of a whole election with re-voting verifies with
+// evoting.VerifyRecord; a tampered count does not.
+func TestRecordVerifies(t *testing.T) {
+	w := newWorld(t)
+	msg := w.create("E1", true)
+	w.ExpectOK(t, "commission", voting.TypeAddVoters, voting.MsgAddVoters{Election: "E1", Voters: []string{w.Addr("voter1"), w.Addr("voter2")}})
+	w.ceremony(msg)
+	w.SetTime(w.Time().Add(100e9))
+	w.ExpectOK(t, "voter1", voting.TypeCastBallot, voting.MsgCastBallot{Election: "E1", Ballot: w.ballot(msg, "b1", 0)})
+	w.ExpectOK(t, "voter2", voting.TypeCastBallot, voting.MsgCastBallot{Election: "E1", Ballot: w.ballot(msg, "b2", 4)})
+	w.ExpectOK(t, "voter1", voting.TypeCastBallot, voting.MsgCastBallot{Election: "E1", Ballot: w.ballot(msg, "b3", 4)})
+	w.SetTime(w.Time().Add(100e9))
+	w.ExpectOK(t, "trustee2", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: w.partials("E1", 2)})
+	w.ExpectOK(t, "trustee3", voting.TypeDecrypt, voting.MsgDecrypt{Election: "E1", Partials: w.partials("E1", 3)})
+	e := w.election("E1")
+	var ballots []voting.BallotEntry
+	for _, k := range w.Keys("voting/ballot/E1/") {
+		b := moduletest.Get[voting.BallotEntry](w.World, voting.Name, k[len("voting/"):])
+		ballots = append(ballots, *b)
+	}
+	r, err := voting.Record(e, ballots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := evoting.VerifyRecord(r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Tally[0].Options[4].Count != 2 || r.Ballots[0].State != evoting.Replaced {
+		t.Fatalf("%+v", r.Tally)
+	}
+	r.Tally[0].Options[4].Count = 1
+	if err := evoting.VerifyRecord(r); err == nil {
+		t.Fatal("tampered count verified")
+	}
+}
