@@ -9,5 +9,8 @@ func (m *Module) Queries() []module.Query {
 			func(a module.Args) (string, error) { return electionKey(a["id"]), nil }).Describe("id", "election id", false),
 		module.ListQuery[BallotEntry]("ballots", "elections/{id}/ballots", "An election's ballots in the order recorded",
 			func(a module.Args) (string, error) { return "ballot/" + a["id"] + "/", nil }).Describe("id", "election id", false),
+		module.RecordQuery[BallotEntry]("ballot", "elections/{id}/ballots/{seq}", "One recorded ballot by its sequence number",
+			func(a module.Args) (string, error) { return ballotKey(a["id"], a.Uint("seq")), nil }).
+			Describe("id", "election id", false).Describe("seq", "ballot sequence number from 0", true),
 	}
 }

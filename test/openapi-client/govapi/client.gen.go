@@ -923,6 +923,11 @@ type VotingBallotEntry struct {
 	Voter   string  `json:"voter"`
 }
 
+// VotingBallotEntryAnswer defines model for VotingBallotEntryAnswer.
+type VotingBallotEntryAnswer struct {
+	union json.RawMessage
+}
+
 // VotingBallotEntryPage defines model for VotingBallotEntryPage.
 type VotingBallotEntryPage struct {
 	// Height the height the page was read at
@@ -1333,6 +1338,15 @@ type VotingBallotsParams struct {
 
 	// After the cursor of the previous page's next
 	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// VotingBallotParams defines parameters for VotingBallot.
+type VotingBallotParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 }
 
 // SubmitTxJSONRequestBody defines body for SubmitTx for application/json ContentType.
@@ -2457,6 +2471,68 @@ func (t *RegistryTransferPageAnswer) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsVotingBallotEntry returns the union data inside the VotingBallotEntryAnswer as a VotingBallotEntry
+func (t VotingBallotEntryAnswer) AsVotingBallotEntry() (VotingBallotEntry, error) {
+	var body VotingBallotEntry
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVotingBallotEntry overwrites any union data inside the VotingBallotEntryAnswer as the provided VotingBallotEntry
+func (t *VotingBallotEntryAnswer) FromVotingBallotEntry(v VotingBallotEntry) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVotingBallotEntry performs a merge with any union data inside the VotingBallotEntryAnswer, using the provided VotingBallotEntry
+func (t *VotingBallotEntryAnswer) MergeVotingBallotEntry(v VotingBallotEntry) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsVotingBallotEntryProven returns the union data inside the VotingBallotEntryAnswer as a VotingBallotEntryProven
+func (t VotingBallotEntryAnswer) AsVotingBallotEntryProven() (VotingBallotEntryProven, error) {
+	var body VotingBallotEntryProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVotingBallotEntryProven overwrites any union data inside the VotingBallotEntryAnswer as the provided VotingBallotEntryProven
+func (t *VotingBallotEntryAnswer) FromVotingBallotEntryProven(v VotingBallotEntryProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVotingBallotEntryProven performs a merge with any union data inside the VotingBallotEntryAnswer, using the provided VotingBallotEntryProven
+func (t *VotingBallotEntryAnswer) MergeVotingBallotEntryProven(v VotingBallotEntryProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t VotingBallotEntryAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *VotingBallotEntryAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsVotingBallotEntryPage returns the union data inside the VotingBallotEntryPageAnswer as a VotingBallotEntryPage
 func (t VotingBallotEntryPageAnswer) AsVotingBallotEntryPage() (VotingBallotEntryPage, error) {
 	var body VotingBallotEntryPage
@@ -2914,6 +2990,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/voting/elections/{id}/ballots (the `VotingBallots` operationId).
 	VotingBallots(ctx context.Context, id string, params *VotingBallotsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VotingBallot One recorded ballot by its sequence number
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/voting/elections/{id}/ballots/{seq} (the `VotingBallot` operationId).
+	VotingBallot(ctx context.Context, id string, seq int64, params *VotingBallotParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Health Liveness: ok once the node has a genesis state
@@ -3566,6 +3649,23 @@ func (c *Client) VotingElection(ctx context.Context, id string, params *VotingEl
 // Corresponds with GET /v1/voting/elections/{id}/ballots (the `VotingBallots` operationId).
 func (c *Client) VotingBallots(ctx context.Context, id string, params *VotingBallotsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewVotingBallotsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VotingBallot One recorded ballot by its sequence number
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/voting/elections/{id}/ballots/{seq} (the `VotingBallot` operationId).
+func (c *Client) VotingBallot(ctx context.Context, id string, seq int64, params *VotingBallotParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVotingBallotRequest(c.Server, id, seq, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6142,6 +6242,86 @@ func NewVotingBallotsRequest(server string, id string, params *VotingBallotsPara
 	return req, nil
 }
 
+// NewVotingBallotRequest constructs an http.Request for the VotingBallot method
+func NewVotingBallotRequest(server string, id string, seq int64, params *VotingBallotParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "seq", seq, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/voting/elections/%s/ballots/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -6517,6 +6697,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/voting/elections/{id}/ballots (the `VotingBallots` operationId).
 	VotingBallotsWithResponse(ctx context.Context, id string, params *VotingBallotsParams, reqEditors ...RequestEditorFn) (*VotingBallotsResponse, error)
+
+	// VotingBallotWithResponse One recorded ballot by its sequence number
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/voting/elections/{id}/ballots/{seq} (the `VotingBallot` operationId).
+	VotingBallotWithResponse(ctx context.Context, id string, seq int64, params *VotingBallotParams, reqEditors ...RequestEditorFn) (*VotingBallotResponse, error)
 }
 
 type HealthResponse struct {
@@ -9281,6 +9470,82 @@ func (r VotingBallotsResponse) ContentType() string {
 	return ""
 }
 
+type VotingBallotResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VotingBallotEntryAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VotingBallotResponse) GetJSON200() *VotingBallotEntryAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VotingBallotResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VotingBallotResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r VotingBallotResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VotingBallotResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r VotingBallotResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r VotingBallotResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VotingBallotResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VotingBallotResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VotingBallotResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // HealthWithResponse Liveness: ok once the node has a genesis state
 //
 // Returns a wrapper object for the known response body format(s).
@@ -9851,6 +10116,21 @@ func (c *ClientWithResponses) VotingBallotsWithResponse(ctx context.Context, id 
 		return nil, err
 	}
 	return ParseVotingBallotsResponse(rsp)
+}
+
+// VotingBallotWithResponse One recorded ballot by its sequence number
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/voting/elections/{id}/ballots/{seq} (the `VotingBallot` operationId).
+func (c *ClientWithResponses) VotingBallotWithResponse(ctx context.Context, id string, seq int64, params *VotingBallotParams, reqEditors ...RequestEditorFn) (*VotingBallotResponse, error) {
+	rsp, err := c.VotingBallot(ctx, id, seq, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVotingBallotResponse(rsp)
 }
 
 // ParseHealthResponse parses an HTTP response from a HealthWithResponse call
@@ -12003,6 +12283,67 @@ func ParseVotingBallotsResponse(rsp *http.Response) (*VotingBallotsResponse, err
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest VotingBallotEntryPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseVotingBallotResponse parses an HTTP response from a VotingBallotWithResponse call
+func ParseVotingBallotResponse(rsp *http.Response) (*VotingBallotResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VotingBallotResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VotingBallotEntryAnswer
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
