@@ -67,6 +67,10 @@ type BallotContest struct {
 const (
 	Cast    = "cast"
 	Spoiled = "spoiled"
+	// Replaced is a cast ballot that a later ballot of the same voter
+	// replaced (re-voting): its proofs are checked, it stays in the
+	// tracking-code chain, and it is not in the tally.
+	Replaced = "replaced"
 )
 
 // Ballot is an encrypted ballot. Code is its confirmation (tracking) code:

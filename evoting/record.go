@@ -186,7 +186,7 @@ func VerifyRecord(r *Record) error {
 // ballotShape checks that a ballot has the manifest's contests and options
 // and every ciphertext.
 func ballotShape(m *Manifest, b *Ballot) error {
-	if (b.State != Cast && b.State != Spoiled) || len(b.Contests) != len(m.Contests) {
+	if (b.State != Cast && b.State != Spoiled && b.State != Replaced) || len(b.Contests) != len(m.Contests) {
 		return ErrBallotShape
 	}
 	for ci, c := range m.Contests {

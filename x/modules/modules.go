@@ -14,6 +14,7 @@ import (
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/procurement"
 	"github.com/govchain/govchain/x/registry"
+	"github.com/govchain/govchain/x/voting"
 	"github.com/govchain/govchain/x/welfare"
 )
 
@@ -26,5 +27,6 @@ func All() []module.Module {
 		budget,                                  // budget lines, commitments, payments; the budget.Lines of spending modules
 		welfare.New(welfare.WithBudget(budget)), // welfare programs, attestations, exactly-once disbursement
 		procurement.New(procurement.WithBudget(budget)), // public procurement, tender to final payment (OCDS)
+		voting.New(), // elections: roll, key ceremony, encrypted ballots, tally
 	}
 }

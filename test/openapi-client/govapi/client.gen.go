@@ -1965,6 +1965,103 @@ type VerifyStoreProof struct {
 	Siblings *[]string `json:"siblings"`
 }
 
+// VotingBallotEntry defines model for VotingBallotEntry.
+type VotingBallotEntry struct {
+	Ballot  *[]byte `json:"ballot"`
+	Code    *[]byte `json:"code"`
+	Counted bool    `json:"counted"`
+	Height  int64   `json:"height"`
+	Seq     int     `json:"seq"`
+	Voter   string  `json:"voter"`
+}
+
+// VotingBallotEntryAnswer defines model for VotingBallotEntryAnswer.
+type VotingBallotEntryAnswer struct {
+	union json.RawMessage
+}
+
+// VotingBallotEntryPage defines model for VotingBallotEntryPage.
+type VotingBallotEntryPage struct {
+	// Height the height the page was read at
+	Height int64               `json:"height"`
+	Items  []VotingBallotEntry `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// VotingBallotEntryPageAnswer defines model for VotingBallotEntryPageAnswer.
+type VotingBallotEntryPageAnswer struct {
+	union json.RawMessage
+}
+
+// VotingBallotEntryProven defines model for VotingBallotEntryProven.
+type VotingBallotEntryProven struct {
+	Proof  State             `json:"proof"`
+	Record VotingBallotEntry `json:"record"`
+}
+
+// VotingBallotEntryProvenPage defines model for VotingBallotEntryProvenPage.
+type VotingBallotEntryProvenPage struct {
+	// Height the height the page was read at
+	Height int64                     `json:"height"`
+	Items  []VotingBallotEntryProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// VotingContest defines model for VotingContest.
+type VotingContest struct {
+	Id      string    `json:"id"`
+	Limit   int       `json:"limit"`
+	Options *[]string `json:"options"`
+}
+
+// VotingElection defines model for VotingElection.
+type VotingElection struct {
+	Aggregate   *[]*[]byte       `json:"aggregate,omitempty"`
+	Ballots     int              `json:"ballots"`
+	Commitments *[]*[]byte       `json:"commitments"`
+	Contests    *[]VotingContest `json:"contests"`
+	Counted     int              `json:"counted"`
+	Decryptions *[]*[]byte       `json:"decryptions,omitempty"`
+	EndUnix     int64            `json:"end_unix"`
+	Id          string           `json:"id"`
+	JointKey    *[]byte          `json:"joint_key,omitempty"`
+	LastCode    *[]byte          `json:"last_code,omitempty"`
+	Result      *[]int           `json:"result,omitempty"`
+	Revote      *bool            `json:"revote,omitempty"`
+	RollCount   int              `json:"roll_count"`
+	RollRoot    *[]byte          `json:"roll_root,omitempty"`
+	StartUnix   int64            `json:"start_unix"`
+	Threshold   int              `json:"threshold"`
+	Trustees    *[]string        `json:"trustees"`
+}
+
+// VotingElectionAnswer defines model for VotingElectionAnswer.
+type VotingElectionAnswer struct {
+	union json.RawMessage
+}
+
+// VotingElectionProven defines model for VotingElectionProven.
+type VotingElectionProven struct {
+	Proof  State          `json:"proof"`
+	Record VotingElection `json:"record"`
+}
+
 // WelfareAttestation defines model for WelfareAttestation.
 type WelfareAttestation struct {
 	Beneficiary string  `json:"beneficiary"`
@@ -3007,6 +3104,39 @@ type SubmitTxBatchParams struct {
 
 // SubmitTxBatchParamsWait defines parameters for SubmitTxBatch.
 type SubmitTxBatchParamsWait string
+
+// VotingElectionParams defines parameters for VotingElection.
+type VotingElectionParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// VotingBallotsParams defines parameters for VotingBallots.
+type VotingBallotsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// VotingBallotParams defines parameters for VotingBallot.
+type VotingBallotParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
 
 // WelfareCitizenAttestationsParams defines parameters for WelfareCitizenAttestations.
 type WelfareCitizenAttestationsParams struct {
@@ -5712,6 +5842,192 @@ func (t *RegistryTransferPageAnswer) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsVotingBallotEntry returns the union data inside the VotingBallotEntryAnswer as a VotingBallotEntry
+func (t VotingBallotEntryAnswer) AsVotingBallotEntry() (VotingBallotEntry, error) {
+	var body VotingBallotEntry
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVotingBallotEntry overwrites any union data inside the VotingBallotEntryAnswer as the provided VotingBallotEntry
+func (t *VotingBallotEntryAnswer) FromVotingBallotEntry(v VotingBallotEntry) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVotingBallotEntry performs a merge with any union data inside the VotingBallotEntryAnswer, using the provided VotingBallotEntry
+func (t *VotingBallotEntryAnswer) MergeVotingBallotEntry(v VotingBallotEntry) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsVotingBallotEntryProven returns the union data inside the VotingBallotEntryAnswer as a VotingBallotEntryProven
+func (t VotingBallotEntryAnswer) AsVotingBallotEntryProven() (VotingBallotEntryProven, error) {
+	var body VotingBallotEntryProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVotingBallotEntryProven overwrites any union data inside the VotingBallotEntryAnswer as the provided VotingBallotEntryProven
+func (t *VotingBallotEntryAnswer) FromVotingBallotEntryProven(v VotingBallotEntryProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVotingBallotEntryProven performs a merge with any union data inside the VotingBallotEntryAnswer, using the provided VotingBallotEntryProven
+func (t *VotingBallotEntryAnswer) MergeVotingBallotEntryProven(v VotingBallotEntryProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t VotingBallotEntryAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *VotingBallotEntryAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsVotingBallotEntryPage returns the union data inside the VotingBallotEntryPageAnswer as a VotingBallotEntryPage
+func (t VotingBallotEntryPageAnswer) AsVotingBallotEntryPage() (VotingBallotEntryPage, error) {
+	var body VotingBallotEntryPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVotingBallotEntryPage overwrites any union data inside the VotingBallotEntryPageAnswer as the provided VotingBallotEntryPage
+func (t *VotingBallotEntryPageAnswer) FromVotingBallotEntryPage(v VotingBallotEntryPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVotingBallotEntryPage performs a merge with any union data inside the VotingBallotEntryPageAnswer, using the provided VotingBallotEntryPage
+func (t *VotingBallotEntryPageAnswer) MergeVotingBallotEntryPage(v VotingBallotEntryPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsVotingBallotEntryProvenPage returns the union data inside the VotingBallotEntryPageAnswer as a VotingBallotEntryProvenPage
+func (t VotingBallotEntryPageAnswer) AsVotingBallotEntryProvenPage() (VotingBallotEntryProvenPage, error) {
+	var body VotingBallotEntryProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVotingBallotEntryProvenPage overwrites any union data inside the VotingBallotEntryPageAnswer as the provided VotingBallotEntryProvenPage
+func (t *VotingBallotEntryPageAnswer) FromVotingBallotEntryProvenPage(v VotingBallotEntryProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVotingBallotEntryProvenPage performs a merge with any union data inside the VotingBallotEntryPageAnswer, using the provided VotingBallotEntryProvenPage
+func (t *VotingBallotEntryPageAnswer) MergeVotingBallotEntryProvenPage(v VotingBallotEntryProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t VotingBallotEntryPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *VotingBallotEntryPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsVotingElection returns the union data inside the VotingElectionAnswer as a VotingElection
+func (t VotingElectionAnswer) AsVotingElection() (VotingElection, error) {
+	var body VotingElection
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVotingElection overwrites any union data inside the VotingElectionAnswer as the provided VotingElection
+func (t *VotingElectionAnswer) FromVotingElection(v VotingElection) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVotingElection performs a merge with any union data inside the VotingElectionAnswer, using the provided VotingElection
+func (t *VotingElectionAnswer) MergeVotingElection(v VotingElection) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsVotingElectionProven returns the union data inside the VotingElectionAnswer as a VotingElectionProven
+func (t VotingElectionAnswer) AsVotingElectionProven() (VotingElectionProven, error) {
+	var body VotingElectionProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVotingElectionProven overwrites any union data inside the VotingElectionAnswer as the provided VotingElectionProven
+func (t *VotingElectionAnswer) FromVotingElectionProven(v VotingElectionProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVotingElectionProven performs a merge with any union data inside the VotingElectionAnswer, using the provided VotingElectionProven
+func (t *VotingElectionAnswer) MergeVotingElectionProven(v VotingElectionProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t VotingElectionAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *VotingElectionAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsWelfareAttestationPage returns the union data inside the WelfareAttestationPageAnswer as a WelfareAttestationPage
 func (t WelfareAttestationPageAnswer) AsWelfareAttestationPage() (WelfareAttestationPage, error) {
 	var body WelfareAttestationPage
@@ -6866,6 +7182,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/txs/{hash}/receipt (the `GetReceipt` operationId).
 	GetReceipt(ctx context.Context, hash string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VotingElection An election: manifest, trustees, ceremony, roll count and root, ballot count, last tracking code, aggregate
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/voting/elections/{id} (the `VotingElection` operationId).
+	VotingElection(ctx context.Context, id string, params *VotingElectionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VotingBallots An election's ballots in the order recorded
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/voting/elections/{id}/ballots (the `VotingBallots` operationId).
+	VotingBallots(ctx context.Context, id string, params *VotingBallotsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VotingBallot One recorded ballot by its sequence number
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/voting/elections/{id}/ballots/{seq} (the `VotingBallot` operationId).
+	VotingBallot(ctx context.Context, id string, seq int64, params *VotingBallotParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WelfareCitizenAttestations The attestations about a citizen (digests only)
 	//
@@ -8093,6 +8430,57 @@ func (c *Client) GetTx(ctx context.Context, hash string, reqEditors ...RequestEd
 // Corresponds with GET /v1/txs/{hash}/receipt (the `GetReceipt` operationId).
 func (c *Client) GetReceipt(ctx context.Context, hash string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetReceiptRequest(c.Server, hash)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VotingElection An election: manifest, trustees, ceremony, roll count and root, ballot count, last tracking code, aggregate
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/voting/elections/{id} (the `VotingElection` operationId).
+func (c *Client) VotingElection(ctx context.Context, id string, params *VotingElectionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVotingElectionRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VotingBallots An election's ballots in the order recorded
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/voting/elections/{id}/ballots (the `VotingBallots` operationId).
+func (c *Client) VotingBallots(ctx context.Context, id string, params *VotingBallotsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVotingBallotsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VotingBallot One recorded ballot by its sequence number
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/voting/elections/{id}/ballots/{seq} (the `VotingBallot` operationId).
+func (c *Client) VotingBallot(ctx context.Context, id string, seq int64, params *VotingBallotParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVotingBallotRequest(c.Server, id, seq, params)
 	if err != nil {
 		return nil, err
 	}
@@ -13258,6 +13646,256 @@ func NewGetReceiptRequest(server string, hash string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewVotingElectionRequest constructs an http.Request for the VotingElection method
+func NewVotingElectionRequest(server string, id string, params *VotingElectionParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/voting/elections/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewVotingBallotsRequest constructs an http.Request for the VotingBallots method
+func NewVotingBallotsRequest(server string, id string, params *VotingBallotsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/voting/elections/%s/ballots", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewVotingBallotRequest constructs an http.Request for the VotingBallot method
+func NewVotingBallotRequest(server string, id string, seq int64, params *VotingBallotParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "seq", seq, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/voting/elections/%s/ballots/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewWelfareCitizenAttestationsRequest constructs an http.Request for the WelfareCitizenAttestations method
 func NewWelfareCitizenAttestationsRequest(server string, account string, params *WelfareCitizenAttestationsParams) (*http.Request, error) {
 	var err error
@@ -14981,6 +15619,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/txs/{hash}/receipt (the `GetReceipt` operationId).
 	GetReceiptWithResponse(ctx context.Context, hash string, reqEditors ...RequestEditorFn) (*GetReceiptResponse, error)
+
+	// VotingElectionWithResponse An election: manifest, trustees, ceremony, roll count and root, ballot count, last tracking code, aggregate
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/voting/elections/{id} (the `VotingElection` operationId).
+	VotingElectionWithResponse(ctx context.Context, id string, params *VotingElectionParams, reqEditors ...RequestEditorFn) (*VotingElectionResponse, error)
+
+	// VotingBallotsWithResponse An election's ballots in the order recorded
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/voting/elections/{id}/ballots (the `VotingBallots` operationId).
+	VotingBallotsWithResponse(ctx context.Context, id string, params *VotingBallotsParams, reqEditors ...RequestEditorFn) (*VotingBallotsResponse, error)
+
+	// VotingBallotWithResponse One recorded ballot by its sequence number
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/voting/elections/{id}/ballots/{seq} (the `VotingBallot` operationId).
+	VotingBallotWithResponse(ctx context.Context, id string, seq int64, params *VotingBallotParams, reqEditors ...RequestEditorFn) (*VotingBallotResponse, error)
 
 	// WelfareCitizenAttestationsWithResponse The attestations about a citizen (digests only)
 	//
@@ -20036,6 +20701,234 @@ func (r GetReceiptResponse) ContentType() string {
 	return ""
 }
 
+type VotingElectionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VotingElectionAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VotingElectionResponse) GetJSON200() *VotingElectionAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VotingElectionResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VotingElectionResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r VotingElectionResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VotingElectionResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r VotingElectionResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r VotingElectionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VotingElectionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VotingElectionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VotingElectionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type VotingBallotsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VotingBallotEntryPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VotingBallotsResponse) GetJSON200() *VotingBallotEntryPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VotingBallotsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VotingBallotsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r VotingBallotsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VotingBallotsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r VotingBallotsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r VotingBallotsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VotingBallotsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VotingBallotsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VotingBallotsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type VotingBallotResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VotingBallotEntryAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VotingBallotResponse) GetJSON200() *VotingBallotEntryAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VotingBallotResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VotingBallotResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r VotingBallotResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VotingBallotResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r VotingBallotResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r VotingBallotResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VotingBallotResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VotingBallotResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VotingBallotResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type WelfareCitizenAttestationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -21951,6 +22844,51 @@ func (c *ClientWithResponses) GetReceiptWithResponse(ctx context.Context, hash s
 		return nil, err
 	}
 	return ParseGetReceiptResponse(rsp)
+}
+
+// VotingElectionWithResponse An election: manifest, trustees, ceremony, roll count and root, ballot count, last tracking code, aggregate
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/voting/elections/{id} (the `VotingElection` operationId).
+func (c *ClientWithResponses) VotingElectionWithResponse(ctx context.Context, id string, params *VotingElectionParams, reqEditors ...RequestEditorFn) (*VotingElectionResponse, error) {
+	rsp, err := c.VotingElection(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVotingElectionResponse(rsp)
+}
+
+// VotingBallotsWithResponse An election's ballots in the order recorded
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/voting/elections/{id}/ballots (the `VotingBallots` operationId).
+func (c *ClientWithResponses) VotingBallotsWithResponse(ctx context.Context, id string, params *VotingBallotsParams, reqEditors ...RequestEditorFn) (*VotingBallotsResponse, error) {
+	rsp, err := c.VotingBallots(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVotingBallotsResponse(rsp)
+}
+
+// VotingBallotWithResponse One recorded ballot by its sequence number
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/voting/elections/{id}/ballots/{seq} (the `VotingBallot` operationId).
+func (c *ClientWithResponses) VotingBallotWithResponse(ctx context.Context, id string, seq int64, params *VotingBallotParams, reqEditors ...RequestEditorFn) (*VotingBallotResponse, error) {
+	rsp, err := c.VotingBallot(ctx, id, seq, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVotingBallotResponse(rsp)
 }
 
 // WelfareCitizenAttestationsWithResponse The attestations about a citizen (digests only)
@@ -26056,6 +26994,189 @@ func ParseGetReceiptResponse(rsp *http.Response) (*GetReceiptResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseVotingElectionResponse parses an HTTP response from a VotingElectionWithResponse call
+func ParseVotingElectionResponse(rsp *http.Response) (*VotingElectionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VotingElectionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VotingElectionAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseVotingBallotsResponse parses an HTTP response from a VotingBallotsWithResponse call
+func ParseVotingBallotsResponse(rsp *http.Response) (*VotingBallotsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VotingBallotsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VotingBallotEntryPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseVotingBallotResponse parses an HTTP response from a VotingBallotWithResponse call
+func ParseVotingBallotResponse(rsp *http.Response) (*VotingBallotResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VotingBallotResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VotingBallotEntryAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Problem
