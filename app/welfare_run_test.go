@@ -15,6 +15,7 @@ import (
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/tx"
+	"github.com/govchain/govchain/x/fiscal"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/registry"
 	"github.com/govchain/govchain/x/welfare"
@@ -46,7 +47,8 @@ func TestWelfareRunSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.db = db
-	h.app, err = New(db, Options{Modules: []module.Module{identity.New(), registry.New(), welfare.New()}})
+	lines := fiscal.New() // the run pays through the real budget lines, as the chain's module list wires it
+	h.app, err = New(db, Options{Modules: []module.Module{identity.New(), registry.New(), lines, welfare.New(welfare.WithBudget(lines))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,8 +64,11 @@ func TestWelfareRunSize(t *testing.T) {
 		h.createOfficial("cab", fmt.Sprint("reg", i), identity.RoleRegistrar)
 	}
 	_ = officer
+	h.createOfficial("mof", "budget", fiscal.RoleBudgetOffice)
+	h.mustOK("budget", msg(t, fiscal.TypeAppropriate, fiscal.MsgAppropriate{Line: "dibao-2023", Year: 2023, Department: "cab", Function: "2080201",
+		Economic: "50901", FundSource: "general", Amount: uint64(3*n+1000) * 80000})) // the runs below
 	h.mustOK("officer", msg(t, welfare.TypeCreateProgram, welfare.MsgCreateProgram{ID: "dibao", Name: "Minimum living allowance",
-		BenefitType: "cash", Frequency: "monthly", Amount: 80000,
+		BenefitType: "cash", Frequency: "monthly", Amount: 80000, BudgetLine: "dibao-2023",
 		Requirements: []welfare.Requirement{{Kind: "low_income", Department: "cab", ValidityDays: 365}}}))
 
 	seqs := map[string]uint64{}
