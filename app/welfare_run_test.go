@@ -33,7 +33,7 @@ func TestWelfareRunSize(t *testing.T) {
 	if n == 0 {
 		t.Skip("GOVCHAIN_WELFARE_N unset")
 	}
-	perBlock := 10
+	perBlock := 1 // a run advances at most once a block
 	if v, _ := strconv.Atoi(os.Getenv("GOVCHAIN_WELFARE_RUN_PER_BLOCK")); v > 0 {
 		perBlock = v
 	}

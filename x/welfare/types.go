@@ -183,6 +183,10 @@ type Run struct {
 	Opened      int64  `cbor:"18,keyasint" json:"opened_height"`
 	Closed      int64  `cbor:"19,keyasint,omitempty" json:"closed_height,omitempty"`
 	Advances    uint64 `cbor:"20,keyasint,omitempty" json:"advances"`
+	// LastAdvance is the height of the run's last advance: a run advances
+	// at most once a block, so a block's work for it is bounded
+	// (MaxPerAdvance enrollees).
+	LastAdvance int64 `cbor:"21,keyasint,omitempty" json:"last_advance_height,omitempty"`
 }
 
 // Payment is the one payment of a program to a beneficiary for a period:

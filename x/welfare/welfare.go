@@ -364,6 +364,10 @@ func (m *Module) advanceRun(ctx *module.Context, msg *MsgRunRef) error {
 	if err != nil {
 		return err
 	}
+	if r.LastAdvance == ctx.Height {
+		return ErrAdvancedThisBlock.Wrapf("run %d advanced at height %d", r.ID, ctx.Height)
+	}
+	r.LastAdvance = ctx.Height
 	kv := ctx.Store()
 	now := ctx.Time.Unix()
 	stop := r.Cursor + MaxPerAdvance

@@ -330,6 +330,9 @@ func TestAdvanceWithinStepLimit(t *testing.T) {
 	if r := w.run(1); r.Cursor != welfare.MaxPerAdvance || r.Status != welfare.RunOpen {
 		t.Fatalf("%+v", r)
 	}
+	// A run advances at most once a block, whoever sends it: a block's
+	// work for a run stays bounded by MaxPerAdvance.
+	w.refused(welfare.ErrAdvancedThisBlock.Code, "officer2", welfare.TypeAdvanceRun, welfare.MsgRunRef{ID: 1})
 	w.NextBlock()
 	w.ok("officer2", welfare.TypeAdvanceRun, welfare.MsgRunRef{ID: 1})
 	if r := w.run(1); r.Payments != uint64(n) || r.Status != welfare.RunCompleted || r.Advances != 2 {
