@@ -2378,26 +2378,27 @@ type WelfareRequirement struct {
 
 // WelfareRun defines model for WelfareRun.
 type WelfareRun struct {
-	Advances     int     `json:"advances"`
-	AlreadyPaid  int     `json:"already_paid"`
-	Amount       int     `json:"amount"`
-	BudgetLine   *string `json:"budget_line,omitempty"`
-	ClosedHeight *int64  `json:"closed_height,omitempty"`
-	Cursor       int     `json:"cursor"`
-	End          int     `json:"end"`
-	Id           int     `json:"id"`
-	Ineligible   int     `json:"ineligible"`
-	OpenedBy     string  `json:"opened_by"`
-	OpenedHeight int64   `json:"opened_height"`
-	Paid         int     `json:"paid"`
-	Payments     int     `json:"payments"`
-	Period       string  `json:"period"`
-	Program      string  `json:"program"`
-	Ref          string  `json:"ref"`
-	Released     int     `json:"released"`
-	Reserved     int     `json:"reserved"`
-	Result       *string `json:"result,omitempty"`
-	Status       string  `json:"status"`
+	Advances          int     `json:"advances"`
+	AlreadyPaid       int     `json:"already_paid"`
+	Amount            int     `json:"amount"`
+	BudgetLine        *string `json:"budget_line,omitempty"`
+	ClosedHeight      *int64  `json:"closed_height,omitempty"`
+	Cursor            int     `json:"cursor"`
+	End               int     `json:"end"`
+	Id                int     `json:"id"`
+	Ineligible        int     `json:"ineligible"`
+	LastAdvanceHeight *int64  `json:"last_advance_height,omitempty"`
+	OpenedBy          string  `json:"opened_by"`
+	OpenedHeight      int64   `json:"opened_height"`
+	Paid              int     `json:"paid"`
+	Payments          int     `json:"payments"`
+	Period            string  `json:"period"`
+	Program           string  `json:"program"`
+	Ref               string  `json:"ref"`
+	Released          int     `json:"released"`
+	Reserved          int     `json:"reserved"`
+	Result            *string `json:"result,omitempty"`
+	Status            string  `json:"status"`
 }
 
 // WelfareRunAnswer defines model for WelfareRunAnswer.
