@@ -50,10 +50,12 @@ func (a *App) PreVerify(raws [][]byte) {
 	a.mu.RLock()
 	chainID := a.chainID
 	a.mu.RUnlock()
-	committed := getterReader(func(k []byte) ([]byte, bool) {
+	// Not committedGetter: a storage error here skips pre-verification
+	// (CheckTx decides) rather than stopping the node.
+	committed := prefixReader{g: func(k []byte) ([]byte, bool) {
 		v, ok, err := a.Get(k, -1)
 		return v, ok && err == nil
-	})
+	}}
 	bv := crypto.NewBatchVerifier()
 	var hashes [][32]byte
 	for _, raw := range raws {
@@ -94,8 +96,3 @@ func (a *App) rememberSignature(h [32]byte) {
 	}
 	a.sigCache[h] = struct{}{}
 }
-
-// getterReader is a module.Reader over a function.
-type getterReader func(k []byte) ([]byte, bool)
-
-func (g getterReader) Get(k []byte) ([]byte, bool) { return g(k) }
