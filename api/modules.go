@@ -519,24 +519,13 @@ func (s *Server) runComputed(w http.ResponseWriter, r *http.Request, mod string,
 	if err != nil {
 		return stateError(err)
 	}
-	var readErr error
-	rdr := computedReader(func(k []byte) ([]byte, bool) {
-		v, ok, err := s.app.Get([]byte(mod+"/"+string(k)), h)
-		if err != nil && readErr == nil {
-			readErr = err
-		}
-		return v, ok && err == nil
-	})
+	rdr := s.reader(mod, h)
 	v, err := q.Compute(rdr, args, module.ReadView{Height: h, Time: time.Unix(0, m.Time).UTC()})
-	if readErr != nil {
-		return stateError(readErr)
+	if rdr.err != nil {
+		return stateError(rdr.err)
 	}
 	if err != nil {
 		return queryError(err)
 	}
 	return writeJSON(w, http.StatusOK, v)
 }
-
-type computedReader func(k []byte) ([]byte, bool)
-
-func (g computedReader) Get(k []byte) ([]byte, bool) { return g(k) }
