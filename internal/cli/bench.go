@@ -43,6 +43,7 @@ type benchOpts struct {
 	from        string
 	keep        bool
 	cpuprofile  string
+	profile     *loadProfile // the first load phase's CPU profile, when --cpuprofile
 	cluster     int
 	national    bool
 	workload    string
@@ -106,15 +107,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 			}
 			ctx := cmd.Context()
 			if o.cpuprofile != "" {
-				f, err := os.Create(o.cpuprofile)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return err
-				}
-				defer pprof.StopCPUProfile()
+				o.profile = &loadProfile{path: o.cpuprofile}
 			}
 			var res BenchResult
 			var err error
@@ -176,7 +169,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.BoolVar(&o.noop, "noop", true, "also measure a no-op application with the same configuration")
 	f.StringVar(&o.from, "from", node.AdminKeyName("cab"), "with --node: key (in --home) of a department admin that creates the bench accounts")
 	f.BoolVar(&o.keep, "keep", false, "keep the temporary chain directory")
-	f.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (node and load) to this file")
+	f.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the first load phase (node and load generator, in this process; signing ahead excluded) to this file")
 	f.IntVar(&o.cluster, "cluster", 0, "run a local testnet of this many validators (separate processes) instead of one in-process validator")
 	f.StringVar(&o.workload, "workload", "identity", "identity (register citizens), registry (register parcels and sell them on conditions) or procurement (whole tenders: 50 sealed bids, 5 evaluators, award to payment)")
 	f.BoolVar(&o.national, "national", false, "also run the load on a chain with the SM3 hash suite and SM2 accounts")
@@ -480,6 +473,11 @@ func (g *globals) submitAll(ctx context.Context, c *client.Client, o benchOpts, 
 		firstErr  error
 		wg        sync.WaitGroup
 	)
+	if stop, err := o.profile.start(); err != nil {
+		return BenchResult{}, err
+	} else {
+		defer stop()
+	}
 	start := time.Now()
 	for w := range jobs {
 		wg.Add(1)
@@ -555,4 +553,29 @@ func submitRetry(ctx context.Context, c *client.Client, txs [][]byte) ([]apitype
 		}
 		time.Sleep(time.Duration(100*(attempt+1)) * time.Millisecond)
 	}
+}
+
+// loadProfile profiles the CPU during the first load phase of a bench run
+// only: signing ahead and the setup are not what the figures measure.
+type loadProfile struct {
+	path string
+	done bool
+}
+
+// start begins the profile if this is the first load phase; the returned
+// function stops it.
+func (p *loadProfile) start() (func(), error) {
+	if p == nil || p.done {
+		return func() {}, nil
+	}
+	p.done = true
+	f, err := os.Create(p.path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -163,6 +163,9 @@ type Tree struct {
 	cacheVer int64
 	staged   map[string]node
 	stagedAt uint64
+
+	values        *valueCache
+	stagedChanges []store.Change // the last Apply's, for values
 }
 
 // cacheDepth bounds the node cache to 2^(cacheDepth+1) positions (a
@@ -174,7 +177,7 @@ func NewTree(db *pebble.DB) *Tree { return NewTreeWithHasher(db, store.SHA256) }
 
 // NewTreeWithHasher opens the tree stored in db, hashed with h.
 func NewTreeWithHasher(db *pebble.DB, h store.Hasher) *Tree {
-	return &Tree{db: db, h: h, cache: map[string]node{}, cacheVer: -1}
+	return &Tree{db: db, h: h, cache: map[string]node{}, cacheVer: -1, values: newValueCache()}
 }
 
 // Hasher is the tree's hash function.
@@ -188,13 +191,15 @@ func (t *Tree) Committed(version uint64) {
 	if t.staged == nil || t.stagedAt != version {
 		clear(t.cache)
 		t.cacheVer = -1
-		t.staged = nil
+		t.staged, t.stagedChanges = nil, nil
+		t.values.commit(version, nil)
 		return
 	}
 	for k, n := range t.staged {
 		t.cache[k] = n
 	}
-	t.cacheVer, t.staged = int64(version), nil
+	t.values.commit(version, t.stagedChanges)
+	t.cacheVer, t.staged, t.stagedChanges = int64(version), nil, nil
 }
 
 // seekVersion finds the newest entry with key prefix p at or below version,
@@ -254,20 +259,46 @@ func (t *Tree) checkVersion(r pebble.Reader, version uint64) error {
 
 // Get returns the value of key at version (ok false when absent).
 func (t *Tree) Get(key []byte, version uint64) ([]byte, bool, error) {
-	return getValue(t.db, key, version)
-}
-
-func getValue(r pebble.Reader, key []byte, version uint64) ([]byte, bool, error) {
 	if err := store.CheckKey(key); err != nil {
 		return nil, false, err
 	}
-	it, err := newIter(r)
+	if e, ok := t.values.get(key, version); ok {
+		return e.value()
+	}
+	it, err := newIter(t.db)
 	if err != nil {
 		return nil, false, err
 	}
 	defer it.Close()
-	return iterValue(it, key, version)
+	return t.readValue(it, key, version)
 }
+
+// value is what a read returns for the entry: a copy, since callers own
+// what they read.
+func (e valueEntry) value() ([]byte, bool, error) {
+	if !e.found {
+		return nil, false, nil
+	}
+	return append([]byte{}, e.val...), true, nil
+}
+
+// readValue reads key at version through it and remembers what it found.
+func (t *Tree) readValue(it *pebble.Iterator, key []byte, version uint64) ([]byte, bool, error) {
+	v, since, had, err := seekVersion(it, valueKey(key), version)
+	if err != nil {
+		return nil, false, err
+	}
+	e := valueEntry{had: had, since: since}
+	if had && len(v) > 0 && v[0] == 1 {
+		e.found, e.val = true, v[1:]
+	}
+	t.values.put(key, version, e)
+	if !e.found {
+		return nil, false, nil
+	}
+	return append([]byte{}, e.val...), true, nil
+}
+
 
 func iterValue(it *pebble.Iterator, key []byte, version uint64) ([]byte, bool, error) {
 	v, _, ok, err := seekVersion(it, valueKey(key), version)
@@ -513,8 +544,11 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []store.Change) (s
 		}
 		hs[i] = hchange{key: t.h.KeyHash(c.Key), del: c.Delete}
 		vk := valueKey(c.Key)
-		_, oldVer, had, err := seekVersion(it, vk, version)
-		if err != nil {
+		var oldVer uint64
+		var had bool
+		if e, ok := t.values.get(c.Key, version-1); ok && version > 0 {
+			oldVer, had = e.since, e.had
+		} else if _, oldVer, had, err = seekVersion(it, vk, version); err != nil {
 			return store.Hash{}, err
 		}
 		if had && oldVer < version {
@@ -543,6 +577,7 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []store.Change) (s
 		t.cacheVer = int64(version) - 1
 	}
 	t.staged, t.stagedAt = map[string]node{}, version
+	t.stagedChanges = changes
 	u := &updater{h: t.h, r: it, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
 	defer t.mu.Unlock()
 	var zero store.Hash
@@ -776,6 +811,7 @@ func (t *Tree) Prune(b *pebble.Batch, below uint64) error {
 // it was when created, so it suits work pinned to one version (executing a
 // block over the last committed state). It is not safe for concurrent use.
 type Reader struct {
+	t       *Tree
 	it      *pebble.Iterator
 	version uint64
 }
@@ -786,7 +822,7 @@ func (t *Tree) NewReader(version uint64) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Reader{it: it, version: version}, nil
+	return &Reader{t: t, it: it, version: version}, nil
 }
 
 // Get returns the value of key (ok false when absent).
@@ -794,7 +830,10 @@ func (r *Reader) Get(key []byte) ([]byte, bool, error) {
 	if err := store.CheckKey(key); err != nil {
 		return nil, false, err
 	}
-	return iterValue(r.it, key, r.version)
+	if e, ok := r.t.values.get(key, r.version); ok {
+		return e.value()
+	}
+	return r.t.readValue(r.it, key, r.version)
 }
 
 // Close releases the iterator.

@@ -341,3 +341,94 @@ func TestIterateManyVersions(t *testing.T) {
 		}
 	}
 }
+
+// The value cache never changes what a read returns: reads interleaved with
+// writes, at the newest version, at older ones, through Get and through a
+// Reader, while a version is applied but not yet committed, and with a
+// cache small enough to turn over its generations, all agree with the
+// reference's history.
+func TestValueCacheReadsAgreeWithHistory(t *testing.T) {
+	for _, size := range []int{64 << 20, 64 * 200} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			old := valueCacheBytes
+			valueCacheBytes = size
+			defer func() { valueCacheBytes = old }()
+			rng := rand.New(rand.NewSource(int64(size)))
+			db := openDB(t)
+			tr := NewTree(db)
+			ref := reftree.Tree{}
+			var history []reftree.Tree
+			const space = 150
+			check := func(v int, r *Reader) {
+				t.Helper()
+				for i := 0; i < 60; i++ {
+					k := fmt.Sprintf("k/%d", rng.Intn(space))
+					want, present := history[v][k]
+					var got []byte
+					var ok bool
+					var err error
+					if r != nil {
+						got, ok, err = r.Get([]byte(k))
+					} else {
+						got, ok, err = tr.Get([]byte(k), uint64(v))
+					}
+					if err != nil || ok != present || !bytes.Equal(got, want) {
+						t.Fatalf("v%d get %s: %q %v %v, want %q %v", v, k, got, ok, err, want, present)
+					}
+					if ok {
+						got[0] ^= 0xff // the caller owns what it read
+					}
+				}
+			}
+			for v := 0; v < 40; v++ {
+				var chs []store.Change
+				seen := map[string]bool{}
+				for i := 0; i < 20; i++ {
+					k := fmt.Sprintf("k/%d", rng.Intn(space))
+					if seen[k] {
+						continue
+					}
+					seen[k] = true
+					if rng.Intn(3) == 0 {
+						chs = append(chs, store.Change{Key: []byte(k), Delete: true})
+						delete(ref, k)
+					} else {
+						val := []byte(fmt.Sprintf("v%d-%d", v, rng.Intn(1000)))
+						chs = append(chs, store.Change{Key: []byte(k), Value: val})
+						ref[k] = val
+					}
+				}
+				var reader *Reader
+				if v > 0 {
+					var err error
+					if reader, err = tr.NewReader(uint64(v - 1)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				b := db.NewBatch()
+				root, err := tr.Apply(b, uint64(v), chs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if root != ref.Root(store.SHA256) {
+					t.Fatalf("v%d: root differs from the reference", v)
+				}
+				if err := b.Commit(pebble.NoSync); err != nil {
+					t.Fatal(err)
+				}
+				if v > 0 {
+					check(v-1, reader) // written, not yet committed
+					check(v-1, nil)
+				}
+				tr.Committed(uint64(v))
+				history = append(history, ref.Clone())
+				check(v, nil)
+				if v > 0 {
+					check(v-1, reader) // a reader of the previous version
+					reader.Close()
+					check(rng.Intn(v), nil)
+				}
+			}
+		})
+	}
+}
