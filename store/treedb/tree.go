@@ -299,7 +299,6 @@ func (t *Tree) readValue(it *pebble.Iterator, key []byte, version uint64) ([]byt
 	return append([]byte{}, e.val...), true, nil
 }
 
-
 func iterValue(it *pebble.Iterator, key []byte, version uint64) ([]byte, bool, error) {
 	v, _, ok, err := seekVersion(it, valueKey(key), version)
 	if err != nil || !ok || len(v) == 0 || v[0] != 1 {
