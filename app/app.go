@@ -29,6 +29,7 @@ import (
 	"github.com/govchain/govchain/ledger/logdb"
 	"github.com/govchain/govchain/store"
 	"github.com/govchain/govchain/store/treedb"
+	"github.com/govchain/govchain/tx"
 )
 
 var _ abci.Application = (*App)(nil)
@@ -124,7 +125,7 @@ type App struct {
 	book        *mempoolBook
 
 	sigMu    sync.Mutex
-	sigCache map[[32]byte]struct{}
+	sigCache map[[32]byte]*tx.Tx // verified txs by hash, decoded
 }
 
 type pendingBlock struct {
@@ -156,7 +157,7 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{db: db, suite: suite, hasher: hasher, tree: treedb.NewTreeWithHasher(db, store.NewHasher(suite.Name, suite.Sum)), log: l,
-		opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]struct{}{}}
+		opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]*tx.Tx{}}
 	if err := a.mount(opts.Modules); err != nil {
 		return nil, err
 	}

@@ -102,9 +102,12 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	// signature: a tx from an unknown signer or for another chain costs no
 	// signature verification.
 	h := a.TxHash(req.Tx)
-	t, err := tx.Decode(req.Tx)
-	if err != nil {
-		return errorResponse(txError(err)), nil
+	t := a.verified(h) // pre-verified by the API, or a recheck
+	if t == nil {
+		var err error
+		if t, err = tx.Decode(req.Tx); err != nil {
+			return errorResponse(txError(err)), nil
+		}
 	}
 	if t.Body.ChainID != chainID {
 		return errorResponse(txError(tx.ErrWrongChain)), nil

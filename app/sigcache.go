@@ -9,6 +9,12 @@ import (
 // hash so that rechecks and block execution verify each signature once.
 func (a *App) decodeVerify(raw []byte, chainID string) (*tx.Tx, [32]byte, error) {
 	h := a.TxHash(raw)
+	if t := a.verified(h); t != nil {
+		if t.Body.ChainID != chainID {
+			return nil, h, tx.ErrWrongChain
+		}
+		return t, h, nil
+	}
 	t, err := tx.Decode(raw)
 	if err != nil {
 		return nil, h, err
@@ -16,13 +22,18 @@ func (a *App) decodeVerify(raw []byte, chainID string) (*tx.Tx, [32]byte, error)
 	return t, h, a.verifyDecoded(t, h, chainID)
 }
 
+// verified returns the decoded tx whose bytes hash to h if its signature
+// has been verified, else nil. The tx is shared: read it, never change it.
+func (a *App) verified(h [32]byte) *tx.Tx {
+	a.sigMu.Lock()
+	defer a.sigMu.Unlock()
+	return a.sigCache[h]
+}
+
 // verifyDecoded checks a decoded tx's chain id and signature (once per tx
 // hash, see decodeVerify).
 func (a *App) verifyDecoded(t *tx.Tx, h [32]byte, chainID string) error {
-	a.sigMu.Lock()
-	_, ok := a.sigCache[h]
-	a.sigMu.Unlock()
-	if ok {
+	if a.verified(h) != nil {
 		if t.Body.ChainID != chainID {
 			return tx.ErrWrongChain
 		}
@@ -31,7 +42,7 @@ func (a *App) verifyDecoded(t *tx.Tx, h [32]byte, chainID string) error {
 	if err := t.Verify(chainID); err != nil {
 		return err
 	}
-	a.rememberSignature(h)
+	a.rememberSignature(h, t)
 	return nil
 }
 
@@ -58,12 +69,10 @@ func (a *App) PreVerify(raws [][]byte) {
 	}}
 	bv := crypto.NewBatchVerifier()
 	var hashes [][32]byte
+	var txs []*tx.Tx
 	for _, raw := range raws {
 		h := a.TxHash(raw)
-		a.sigMu.Lock()
-		_, done := a.sigCache[h]
-		a.sigMu.Unlock()
-		if done {
+		if a.verified(h) != nil {
 			continue
 		}
 		t, err := tx.Decode(raw)
@@ -80,19 +89,20 @@ func (a *App) PreVerify(raws [][]byte) {
 		}
 		bv.Add(t.Signature.Algorithm, t.Signature.PublicKey, sb, t.Signature.Sig)
 		hashes = append(hashes, h)
+		txs = append(txs, t)
 	}
 	for i, err := range bv.Verify() {
 		if err == nil {
-			a.rememberSignature(hashes[i])
+			a.rememberSignature(hashes[i], txs[i])
 		}
 	}
 }
 
-func (a *App) rememberSignature(h [32]byte) {
+func (a *App) rememberSignature(h [32]byte, t *tx.Tx) {
 	a.sigMu.Lock()
 	defer a.sigMu.Unlock()
 	if len(a.sigCache) >= sigCacheMax {
 		clear(a.sigCache)
 	}
-	a.sigCache[h] = struct{}{}
+	a.sigCache[h] = t
 }
