@@ -8,13 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -24,6 +27,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/govchain/govchain/api/apitype"
+	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
@@ -52,29 +56,30 @@ type benchOpts struct {
 
 // BenchResult is what `govchain bench --output json` prints.
 type BenchResult struct {
-	Workload        string  `json:"workload"`
-	Txs             int     `json:"txs"`
-	Committed       int     `json:"committed"`
-	Failed          int     `json:"failed"`
-	Seconds         float64 `json:"seconds"`
-	CommittedPerSec float64 `json:"committed_tx_per_s"`
-	P50ms           float64 `json:"p50_ms"`
-	P99ms           float64 `json:"p99_ms"`
-	Blocks          int64   `json:"blocks"`
-	TxBytes         int     `json:"tx_bytes"`
-	NoopPerSec      float64 `json:"noop_committed_tx_per_s,omitempty"`
-	NoopP50ms       float64 `json:"noop_p50_ms,omitempty"`
-	NoopP99ms       float64 `json:"noop_p99_ms,omitempty"`
-	NoopBlocks      int64   `json:"noop_blocks,omitempty"`
-	Validators      int     `json:"validators"`
-	SinglePerSec    float64 `json:"single_validator_committed_tx_per_s,omitempty"`
-	SingleP50ms     float64 `json:"single_validator_p50_ms,omitempty"`
-	SingleP99ms     float64 `json:"single_validator_p99_ms,omitempty"`
-	NationalPerSec  float64 `json:"sm2_sm3_committed_tx_per_s,omitempty"`
-	NationalP50ms   float64 `json:"sm2_sm3_p50_ms,omitempty"`
-	NationalP99ms   float64 `json:"sm2_sm3_p99_ms,omitempty"`
-	RatioToNoop     float64 `json:"ratio_to_noop,omitempty"`
-	Machine         string  `json:"machine"`
+	Workload        string         `json:"workload"`
+	Txs             int            `json:"txs"`
+	Committed       int            `json:"committed"`
+	Failed          int            `json:"failed"`
+	Failures        map[string]int `json:"failures,omitempty"` // by codespace/code: log of the first
+	Seconds         float64        `json:"seconds"`
+	CommittedPerSec float64        `json:"committed_tx_per_s"`
+	P50ms           float64        `json:"p50_ms"`
+	P99ms           float64        `json:"p99_ms"`
+	Blocks          int64          `json:"blocks"`
+	TxBytes         int            `json:"tx_bytes"`
+	NoopPerSec      float64        `json:"noop_committed_tx_per_s,omitempty"`
+	NoopP50ms       float64        `json:"noop_p50_ms,omitempty"`
+	NoopP99ms       float64        `json:"noop_p99_ms,omitempty"`
+	NoopBlocks      int64          `json:"noop_blocks,omitempty"`
+	Validators      int            `json:"validators"`
+	SinglePerSec    float64        `json:"single_validator_committed_tx_per_s,omitempty"`
+	SingleP50ms     float64        `json:"single_validator_p50_ms,omitempty"`
+	SingleP99ms     float64        `json:"single_validator_p99_ms,omitempty"`
+	NationalPerSec  float64        `json:"sm2_sm3_committed_tx_per_s,omitempty"`
+	NationalP50ms   float64        `json:"sm2_sm3_p50_ms,omitempty"`
+	NationalP99ms   float64        `json:"sm2_sm3_p99_ms,omitempty"`
+	RatioToNoop     float64        `json:"ratio_to_noop,omitempty"`
+	Machine         string         `json:"machine"`
 }
 
 func benchCmd(g *globals) *cobra.Command {
@@ -100,6 +105,15 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 			}
 			if o.txs < 1 || o.accounts < 1 || o.concurrency < 1 || o.batch < 1 || o.batch > 1000 {
 				return usageErr("--txs, --accounts, --concurrency must be positive; --batch 1 to 1000")
+			}
+			// A worker sends one account's txs in order, one batch in
+			// flight, so workers beyond the accounts would have nothing
+			// to send.
+			if o.accounts < o.concurrency {
+				if cmd.Flags().Changed("accounts") {
+					return usageErr("--accounts %d is below --concurrency %d: each worker needs an account of its own", o.accounts, o.concurrency)
+				}
+				o.accounts = o.concurrency
 			}
 			own := !cmd.Flags().Changed("node")
 			if !own && o.noop && cmd.Flags().Changed("noop") {
@@ -163,7 +177,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&o.txs, "txs", 20000, "transactions to submit")
-	f.IntVar(&o.accounts, "accounts", 64, "signing accounts (each signs txs/accounts in sequence)")
+	f.IntVar(&o.accounts, "accounts", 64, "signing accounts (each signs txs/accounts in sequence; raised to --concurrency when below it)")
 	f.IntVar(&o.concurrency, "concurrency", 32, "concurrent submitters")
 	f.IntVar(&o.batch, "batch", 100, "transactions per HTTP request")
 	f.BoolVar(&o.noop, "noop", true, "also measure a no-op application with the same configuration")
@@ -180,6 +194,14 @@ func printBench(w io.Writer, r BenchResult) {
 	fmt.Fprintf(w, "chain:      %d validator(s)\n", r.Validators)
 	fmt.Fprintf(w, "workload:   %s, %d txs of %d bytes\n", r.Workload, r.Txs, r.TxBytes)
 	fmt.Fprintf(w, "committed:  %d ok, %d failed in %.1f s over %d blocks\n", r.Committed, r.Failed, r.Seconds, r.Blocks)
+	if len(r.Failures) > 0 {
+		codes := slices.Sorted(maps.Keys(r.Failures))
+		var parts []string
+		for _, c := range codes {
+			parts = append(parts, fmt.Sprintf("%s x%d", c, r.Failures[c]))
+		}
+		fmt.Fprintf(w, "failures:   %s (codespace/code)\n", strings.Join(parts, ", "))
+	}
 	fmt.Fprintf(w, "throughput: %.0f committed tx/s\n", r.CommittedPerSec)
 	fmt.Fprintf(w, "latency:    p50 %.0f ms, p99 %.0f ms (submit to commit)\n", r.P50ms, r.P99ms)
 	if r.NoopPerSec > 0 {
@@ -470,6 +492,7 @@ func (g *globals) submitAll(ctx context.Context, c *client.Client, o benchOpts, 
 		latencies []time.Duration
 		committed atomic.Int64
 		failed    atomic.Int64
+		failures  = map[string]int{}
 		firstErr  error
 		wg        sync.WaitGroup
 	)
@@ -502,6 +525,7 @@ func (g *globals) submitAll(ctx context.Context, c *client.Client, o benchOpts, 
 						latencies = append(latencies, d)
 					} else {
 						failed.Add(1)
+						failures[fmt.Sprintf("%s/%d", r.Codespace, r.Code)]++
 					}
 				}
 				mu.Unlock()
@@ -527,7 +551,7 @@ func (g *globals) submitAll(ctx context.Context, c *client.Client, o benchOpts, 
 		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
 	}
 	return BenchResult{
-		Workload: workload, Txs: total, Committed: int(committed.Load()), Failed: int(failed.Load()),
+		Workload: workload, Txs: total, Committed: int(committed.Load()), Failed: int(failed.Load()), Failures: failures,
 		Seconds: elapsed.Seconds(), CommittedPerSec: float64(committed.Load()) / elapsed.Seconds(),
 		P50ms: pct(0.50), P99ms: pct(0.99), Blocks: end.LatestHeight - startHeight, TxBytes: txBytes,
 		Machine: machine(),
@@ -544,8 +568,8 @@ func submitRetry(ctx context.Context, c *client.Client, txs [][]byte) ([]apitype
 		}
 		full := false
 		for _, r := range res {
-			if !r.Committed && r.Code == 0 && r.Log != "" {
-				full = true // refused by the API (mempool full, timeout): resend
+			if !r.Committed && (r.Code == 0 && r.Log != "" || backPressure(r)) {
+				full = true // refused for now (mempool full, timeout, fair shares): resend
 			}
 		}
 		if !full || attempt > 20 {
@@ -578,4 +602,17 @@ func (p *loadProfile) start() (func(), error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// backPressure tells a refusal that asks the sender to resubmit after the
+// next block (the mempool's fair shares) from a failure.
+func backPressure(r apitype.SubmitResult) bool {
+	if r.Committed || r.Codespace != "app" {
+		return false
+	}
+	switch r.Code {
+	case app.ErrAccountPending.Code, app.ErrDepartmentShare.Code, app.ErrMempoolBusy.Code:
+		return true
+	}
+	return false
 }
