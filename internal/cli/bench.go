@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"sort"
@@ -47,8 +49,10 @@ type benchOpts struct {
 	from        string
 	keep        bool
 	cpuprofile  string
+	memprofile  string
 	profile     *loadProfile // the first load phase's CPU profile, when --cpuprofile
 	cluster     int
+	window      int
 	national    bool
 	workload    string
 	chain       node.ChainOptions // of the chains bench creates
@@ -56,30 +60,43 @@ type benchOpts struct {
 
 // BenchResult is what `govchain bench --output json` prints.
 type BenchResult struct {
-	Workload        string         `json:"workload"`
-	Txs             int            `json:"txs"`
-	Committed       int            `json:"committed"`
-	Failed          int            `json:"failed"`
-	Failures        map[string]int `json:"failures,omitempty"` // by codespace/code: log of the first
-	Seconds         float64        `json:"seconds"`
-	CommittedPerSec float64        `json:"committed_tx_per_s"`
-	P50ms           float64        `json:"p50_ms"`
-	P99ms           float64        `json:"p99_ms"`
-	Blocks          int64          `json:"blocks"`
-	TxBytes         int            `json:"tx_bytes"`
-	NoopPerSec      float64        `json:"noop_committed_tx_per_s,omitempty"`
-	NoopP50ms       float64        `json:"noop_p50_ms,omitempty"`
-	NoopP99ms       float64        `json:"noop_p99_ms,omitempty"`
-	NoopBlocks      int64          `json:"noop_blocks,omitempty"`
-	Validators      int            `json:"validators"`
-	SinglePerSec    float64        `json:"single_validator_committed_tx_per_s,omitempty"`
-	SingleP50ms     float64        `json:"single_validator_p50_ms,omitempty"`
-	SingleP99ms     float64        `json:"single_validator_p99_ms,omitempty"`
-	NationalPerSec  float64        `json:"sm2_sm3_committed_tx_per_s,omitempty"`
-	NationalP50ms   float64        `json:"sm2_sm3_p50_ms,omitempty"`
-	NationalP99ms   float64        `json:"sm2_sm3_p99_ms,omitempty"`
-	RatioToNoop     float64        `json:"ratio_to_noop,omitempty"`
-	Machine         string         `json:"machine"`
+	Workload  string         `json:"workload"`
+	Txs       int            `json:"txs"`
+	Committed int            `json:"committed"`
+	Failed    int            `json:"failed"`
+	Failures  map[string]int `json:"failures,omitempty"` // by codespace/code
+
+	// Long runs (--window): the rate of each window of committed txs.
+	Windows []BenchWindow `json:"windows,omitempty"`
+	// PeakRSSMB is the bench process's peak resident memory (the node and
+	// the load generator: bench runs the node in process).
+	PeakRSSMB float64 `json:"peak_rss_mb,omitempty"`
+	// Storage after the run: our database and CometBFT's data (block
+	// store, state, WAL), in bytes per committed tx of the run.
+	DBBytes           int64   `json:"db_bytes,omitempty"`
+	CometBytes        int64   `json:"comet_bytes,omitempty"`
+	DBBytesPerTx      float64 `json:"db_bytes_per_tx,omitempty"`
+	CometBytesPerTx   float64 `json:"comet_bytes_per_tx,omitempty"`
+	RestartToServingS float64 `json:"restart_to_serving_s,omitempty"`
+	Seconds           float64 `json:"seconds"`
+	CommittedPerSec   float64 `json:"committed_tx_per_s"`
+	P50ms             float64 `json:"p50_ms"`
+	P99ms             float64 `json:"p99_ms"`
+	Blocks            int64   `json:"blocks"`
+	TxBytes           int     `json:"tx_bytes"`
+	NoopPerSec        float64 `json:"noop_committed_tx_per_s,omitempty"`
+	NoopP50ms         float64 `json:"noop_p50_ms,omitempty"`
+	NoopP99ms         float64 `json:"noop_p99_ms,omitempty"`
+	NoopBlocks        int64   `json:"noop_blocks,omitempty"`
+	Validators        int     `json:"validators"`
+	SinglePerSec      float64 `json:"single_validator_committed_tx_per_s,omitempty"`
+	SingleP50ms       float64 `json:"single_validator_p50_ms,omitempty"`
+	SingleP99ms       float64 `json:"single_validator_p99_ms,omitempty"`
+	NationalPerSec    float64 `json:"sm2_sm3_committed_tx_per_s,omitempty"`
+	NationalP50ms     float64 `json:"sm2_sm3_p50_ms,omitempty"`
+	NationalP99ms     float64 `json:"sm2_sm3_p99_ms,omitempty"`
+	RatioToNoop       float64 `json:"ratio_to_noop,omitempty"`
+	Machine           string  `json:"machine"`
 }
 
 func benchCmd(g *globals) *cobra.Command {
@@ -120,8 +137,8 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 				return usageErr("--noop needs a chain of its own: drop --node")
 			}
 			ctx := cmd.Context()
-			if o.cpuprofile != "" {
-				o.profile = &loadProfile{path: o.cpuprofile}
+			if o.cpuprofile != "" || o.memprofile != "" {
+				o.profile = &loadProfile{path: o.cpuprofile, heap: o.memprofile}
 			}
 			var res BenchResult
 			var err error
@@ -186,6 +203,8 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the first load phase (node and load generator, in this process; signing ahead excluded) to this file")
 	f.IntVar(&o.cluster, "cluster", 0, "run a local testnet of this many validators (separate processes) instead of one in-process validator")
 	f.StringVar(&o.workload, "workload", "identity", "identity (register citizens), registry (register parcels and sell them on conditions) or procurement (whole tenders: 50 sealed bids, 5 evaluators, award to payment)")
+	f.StringVar(&o.memprofile, "memprofile", "", "write a heap profile at the end of the first load phase to this file")
+	f.IntVar(&o.window, "window", 0, "report the committed rate of each window of this many txs (for long runs, e.g. --txs 10000000 --window 1000000)")
 	f.BoolVar(&o.national, "national", false, "also run the load on a chain with the SM3 hash suite and SM2 accounts")
 	return cmd
 }
@@ -213,6 +232,19 @@ func printBench(w io.Writer, r BenchResult) {
 	}
 	if r.SinglePerSec > 0 {
 		fmt.Fprintf(w, "1 validator: %.0f tx/s, p50 %.0f ms, p99 %.0f ms (same run)\n", r.SinglePerSec, r.SingleP50ms, r.SingleP99ms)
+	}
+	for _, win := range r.Windows {
+		fmt.Fprintf(w, "window:     txs %d-%d: %.0f tx/s over %.1f s, peak RSS %.0f MB\n", win.From, win.To, win.TxPerSec, win.Seconds, win.PeakRSSMB)
+	}
+	if r.PeakRSSMB > 0 {
+		fmt.Fprintf(w, "memory:     peak RSS %.0f MB (node and load generator, one process)\n", r.PeakRSSMB)
+	}
+	if r.DBBytes > 0 {
+		fmt.Fprintf(w, "storage:    govchain.db %.1f MB (%.0f bytes per tx), CometBFT data %.1f MB (%.0f bytes per tx)\n",
+			float64(r.DBBytes)/1e6, r.DBBytesPerTx, float64(r.CometBytes)/1e6, r.CometBytesPerTx)
+	}
+	if r.RestartToServingS > 0 {
+		fmt.Fprintf(w, "restart:    serving again %.2f s after start on that home\n", r.RestartToServingS)
 	}
 	fmt.Fprintf(w, "machine:    %s\n", r.Machine)
 }
@@ -250,7 +282,42 @@ func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchRe
 		res, err = g.benchAgainst(ctx, c, o, loadKey)
 	}
 	res.Validators = 1
-	return res, err
+	if err != nil || noop {
+		return res, err
+	}
+	// Storage left by the run, and how long the node takes to serve
+	// again on that home.
+	n.Stop()
+	res.DBBytes = dirBytes(home.DBDir())
+	res.CometBytes = dirBytes(filepath.Join(string(home), "data")) - res.DBBytes
+	if res.Committed > 0 {
+		res.DBBytesPerTx = float64(res.DBBytes) / float64(res.Committed)
+		res.CometBytesPerTx = float64(res.CometBytes) / float64(res.Committed)
+	}
+	t0 := time.Now()
+	n2, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard})
+	if err != nil {
+		return res, fmt.Errorf("restart: %w", err)
+	}
+	defer n2.Stop()
+	if err := waitServing(ctx, client.New(n2.HTTPAddr())); err != nil {
+		return res, fmt.Errorf("restart: %w", err)
+	}
+	res.RestartToServingS = time.Since(t0).Seconds()
+	return res, nil
+}
+
+// waitServing waits until the node answers its status (the API serves
+// committed state).
+func waitServing(ctx context.Context, c *client.Client) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for time.Now().Before(deadline) {
+		if _, err := c.Status(ctx); err == nil {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return errors.New("the node did not serve within 5 minutes")
 }
 
 // benchGrantors lets every department of the bench's own chains grant the
@@ -444,6 +511,9 @@ func (g *globals) runLoad(ctx context.Context, c *client.Client, o benchOpts, si
 			signers[i] = &client.Signer{Key: k, Address: k.Address(), ChainID: st.ChainID}
 		}
 	}
+	if o.txs > preSignMax {
+		return g.streamLoad(ctx, c, o, signers, st.LatestHeight, workload)
+	}
 	bar := progressbar.NewOptions(o.txs, progressbar.OptionSetWriter(g.stderr), progressbar.OptionSetVisibility(g.terminal()), progressbar.OptionSetDescription("signing   "),
 		progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	// perAccount[i] is account i's txs in sequence order.
@@ -474,17 +544,26 @@ func (g *globals) submitAll(ctx context.Context, c *client.Client, o benchOpts, 
 	}
 	// Each worker owns some accounts and sends their txs in order, one
 	// batch in flight at a time, so sequences arrive in order.
-	type job struct{ txs [][]byte }
-	var jobs [][]job
-	for w := 0; w < o.concurrency; w++ {
-		jobs = append(jobs, nil)
-	}
+	jobs := make([][]loadJob, o.concurrency)
 	for i, txs := range perAccount {
 		w := i % o.concurrency
 		for s := 0; s < len(txs); s += o.batch {
-			jobs[w] = append(jobs[w], job{txs[s:min(s+o.batch, len(txs))]})
+			jobs[w] = append(jobs[w], loadJob{txs: txs[s:min(s+o.batch, len(txs))]})
 		}
 	}
+	return g.submitJobs(ctx, c, o, jobs, total, txBytes, startHeight, workload)
+}
+
+// loadJob is one batch of one account's txs: signed ahead, or signed by
+// gen when its worker comes to it (long runs).
+type loadJob struct {
+	txs [][]byte
+	gen func() ([][]byte, error)
+}
+
+// submitJobs runs the workers over jobs (jobs[w] is worker w's, in order)
+// and measures.
+func (g *globals) submitJobs(ctx context.Context, c *client.Client, o benchOpts, jobs [][]loadJob, total, txBytes int, startHeight int64, workload string) (BenchResult, error) {
 	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(g.stderr), progressbar.OptionSetVisibility(g.terminal()), progressbar.OptionSetDescription("committing"),
 		progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
 	var (
@@ -502,11 +581,21 @@ func (g *globals) submitAll(ctx context.Context, c *client.Client, o benchOpts, 
 		defer stop()
 	}
 	start := time.Now()
+	mon := startMonitor(start, &committed)
 	for w := range jobs {
 		wg.Add(1)
-		go func(js []job) {
+		go func(js []loadJob) {
 			defer wg.Done()
 			for _, j := range js {
+				if j.gen != nil {
+					var err error
+					if j.txs, err = j.gen(); err != nil {
+						mu.Lock()
+						firstErr = cmp.Or(firstErr, err)
+						mu.Unlock()
+						return
+					}
+				}
 				t0 := time.Now()
 				res, err := submitRetry(ctx, c, j.txs)
 				d := time.Since(t0)
@@ -535,6 +624,7 @@ func (g *globals) submitAll(ctx context.Context, c *client.Client, o benchOpts, 
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	samples, peakRSS := mon.stop()
 	bar.Finish()
 	if firstErr != nil {
 		return BenchResult{}, firstErr
@@ -554,7 +644,7 @@ func (g *globals) submitAll(ctx context.Context, c *client.Client, o benchOpts, 
 		Workload: workload, Txs: total, Committed: int(committed.Load()), Failed: int(failed.Load()), Failures: failures,
 		Seconds: elapsed.Seconds(), CommittedPerSec: float64(committed.Load()) / elapsed.Seconds(),
 		P50ms: pct(0.50), P99ms: pct(0.99), Blocks: end.LatestHeight - startHeight, TxBytes: txBytes,
-		Machine: machine(),
+		Machine: machine(), Windows: windows(samples, o.window), PeakRSSMB: peakRSS,
 	}, nil
 }
 
@@ -582,8 +672,8 @@ func submitRetry(ctx context.Context, c *client.Client, txs [][]byte) ([]apitype
 // loadProfile profiles the CPU during the first load phase of a bench run
 // only: signing ahead and the setup are not what the figures measure.
 type loadProfile struct {
-	path string
-	done bool
+	path, heap string
+	done       bool
 }
 
 // start begins the profile if this is the first load phase; the returned
@@ -593,15 +683,28 @@ func (p *loadProfile) start() (func(), error) {
 		return func() {}, nil
 	}
 	p.done = true
-	f, err := os.Create(p.path)
-	if err != nil {
-		return nil, err
+	stopCPU := func() {}
+	if p.path != "" {
+		f, err := os.Create(p.path)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		stopCPU = func() { pprof.StopCPUProfile(); f.Close() }
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() {
+		stopCPU()
+		if p.heap != "" {
+			if f, err := os.Create(p.heap); err == nil {
+				runtime.GC()
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
+	}, nil
 }
 
 // backPressure tells a refusal that asks the sender to resubmit after the
