@@ -158,7 +158,7 @@ type Tree struct {
 	// cache holds the newest node at each position down to cacheDepth, as
 	// of version cacheVer, so that updates skip the seeks of the upper
 	// levels. Apply fills staged; Committed publishes it.
-	mu       sync.Mutex
+	mu       sync.RWMutex // Committed and Apply's set-up write; updates and proofs read
 	cache    map[string]node
 	cacheVer int64
 	staged   map[string]node
@@ -430,6 +430,24 @@ func loadNode(h store.Hasher, r *pebble.Iterator, c child, depth int, path *stor
 	return n, nil
 }
 
+// cachedNode returns the node of kind and hash c at depth along path from
+// the node cache, or an empty node when the cache does not hold it. A node
+// is named by its hash, so the cached one serves a proof at any version
+// whose path leads to it.
+func (t *Tree) cachedNode(c child, depth int, path *store.Hash) (node, error) {
+	if c.kind == kindEmpty || depth > cacheDepth {
+		return node{}, nil
+	}
+	pk := posKey(depth, path)
+	t.mu.RLock()
+	n, ok := t.cache[string(pk)]
+	t.mu.RUnlock()
+	if !ok || n.kind != c.kind || n.hash != c.hash {
+		return node{}, nil
+	}
+	return n, nil
+}
+
 // Prove returns a proof for key at version, and the key's value (nil when
 // absent).
 func (t *Tree) Prove(key []byte, version uint64) (*store.Proof, []byte, error) {
@@ -453,7 +471,10 @@ func (t *Tree) Prove(key []byte, version uint64) (*store.Proof, []byte, error) {
 	kh := t.h.KeyHash(key)
 	p := &store.Proof{}
 	for depth := 0; ; depth++ {
-		n, err := loadNode(t.h, it, c, depth, &kh, version)
+		n, err := t.cachedNode(c, depth, &kh)
+		if n.kind == kindEmpty && c.kind != kindEmpty {
+			n, err = loadNode(t.h, it, c, depth, &kh, version)
+		}
 		if err != nil {
 			return nil, nil, err
 		}
@@ -577,8 +598,12 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []store.Change) (s
 	}
 	t.staged, t.stagedAt = map[string]node{}, version
 	t.stagedChanges = changes
+	t.mu.Unlock()
+	// The update only reads the cache (Committed, the one writer, runs
+	// after Apply), so proofs may read it meanwhile.
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	u := &updater{h: t.h, r: it, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
-	defer t.mu.Unlock()
 	var zero store.Hash
 	var path store.Hash
 	if len(hs) > 0 {
