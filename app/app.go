@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble"
@@ -118,6 +119,9 @@ type App struct {
 	chainID   string
 	committed Meta
 	pending   *pendingBlock
+	// batchPerTx is the last block's batch size per tx (FinalizeBlock
+	// sizes the next batch from it).
+	batchPerTx atomic.Int64
 
 	checkMu     sync.Mutex
 	check       *cache

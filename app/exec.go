@@ -93,7 +93,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	}
 	resp.ValidatorUpdates = abciValidatorUpdates(valUpdates)
 
-	b := a.db.NewBatch()
+	// Sized like the last block's per tx, so that a big block's batch is
+	// not copied over and over as it grows.
+	b := a.db.NewBatchWithSize(min(len(req.Txs)*int(a.batchPerTx.Load()), 256<<20))
 	root, err := a.tree.Apply(b, uint64(req.Height), block.changes())
 	if err != nil {
 		return nil, fmt.Errorf("app: state at height %d: %w", req.Height, err)
@@ -108,6 +110,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if len(resp.ValidatorUpdates) > 0 {
 		// CometBFT applies updates returned at height h from height h+2.
 		b.Set(binary.BigEndian.AppendUint64([]byte(pfxValChange), uint64(req.Height+2)), nil, nil)
+	}
+	if len(req.Txs) > 0 {
+		a.batchPerTx.Store(int64(len(b.Repr()) / len(req.Txs)))
 	}
 	resp.AppHash = m.AppHash
 	a.mu.Lock()
