@@ -122,6 +122,8 @@ type App struct {
 	// batchPerTx is the last block's batch size per tx (FinalizeBlock
 	// sizes the next batch from it).
 	batchPerTx atomic.Int64
+	// Block execution's signature cache hits and misses (SigCacheStats).
+	blockSigHits, blockSigMisses atomic.Uint64
 
 	checkMu     sync.Mutex
 	check       *cache

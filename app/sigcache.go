@@ -9,7 +9,13 @@ import (
 // hash so that rechecks and block execution verify each signature once.
 func (a *App) decodeVerify(raw []byte, chainID string) (*tx.Tx, [32]byte, error) {
 	h := a.TxHash(raw)
-	if t := a.verified(h); t != nil {
+	t := a.verified(h)
+	if t != nil {
+		a.blockSigHits.Add(1)
+	} else {
+		a.blockSigMisses.Add(1)
+	}
+	if t != nil {
 		if t.Body.ChainID != chainID {
 			return nil, h, tx.ErrWrongChain
 		}
@@ -105,4 +111,15 @@ func (a *App) rememberSignature(h [32]byte, t *tx.Tx) {
 		clear(a.sigCache)
 	}
 	a.sigCache[h] = t
+}
+
+// SigCacheStats counts, since the start, the txs of executed blocks whose
+// signature had been verified before (by the API's batches or CheckTx:
+// hits) or was verified during execution (misses, e.g. txs a validator
+// never saw in its mempool).
+type SigCacheStats struct{ BlockHits, BlockMisses uint64 }
+
+// SigCacheStats reports the signature cache's use by block execution.
+func (a *App) SigCacheStats() SigCacheStats {
+	return SigCacheStats{BlockHits: a.blockSigHits.Load(), BlockMisses: a.blockSigMisses.Load()}
 }

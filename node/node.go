@@ -31,6 +31,7 @@ import (
 	"github.com/cometbft/cometbft/proxy"
 	rpccore "github.com/cometbft/cometbft/rpc/core"
 	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/api/apitype"
@@ -171,6 +172,13 @@ func Start(home Home, opts Options) (n *Node, err error) {
 		}
 		return n.cmt.Mempool().Size()
 	})
+	n.Metrics.Registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "govchain_block_sig_cache_hits_total",
+			Help: "Txs of executed blocks whose signature was verified before (API batch or CheckTx)."},
+			func() float64 { return float64(n.App.SigCacheStats().BlockHits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "govchain_block_sig_cache_misses_total",
+			Help: "Txs of executed blocks whose signature was verified during execution (not seen in this node's mempool)."},
+			func() float64 { return float64(n.App.SigCacheStats().BlockMisses) }))
 	n.Events = api.NewEventBroker(n.App, n.Metrics, opts.Events, n.logf) // before consensus: the handshake may replay blocks
 	nodeKey, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
 	if err != nil {

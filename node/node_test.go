@@ -159,6 +159,11 @@ func TestDevNodeEndToEnd(t *testing.T) {
 	if !strings.Contains(string(body), "govchain_tx_committed_total 1") {
 		t.Fatalf("metrics:\n%s", body)
 	}
+	// The tx came through the API, whose batch verification left its
+	// signature for block execution to find.
+	if !strings.Contains(string(body), "govchain_block_sig_cache_hits_total 1\n") || !strings.Contains(string(body), "govchain_block_sig_cache_misses_total 0\n") {
+		t.Fatalf("signature cache metrics:\n%s", body)
+	}
 
 	// Restart: the chain continues from where it was, with the same history.
 	st, _ := c.Status(ctx)
