@@ -12,6 +12,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -78,25 +80,28 @@ type BenchResult struct {
 	DBBytesPerTx      float64 `json:"db_bytes_per_tx,omitempty"`
 	CometBytesPerTx   float64 `json:"comet_bytes_per_tx,omitempty"`
 	RestartToServingS float64 `json:"restart_to_serving_s,omitempty"`
-	Seconds           float64 `json:"seconds"`
-	CommittedPerSec   float64 `json:"committed_tx_per_s"`
-	P50ms             float64 `json:"p50_ms"`
-	P99ms             float64 `json:"p99_ms"`
-	Blocks            int64   `json:"blocks"`
-	TxBytes           int     `json:"tx_bytes"`
-	NoopPerSec        float64 `json:"noop_committed_tx_per_s,omitempty"`
-	NoopP50ms         float64 `json:"noop_p50_ms,omitempty"`
-	NoopP99ms         float64 `json:"noop_p99_ms,omitempty"`
-	NoopBlocks        int64   `json:"noop_blocks,omitempty"`
-	Validators        int     `json:"validators"`
-	SinglePerSec      float64 `json:"single_validator_committed_tx_per_s,omitempty"`
-	SingleP50ms       float64 `json:"single_validator_p50_ms,omitempty"`
-	SingleP99ms       float64 `json:"single_validator_p99_ms,omitempty"`
-	NationalPerSec    float64 `json:"sm2_sm3_committed_tx_per_s,omitempty"`
-	NationalP50ms     float64 `json:"sm2_sm3_p50_ms,omitempty"`
-	NationalP99ms     float64 `json:"sm2_sm3_p99_ms,omitempty"`
-	RatioToNoop       float64 `json:"ratio_to_noop,omitempty"`
-	Machine           string  `json:"machine"`
+	// With --cluster: for each validator, the share of executed txs whose
+	// signature it had verified before execution.
+	SigCacheHitRates []float64 `json:"sig_cache_hit_rates,omitempty"`
+	Seconds          float64   `json:"seconds"`
+	CommittedPerSec  float64   `json:"committed_tx_per_s"`
+	P50ms            float64   `json:"p50_ms"`
+	P99ms            float64   `json:"p99_ms"`
+	Blocks           int64     `json:"blocks"`
+	TxBytes          int       `json:"tx_bytes"`
+	NoopPerSec       float64   `json:"noop_committed_tx_per_s,omitempty"`
+	NoopP50ms        float64   `json:"noop_p50_ms,omitempty"`
+	NoopP99ms        float64   `json:"noop_p99_ms,omitempty"`
+	NoopBlocks       int64     `json:"noop_blocks,omitempty"`
+	Validators       int       `json:"validators"`
+	SinglePerSec     float64   `json:"single_validator_committed_tx_per_s,omitempty"`
+	SingleP50ms      float64   `json:"single_validator_p50_ms,omitempty"`
+	SingleP99ms      float64   `json:"single_validator_p99_ms,omitempty"`
+	NationalPerSec   float64   `json:"sm2_sm3_committed_tx_per_s,omitempty"`
+	NationalP50ms    float64   `json:"sm2_sm3_p50_ms,omitempty"`
+	NationalP99ms    float64   `json:"sm2_sm3_p99_ms,omitempty"`
+	RatioToNoop      float64   `json:"ratio_to_noop,omitempty"`
+	Machine          string    `json:"machine"`
 }
 
 func benchCmd(g *globals) *cobra.Command {
@@ -235,6 +240,13 @@ func printBench(w io.Writer, r BenchResult) {
 	}
 	for _, win := range r.Windows {
 		fmt.Fprintf(w, "window:     txs %d-%d: %.0f tx/s over %.1f s, peak RSS %.0f MB\n", win.From, win.To, win.TxPerSec, win.Seconds, win.PeakRSSMB)
+	}
+	if len(r.SigCacheHitRates) > 0 {
+		var parts []string
+		for _, h := range r.SigCacheHitRates {
+			parts = append(parts, fmt.Sprintf("%.1f%%", 100*h))
+		}
+		fmt.Fprintf(w, "sig cache:  %s of executed txs verified before execution, by validator\n", strings.Join(parts, ", "))
 	}
 	if r.PeakRSSMB > 0 {
 		fmt.Fprintf(w, "memory:     peak RSS %.0f MB (node and load generator, one process)\n", r.PeakRSSMB)
@@ -390,7 +402,55 @@ func (g *globals) benchCluster(ctx context.Context, o benchOpts, noop bool) (Ben
 		})
 	}
 	res.Validators = o.cluster
+	res.PeakRSSMB = 0 // the load generator's alone: the nodes are other processes
+	if err == nil && !noop {
+		// How many of the executed txs each validator had verified
+		// before the block came (in its mempool): the rest it verified
+		// while executing, on the consensus goroutine.
+		for _, n := range tn.Nodes {
+			hits, misses, merr := sigCacheMetrics(ctx, n.API)
+			if merr != nil {
+				return res, fmt.Errorf("metrics of %s: %w", n.API, merr)
+			}
+			res.SigCacheHitRates = append(res.SigCacheHitRates, hits/max(hits+misses, 1))
+		}
+	}
 	return res, err
+}
+
+// sigCacheMetrics reads a node's block signature cache counters from
+// /metrics.
+func sigCacheMetrics(ctx context.Context, api string) (hits, misses float64, err error) {
+	if !strings.Contains(api, "://") {
+		api = "http://" + api
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(api, "/")+"/metrics", nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		name, val, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		v, _ := strconv.ParseFloat(val, 64)
+		switch name {
+		case "govchain_block_sig_cache_hits_total":
+			hits = v
+		case "govchain_block_sig_cache_misses_total":
+			misses = v
+		}
+	}
+	return hits, misses, nil
 }
 
 // validatorCount is the size of the validator set that signed the node's
