@@ -514,6 +514,7 @@ type hchange struct {
 // updater builds version `ver` from version `prev` into a batch.
 type updater struct {
 	h      store.Hasher
+	db     *pebble.DB
 	r      *pebble.Iterator
 	b      *pebble.Batch
 	prev   uint64
@@ -603,7 +604,7 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []store.Change) (s
 	// after Apply), so proofs may read it meanwhile.
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	u := &updater{h: t.h, r: it, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
+	u := &updater{h: t.h, db: t.db, r: it, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
 	var zero store.Hash
 	var path store.Hash
 	if len(hs) > 0 {
@@ -693,11 +694,15 @@ func (u *updater) update(depth int, path *store.Hash, cur node, chs []hchange) (
 	// Internal node: split the changes by the bit at this depth.
 	split := sort.Search(len(chs), func(i int) bool { return store.PathBit(&chs[i].key, depth) == 1 })
 	lp, rp := childPath(path, depth, 0), childPath(path, depth, 1)
-	l, err := u.updateChild(depth+1, &lp, cur.l, chs[:split])
-	if err != nil {
-		return node{}, err
+	var l, r node
+	var err error
+	if depth < parallelDepth && split >= parallelMin && len(chs)-split >= parallelMin {
+		l, r, err = u.updateBoth(depth, &lp, &rp, cur, chs, split)
+	} else {
+		if l, err = u.updateChild(depth+1, &lp, cur.l, chs[:split]); err == nil {
+			r, err = u.updateChild(depth+1, &rp, cur.r, chs[split:])
+		}
 	}
-	r, err := u.updateChild(depth+1, &rp, cur.r, chs[split:])
 	if err != nil {
 		return node{}, err
 	}
@@ -706,6 +711,48 @@ func (u *updater) update(depth int, path *store.Hash, cur node, chs []hchange) (
 	}
 	u.markStale(&cur, path)
 	return u.combine(depth, &lp, &rp, l, r)
+}
+
+// Big blocks update the subtrees of the upper levels in parallel: below
+// depth parallelDepth (up to 2^parallelDepth goroutines), when both sides
+// have at least parallelMin changes. The result does not depend on it: each
+// side writes its own nodes into its own batch, merged when both are done.
+var (
+	parallelDepth = 2
+	parallelMin   = 512
+)
+
+// updateBoth updates cur's two subtrees, the left one on a goroutine of
+// its own with its own iterator, batch and staged nodes.
+func (u *updater) updateBoth(depth int, lp, rp *store.Hash, cur node, chs []hchange, split int) (node, node, error) {
+	it, err := newIter(u.db)
+	if err != nil {
+		return node{}, node{}, err
+	}
+	lu := &updater{h: u.h, db: u.db, r: it, b: u.db.NewBatch(), prev: u.prev, ver: u.ver, cache: u.cache, staged: map[string]node{}}
+	defer lu.b.Close()
+	var l node
+	var lerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		l, lerr = lu.updateChild(depth+1, lp, cur.l, chs[:split])
+	}()
+	r, rerr := u.updateChild(depth+1, rp, cur.r, chs[split:])
+	<-done
+	if err := it.Close(); err != nil && lerr == nil {
+		lerr = err
+	}
+	if err := errors.Join(lerr, rerr); err != nil {
+		return node{}, node{}, err
+	}
+	if err := u.b.Apply(lu.b, nil); err != nil {
+		return node{}, node{}, err
+	}
+	for k, n := range lu.staged {
+		u.staged[k] = n
+	}
+	return l, r, nil
 }
 
 func (u *updater) updateChild(depth int, path *store.Hash, c child, chs []hchange) (node, error) {

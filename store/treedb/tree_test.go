@@ -182,6 +182,13 @@ func TestTreeAgainstReference(t *testing.T) {
 		t.Run(fmt.Sprintf("cache-depth-%d", cd), testTreeAgainstReference)
 		cacheDepth = old
 	}
+	// Subtrees updated in parallel, down to small ones.
+	oldDepth, oldMin := parallelDepth, parallelMin
+	defer func() { parallelDepth, parallelMin = oldDepth, oldMin }()
+	for _, pd := range []int{1, 4} {
+		parallelDepth, parallelMin = pd, 1
+		t.Run(fmt.Sprintf("parallel-depth-%d", pd), testTreeAgainstReference)
+	}
 }
 
 func testTreeAgainstReference(t *testing.T) {
