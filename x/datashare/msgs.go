@@ -72,7 +72,7 @@ type MsgRequestAccess struct {
 	Dataset     string `cbor:"1,keyasint" json:"dataset" cli:"arg"`
 	Purpose     string `cbor:"2,keyasint" json:"purpose" doc:"purpose code: every access must state it (1-64 of a-z 0-9 . _ -)"`
 	PurposeText string `cbor:"3,keyasint,omitempty" json:"purpose_text,omitempty" doc:"the purpose in words, with its legal ground"`
-	From        int64  `cbor:"4,keyasint" json:"from_unix" cli:"name=from" doc:"unix time the access period starts" fmt:"unix"`
+	From        int64  `cbor:"4,keyasint" json:"from_unix" cli:"name=start" doc:"unix time the access period starts" fmt:"unix"`
 	Until       int64  `cbor:"5,keyasint" json:"until_unix" cli:"name=until" doc:"unix time it ends (at most 366 days later)" fmt:"unix"`
 }
 
