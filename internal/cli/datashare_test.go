@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -95,5 +96,21 @@ func TestDatashareAudit(t *testing.T) {
 	os.WriteFile(file, bad, 0o600)
 	if code, _, errs := e.run("datashare", "audit", "--grant", "1", "--export", file, "--trust", genesis); code != ExitUnverified {
 		t.Fatalf("a tampered export: exit %d %s", code, errs)
+	}
+}
+
+// bench --workload datashare logs every entry it submits.
+func TestBenchDatashareSmall(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"bench", "--workload", "datashare", "--txs", "200", "--accounts", "4", "--concurrency", "2", "--batch", "20", "--noop=false", "-o", "json"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("datashare bench: exit %d\n%s", code, errb.String())
+	}
+	var r BenchResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Committed != 200 || r.Txs != 200 || r.Failed != 0 || r.CommittedPerSec <= 0 {
+		t.Fatalf("datashare bench result %+v", r)
 	}
 }
