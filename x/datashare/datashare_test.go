@@ -21,14 +21,13 @@ import (
 // are citizens.
 type world struct {
 	*moduletest.World
-	t          *testing.T
+	t          testing.TB
 	alice, bob string
 	nonce      int
 }
 
 func newWorld(t testing.TB) *world {
-	tt, _ := t.(*testing.T)
-	w := &world{World: moduletest.New(t, identity.New(), datashare.New()), t: tt}
+	w := &world{World: moduletest.New(t, identity.New(), datashare.New()), t: t}
 	for _, d := range []string{"cab", "mof", "nrb", "ec"} {
 		w.Department(d)
 	}
@@ -95,7 +94,7 @@ func dec(id uint64) datashare.MsgDecision { return datashare.MsgDecision{Request
 func (w *world) signed(by string, grant uint64, ds, purpose, subject string, edit func(r *datashare.AccessRequest)) datashare.MsgLogAccess {
 	w.nonce++
 	r := &datashare.AccessRequest{ChainID: moduletest.ChainID, Grant: grant, Dataset: ds, Purpose: purpose, Subject: subject,
-		Audience: w.Addr("service"), Requester: w.Addr(by), Time: w.Time().Unix(), Nonce: []byte(fmt.Sprintf("nonce-%04d", w.nonce)),
+		Audience: w.Addr("service"), Requester: w.Addr(by), Time: w.Time().Unix(), Nonce: []byte(fmt.Sprintf("nonce-%08d", w.nonce)),
 		Query: bytes.Repeat([]byte{1}, 32)}
 	if edit != nil {
 		edit(r)
