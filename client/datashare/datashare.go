@@ -185,6 +185,7 @@ type Service struct {
 	seen   map[string]int64 // request hash -> unix time it expires from the cache
 	free   []uint64         // sequences given back by refused submissions
 	synced bool
+	dept   string
 }
 
 type ctxKey struct{}
@@ -376,12 +377,22 @@ func (s *Service) checkGrant(ctx context.Context, ar *datashare.AccessRequest, a
 	return nil
 }
 
-// department is the service account's department (read once).
+// department is the service account's department (read once: an
+// account never changes department).
 func (s *Service) department(ctx context.Context) string {
+	s.mu.Lock()
+	d := s.dept
+	s.mu.Unlock()
+	if d != "" {
+		return d
+	}
 	a, err := client.Query[identity.Account](ctx, s.Node, client.Path("identity", "accounts", s.Signer.Address))
 	if err != nil {
 		return ""
 	}
+	s.mu.Lock()
+	s.dept = a.Department
+	s.mu.Unlock()
 	return a.Department
 }
 

@@ -151,6 +151,11 @@ func TestServiceServesAndLogs(t *testing.T) {
 		t.Fatalf("%v %+v", err, page)
 	}
 
+	cons, err := client.List[datashare.Consent](e.ctx, e.c, client.Path("datashare", "subjects", alice, "consents"))
+	if err != nil || len(cons.Items) != 1 || cons.Items[0].Grant != 1 || cons.Items[0].Withdrawn != 0 {
+		t.Fatalf("%v %+v", err, cons)
+	}
+
 	// Beyond the purpose, without consent, without a grant, to another
 	// audience: refused by the service, nothing logged.
 	e.refused(e.get(e.rq, e.access(1, "tax-audit", alice)), http.StatusForbidden, datashare.ErrBeyondPurpose.Code)
