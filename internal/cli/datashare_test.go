@@ -114,3 +114,54 @@ func TestBenchDatashareSmall(t *testing.T) {
 		t.Fatalf("datashare bench result %+v", r)
 	}
 }
+
+// The generated tx and query commands of the module, from keys in the
+// home: publish, request, grant, consent, and the citizen's view.
+func TestDatashareCLI(t *testing.T) {
+	_, e := startNode(t)
+	addr := func(name string) string {
+		var k struct{ Address string }
+		e.jsonOut(&k, "keys", "show", name)
+		return k.Address
+	}
+	for _, k := range []string{"steward", "requester", "alice"} {
+		e.ok("keys", "new", k)
+	}
+	e.ok("tx", "identity", "create-account", "--from", "cab-admin", "--key", "steward", "--role", datashare.RoleSteward)
+	e.ok("tx", "identity", "create-account", "--from", "mof-admin", "--key", "requester", "--role", datashare.RoleRequester)
+	e.ok("tx", "identity", "create-account", "--from", "cab-admin", "--key", "alice", "--citizen")
+	e.ok("tx", "datashare", "publish-dataset", "cab.households", "--from", "steward", "--name", "Household register",
+		"--schema-hash", strings.Repeat("ab", 32), "--legal-basis", "Measures on social assistance, art. 8", "--sensitivity", "3", "--consent-required", "true")
+	if code, _, _ := e.run("tx", "datashare", "publish-dataset", "cab.other", "--from", "requester", "--name", "x",
+		"--schema-hash", strings.Repeat("ab", 32), "--legal-basis", "x"); code == 0 {
+		t.Fatal("a requester published a dataset")
+	}
+	now := time.Now().Unix()
+	if out := e.ok("tx", "datashare", "request-access", "cab.households", "--from", "requester", "--purpose", "welfare",
+		"--start", fmt.Sprint(now-60), "--until", fmt.Sprint(now+3600)); !strings.Contains(out, "request 1 opened\n") {
+		t.Fatalf("request-access does not print the new id:\n%s", out)
+	}
+	if code, _, _ := e.run("tx", "datashare", "approve", "1", "--from", "requester"); code == 0 {
+		t.Fatal("the requester granted its own request")
+	}
+	e.ok("tx", "datashare", "approve", "1", "--from", "steward")
+	e.ok("tx", "datashare", "give-consent", "1", "--from", "alice")
+	var r datashare.Request
+	e.jsonOut(&r, "query", "datashare", "request", "1")
+	if r.Status != datashare.StatusGranted || r.Requester != "mof" || r.Owner != "cab" || r.EffectiveStatus != datashare.StatusGranted {
+		t.Fatalf("%+v", r)
+	}
+	var cons struct{ Items []datashare.Consent }
+	e.jsonOut(&cons, "query", "datashare", "subject-consents", addr("alice"))
+	if len(cons.Items) != 1 || cons.Items[0].Grant != 1 {
+		t.Fatalf("%+v", cons)
+	}
+	if out := e.ok("query", "datashare", "dataset", "cab.households"); !strings.Contains(out, "Household register") {
+		t.Fatalf("%s", out)
+	}
+	e.ok("tx", "datashare", "withdraw-consent", "1", "--from", "alice")
+	e.jsonOut(&cons, "query", "datashare", "subject-consents", addr("alice"))
+	if len(cons.Items) != 1 || cons.Items[0].Withdrawn == 0 {
+		t.Fatalf("%+v", cons)
+	}
+}

@@ -150,7 +150,7 @@ func (m *Module) request(ctx *module.Context, msg *MsgRequestAccess) error {
 	module.SetRecord(kv, requestKey(r.ID), r)
 	kv.Set([]byte(dsRequestKey(ds.ID, r.ID)), []byte{})
 	kv.Set([]byte(deptRequestKey(r.Requester, r.ID)), []byte{})
-	ctx.Emit("datashare.requested", "request", strconv.FormatUint(r.ID, 10), "dataset", ds.ID, "requester", r.Requester)
+	ctx.Emit("datashare.request_opened", "id", strconv.FormatUint(r.ID, 10), "dataset", ds.ID, "requester", r.Requester)
 	return nil
 }
 
