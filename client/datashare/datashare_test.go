@@ -64,7 +64,8 @@ func (e *env) signer(name string) *client.Signer {
 // setup: on a dev chain, Civil Affairs (cab) publishes a dataset that
 // requires consent; the Ministry of Finance (mof) requests it for
 // "welfare"; cab grants (request 1); alice consents, bob does not. A
-// second request (2) stays pending. cab's data service runs behind the
+// second request (2) stays pending; a third (3) is granted for a later
+// period. cab's data service runs behind the
 // middleware on a real HTTP server.
 func setup(t *testing.T) *env {
 	d := nodetest.StartDev(t)
@@ -93,6 +94,10 @@ func setup(t *testing.T) *env {
 			From: e.now.Unix() - 60, Until: e.now.Unix() + 3600})
 	}
 	e.exec(e.steward, datashare.TypeApprove, datashare.MsgDecision{Request: 1})
+	// Request 3: granted for a period that starts in an hour.
+	e.exec(e.requester, datashare.TypeRequestAccess, datashare.MsgRequestAccess{Dataset: "cab.households", Purpose: "welfare",
+		From: e.now.Unix() + 3600, Until: e.now.Unix() + 7200})
+	e.exec(e.steward, datashare.TypeApprove, datashare.MsgDecision{Request: 3})
 	e.exec(e.signer("alice"), datashare.TypeGiveConsent, datashare.MsgConsent{Grant: 1})
 	e.svc = &cds.Service{Node: e.c, Signer: &client.Signer{Key: key("service"), Address: key("service").Address(), ChainID: e.chainID}}
 	e.srv = httptest.NewServer(e.svc.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -162,6 +167,8 @@ func TestServiceServesAndLogs(t *testing.T) {
 	e.refused(e.get(e.rq, e.access(1, "welfare", bob)), http.StatusForbidden, datashare.ErrNoConsent.Code)
 	e.refused(e.get(e.rq, e.access(2, "welfare", alice)), http.StatusForbidden, datashare.ErrGrantNotLive.Code)
 	e.refused(e.get(e.rq, e.access(9, "welfare", alice)), http.StatusForbidden, datashare.ErrUnknownRequest.Code)
+	e.exec(e.signer("alice"), datashare.TypeGiveConsent, datashare.MsgConsent{Grant: 3})
+	e.refused(e.get(e.rq, e.access(3, "welfare", alice)), http.StatusForbidden, datashare.ErrOutsidePeriod.Code)
 	other := e.access(1, "welfare", alice)
 	other.Audience = key("steward").Address()
 	e.refused(e.get(e.rq, other), http.StatusUnauthorized, datashare.ErrWrongAudience.Code)
