@@ -285,18 +285,9 @@ func (s *Service) window() int64 {
 // grant is live for it now, reading the node; it returns the request and
 // its signature.
 func (s *Service) Check(req *http.Request) (*datashare.AccessRequest, []byte, string, []byte, error) {
-	raw, err := base64.StdEncoding.DecodeString(req.Header.Get(HeaderRequest))
-	if err != nil || len(raw) == 0 {
-		return nil, nil, "", nil, &Refusal{Status: http.StatusUnauthorized, Reason: "no signed request (" + HeaderRequest + ")"}
-	}
-	alg, sigB64, _ := strings.Cut(req.Header.Get(HeaderSignature), " ")
-	sig, err := base64.StdEncoding.DecodeString(sigB64)
-	if err != nil || len(sig) == 0 || alg == "" {
-		return nil, nil, "", nil, &Refusal{Status: http.StatusUnauthorized, Reason: "no signature (" + HeaderSignature + ")"}
-	}
-	ar, err := datashare.DecodeRequest(raw)
+	ar, raw, alg, sig, err := ParseHeaders(req.Header)
 	if err != nil {
-		return nil, nil, "", nil, refuse(http.StatusBadRequest, err)
+		return nil, nil, "", nil, err
 	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, MaxBody+1))
 	if err != nil || len(body) > MaxBody {
@@ -331,6 +322,26 @@ func (s *Service) Check(req *http.Request) (*datashare.AccessRequest, []byte, st
 	// Remember the nonce last: only a request that would be served uses it.
 	if err := s.remember(datashare.RequestHash(raw), now); err != nil {
 		return nil, nil, "", nil, err
+	}
+	return ar, raw, alg, sig, nil
+}
+
+// ParseHeaders reads a signed request from HTTP headers: the request,
+// its encoding, the signature's algorithm and the signature. It checks
+// their forms only; a refusal is a *Refusal.
+func ParseHeaders(h http.Header) (*datashare.AccessRequest, []byte, string, []byte, error) {
+	raw, err := base64.StdEncoding.DecodeString(h.Get(HeaderRequest))
+	if err != nil || len(raw) == 0 {
+		return nil, nil, "", nil, &Refusal{Status: http.StatusUnauthorized, Reason: "no signed request (" + HeaderRequest + ")"}
+	}
+	alg, sigB64, _ := strings.Cut(h.Get(HeaderSignature), " ")
+	sig, err := base64.StdEncoding.DecodeString(sigB64)
+	if err != nil || len(sig) == 0 || len(sig) > 256 || alg == "" || len(alg) > 16 {
+		return nil, nil, "", nil, &Refusal{Status: http.StatusUnauthorized, Reason: "no signature (" + HeaderSignature + ")"}
+	}
+	ar, err := datashare.DecodeRequest(raw)
+	if err != nil {
+		return nil, nil, "", nil, refuse(http.StatusBadRequest, err)
 	}
 	return ar, raw, alg, sig, nil
 }
