@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/datashare"
+	"github.com/govchain/govchain/x/identity"
 )
 
 // datashareCmd is `govchain datashare export|audit`: the access log of a
@@ -135,11 +137,14 @@ type dsReader struct {
 	err    error
 }
 
-func (r *dsReader) Get(key []byte) ([]byte, bool) {
+func (r *dsReader) Get(key []byte) ([]byte, bool) { return r.full(datashare.Name + "/" + string(key)) }
+
+// full reads a key of the whole state.
+func (r *dsReader) full(key string) ([]byte, bool) {
 	if r.err != nil {
 		return nil, false
 	}
-	st, err := r.c.State(r.ctx, datashare.Name+"/"+string(key), r.height, true)
+	st, err := r.c.State(r.ctx, key, r.height, true)
 	if err != nil {
 		r.err = fmt.Errorf("%s: %w", key, err)
 		return nil, false
@@ -227,13 +232,26 @@ type auditSet struct {
 	grants   map[uint64]*datashare.Request
 	datasets map[string]*datashare.Dataset
 	consents map[string]*datashare.Consent
+	accounts map[string]*identity.Account
 }
+
+// fullReader reads keys of the whole state.
+type fullReader interface {
+	Get([]byte) ([]byte, bool) // a datashare key
+	full(key string) ([]byte, bool)
+}
+
+// identityView reads identity's records through a fullReader.
+type identityView struct{ r fullReader }
+
+func (v identityView) Get(k []byte) ([]byte, bool) { return v.r.full(identity.Name + "/" + string(k)) }
 
 // loadAudit reads the accesses at keys and what each names through r
 // (for a grant audit, the grant is read first, so its record proves how
-// many accesses there are).
-func loadAudit(r interface{ Get([]byte) ([]byte, bool) }, grant uint64, keys []string) (*auditSet, error) {
-	s := &auditSet{grants: map[uint64]*datashare.Request{}, datasets: map[string]*datashare.Dataset{}, consents: map[string]*datashare.Consent{}}
+// many accesses there are), and the requester accounts.
+func loadAudit(r fullReader, grant uint64, keys []string) (*auditSet, error) {
+	s := &auditSet{grants: map[uint64]*datashare.Request{}, datasets: map[string]*datashare.Dataset{}, consents: map[string]*datashare.Consent{},
+		accounts: map[string]*identity.Account{}}
 	if grant != 0 {
 		g, err := datashare.GetRequest(r, grant)
 		if err != nil {
@@ -266,6 +284,13 @@ func loadAudit(r interface{ Get([]byte) ([]byte, bool) }, grant uint64, keys []s
 				return nil, err
 			}
 			s.datasets[g.Dataset] = ds
+		}
+		if _, ok := s.accounts[a.RequesterAccount]; !ok {
+			acct, err := identity.GetAccount(identityView{r}, a.RequesterAccount)
+			if err != nil {
+				return nil, fmt.Errorf("requester account: %w", err)
+			}
+			s.accounts[a.RequesterAccount] = acct
 		}
 		if ds.ConsentRequired && a.Subject != "" {
 			ck := strconv.FormatUint(a.Grant, 10) + "/" + a.Subject
@@ -316,8 +341,8 @@ func auditAccesses(proofs []json.RawMessage, trust *verify.Trust, grant uint64, 
 			}
 		}
 		st[sp.Key] = v
-		if k := sp.Key[len(datashare.Name)+1:]; len(sp.Key) > len(datashare.Name)+1 && len(k) > 7 && k[:7] == "access/" {
-			keys = append(keys, k)
+		if k, ok := strings.CutPrefix(sp.Key, datashare.Name+"/access/"); ok {
+			keys = append(keys, "access/"+k)
 		}
 	}
 	if grant != 0 {
@@ -350,6 +375,11 @@ func auditAccesses(proofs []json.RawMessage, trust *verify.Trust, grant uint64, 
 		if err := datashare.CheckAccess(a, g, ds, c); err != nil {
 			return nil, fmt.Errorf("%s: %w", a, err)
 		}
+		// The requester account is of the grant's department (accounts
+		// never change department).
+		if acct := set.accounts[a.RequesterAccount]; acct.Department != g.Requester {
+			return nil, fmt.Errorf("%s: requester %s is of %s, the grant is %s's", a, a.RequesterAccount, acct.Department, g.Requester)
+		}
 	}
 	return &AuditReport{Height: height, Complete: grant != 0, Accesses: set.accesses}, nil
 }
@@ -357,7 +387,9 @@ func auditAccesses(proofs []json.RawMessage, trust *verify.Trust, grant uint64, 
 // verifiedDS is datashare state made only of proven values.
 type verifiedDS map[string][]byte
 
-func (s verifiedDS) Get(key []byte) ([]byte, bool) {
-	v, ok := s[datashare.Name+"/"+string(key)]
+func (s verifiedDS) Get(key []byte) ([]byte, bool) { return s.full(datashare.Name + "/" + string(key)) }
+
+func (s verifiedDS) full(key string) ([]byte, bool) {
+	v, ok := s[key]
 	return v, ok && v != nil
 }
