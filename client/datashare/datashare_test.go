@@ -224,13 +224,39 @@ func TestServiceServesAndLogs(t *testing.T) {
 		t.Fatalf("a replay to the chain: %v", err)
 	}
 
+	// The log_access transaction itself: a committed one sent again is not
+	// executed again, and one signed for another chain is refused.
+	svcSigner = e.signer("service")
+	fresh := &datashare.AccessRequest{ChainID: e.chainID, Grant: 1, Dataset: "cab.households", Purpose: "welfare", Subject: alice,
+		Audience: svcSigner.Address, Requester: key("requester").Address(), Time: time.Now().Unix(), Nonce: []byte("tx-level-replay"), Query: make([]byte, 32)}
+	body, sig := fresh.Sign(key("requester"))
+	logMsg := client.Msg(datashare.TypeLogAccess, datashare.MsgLogAccess{Request: body, Algorithm: crypto.AlgEd25519, Signature: sig, ResponseHash: make([]byte, 32)})
+	raw, err := svcSigner.Sign("", logMsg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed, err := e.c.Submit(e.ctx, raw, true)
+	if err != nil || committed.Code != 0 {
+		t.Fatalf("%v %+v", err, committed)
+	}
+	// Sent again, it is the same committed tx (the API answers with its
+	// result), not a second entry: the grant counts it once (below).
+	if again, err := e.c.Submit(e.ctx, raw, true); err == nil && (again.Height != committed.Height || again.LogIndex != committed.LogIndex) {
+		t.Fatalf("a committed log_access tx executed again: %+v, first %+v", again, committed)
+	}
+	foreign := &client.Signer{Key: svcSigner.Key, Address: svcSigner.Address, ChainID: "other-chain", Sequence: svcSigner.Sequence}
+	raw, _ = foreign.Sign("", logMsg)
+	if res, err := e.c.Submit(e.ctx, raw, true); err == nil && res.Code == 0 {
+		t.Fatalf("a log_access tx of another chain was accepted: %+v", res)
+	}
+
 	// alice withdraws her consent; then the steward revokes the grant.
 	e.exec(e.signer("alice"), datashare.TypeWithdrawConsent, datashare.MsgConsent{Grant: 1})
 	e.refused(e.get(e.rq, e.access(1, "welfare", alice)), http.StatusForbidden, datashare.ErrNoConsent.Code)
 	e.exec(e.steward, datashare.TypeRevoke, datashare.MsgDecision{Request: 1, Reason: "audit finding"})
 	e.refused(e.get(e.rq, e.access(1, "welfare", alice)), http.StatusForbidden, datashare.ErrGrantNotLive.Code)
 	g, err := client.Query[datashare.Request](e.ctx, e.c, client.Path("datashare", "requests", "1"))
-	if err != nil || g.Accesses != 2 || g.Status != datashare.StatusRevoked {
+	if err != nil || g.Accesses != 3 || g.Status != datashare.StatusRevoked {
 		t.Fatalf("%v %+v", err, g)
 	}
 }
