@@ -122,8 +122,8 @@ Latency is measured per batch, from sending it to the reply that all of it
 committed, and counted for every tx in the batch (an upper bound per tx).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.workload != "identity" && o.workload != "registry" && o.workload != "procurement" {
-				return usageErr("--workload is identity, registry or procurement")
+			if o.workload != "identity" && o.workload != "registry" && o.workload != "procurement" && o.workload != "datashare" {
+				return usageErr("--workload is identity, registry, procurement or datashare")
 			}
 			if o.txs < 1 || o.accounts < 1 || o.concurrency < 1 || o.batch < 1 || o.batch > 1000 {
 				return usageErr("--txs, --accounts, --concurrency must be positive; --batch 1 to 1000")
@@ -207,7 +207,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.BoolVar(&o.keep, "keep", false, "keep the temporary chain directory")
 	f.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the first load phase (node and load generator, in this process; signing ahead excluded) to this file")
 	f.IntVar(&o.cluster, "cluster", 0, "run a local testnet of this many validators (separate processes) instead of one in-process validator")
-	f.StringVar(&o.workload, "workload", "identity", "identity (register citizens), registry (register parcels and sell them on conditions) or procurement (whole tenders: 50 sealed bids, 5 evaluators, award to payment)")
+	f.StringVar(&o.workload, "workload", "identity", "identity (register citizens), registry (register parcels and sell them on conditions), procurement (whole tenders: 50 sealed bids, 5 evaluators, award to payment) or datashare (access-log entries under one grant)")
 	f.StringVar(&o.memprofile, "memprofile", "", "write a heap profile at the end of the first load phase to this file")
 	f.IntVar(&o.window, "window", 0, "report the committed rate of each window of this many txs (for long runs, e.g. --txs 10000000 --window 1000000)")
 	f.BoolVar(&o.national, "national", false, "also run the load on a chain with the SM3 hash suite and SM2 accounts")
@@ -523,6 +523,9 @@ func (g *globals) benchAgainst(ctx context.Context, c *client.Client, o benchOpt
 	}
 	if o.workload == "procurement" {
 		return g.benchProcurement(ctx, c, o, loadKey)
+	}
+	if o.workload == "datashare" {
+		return g.benchDatashare(ctx, c, o, loadKey)
 	}
 	signers, err := createBenchAccounts(ctx, c, o, loadKey, "registrar", identity.RoleRegistrar)
 	if err != nil {

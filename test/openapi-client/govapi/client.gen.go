@@ -133,6 +133,273 @@ type Consistency struct {
 	Version    *int          `json:"version,omitempty"`
 }
 
+// DatashareAccess defines model for DatashareAccess.
+type DatashareAccess struct {
+	Algorithm        string  `json:"algorithm"`
+	Dataset          string  `json:"dataset"`
+	Grant            int     `json:"grant"`
+	Height           int64   `json:"height"`
+	Id               int     `json:"id"`
+	PublicKey        *[]byte `json:"public_key"`
+	Purpose          string  `json:"purpose"`
+	Request          *[]byte `json:"request"`
+	RequestHash      *[]byte `json:"request_hash"`
+	RequestUnix      int64   `json:"request_unix"`
+	Requester        string  `json:"requester"`
+	RequesterAccount string  `json:"requester_account"`
+	ResponseHash     *[]byte `json:"response_hash"`
+	Seq              int     `json:"seq"`
+	Service          string  `json:"service"`
+	Signature        *[]byte `json:"signature"`
+	Subject          *string `json:"subject,omitempty"`
+	TimeUnix         int64   `json:"time_unix"`
+}
+
+// DatashareAccessAnswer defines model for DatashareAccessAnswer.
+type DatashareAccessAnswer struct {
+	union json.RawMessage
+}
+
+// DatashareAccessPage defines model for DatashareAccessPage.
+type DatashareAccessPage struct {
+	// Height the height the page was read at
+	Height int64             `json:"height"`
+	Items  []DatashareAccess `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// DatashareAccessPageAnswer defines model for DatashareAccessPageAnswer.
+type DatashareAccessPageAnswer struct {
+	union json.RawMessage
+}
+
+// DatashareAccessProven defines model for DatashareAccessProven.
+type DatashareAccessProven struct {
+	Proof  State           `json:"proof"`
+	Record DatashareAccess `json:"record"`
+}
+
+// DatashareAccessProvenPage defines model for DatashareAccessProvenPage.
+type DatashareAccessProvenPage struct {
+	// Height the height the page was read at
+	Height int64                   `json:"height"`
+	Items  []DatashareAccessProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// DatashareConsent defines model for DatashareConsent.
+type DatashareConsent struct {
+	GivenAfterAccess     *int   `json:"given_after_access,omitempty"`
+	GivenHeight          int64  `json:"given_height"`
+	GivenUnix            int64  `json:"given_unix"`
+	Grant                int    `json:"grant"`
+	Subject              string `json:"subject"`
+	WithdrawnAfterAccess *int   `json:"withdrawn_after_access,omitempty"`
+	WithdrawnHeight      *int64 `json:"withdrawn_height,omitempty"`
+	WithdrawnUnix        *int64 `json:"withdrawn_unix,omitempty"`
+}
+
+// DatashareConsentAnswer defines model for DatashareConsentAnswer.
+type DatashareConsentAnswer struct {
+	union json.RawMessage
+}
+
+// DatashareConsentPage defines model for DatashareConsentPage.
+type DatashareConsentPage struct {
+	// Height the height the page was read at
+	Height int64              `json:"height"`
+	Items  []DatashareConsent `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// DatashareConsentPageAnswer defines model for DatashareConsentPageAnswer.
+type DatashareConsentPageAnswer struct {
+	union json.RawMessage
+}
+
+// DatashareConsentProven defines model for DatashareConsentProven.
+type DatashareConsentProven struct {
+	Proof  State            `json:"proof"`
+	Record DatashareConsent `json:"record"`
+}
+
+// DatashareConsentProvenPage defines model for DatashareConsentProvenPage.
+type DatashareConsentProvenPage struct {
+	// Height the height the page was read at
+	Height int64                    `json:"height"`
+	Items  []DatashareConsentProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// DatashareDataset defines model for DatashareDataset.
+type DatashareDataset struct {
+	Approvers       *[]string `json:"approvers,omitempty"`
+	ConsentRequired bool      `json:"consent_required"`
+	Id              string    `json:"id"`
+	LegalBasis      string    `json:"legal_basis"`
+	Name            string    `json:"name"`
+	Owner           string    `json:"owner"`
+	PublishedBy     string    `json:"published_by"`
+	PublishedHeight int64     `json:"published_height"`
+	PublishedUnix   int64     `json:"published_unix"`
+	RetentionDays   int       `json:"retention_days"`
+	SchemaHash      *[]byte   `json:"schema_hash"`
+	Sensitivity     int       `json:"sensitivity"`
+	Threshold       *int      `json:"threshold,omitempty"`
+}
+
+// DatashareDatasetAnswer defines model for DatashareDatasetAnswer.
+type DatashareDatasetAnswer struct {
+	union json.RawMessage
+}
+
+// DatashareDatasetPage defines model for DatashareDatasetPage.
+type DatashareDatasetPage struct {
+	// Height the height the page was read at
+	Height int64              `json:"height"`
+	Items  []DatashareDataset `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// DatashareDatasetPageAnswer defines model for DatashareDatasetPageAnswer.
+type DatashareDatasetPageAnswer struct {
+	union json.RawMessage
+}
+
+// DatashareDatasetProven defines model for DatashareDatasetProven.
+type DatashareDatasetProven struct {
+	Proof  State            `json:"proof"`
+	Record DatashareDataset `json:"record"`
+}
+
+// DatashareDatasetProvenPage defines model for DatashareDatasetProvenPage.
+type DatashareDatasetProvenPage struct {
+	// Height the height the page was read at
+	Height int64                    `json:"height"`
+	Items  []DatashareDatasetProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// DatashareRequest defines model for DatashareRequest.
+type DatashareRequest struct {
+	Accesses           int       `json:"accesses"`
+	Approvals          *[]string `json:"approvals,omitempty"`
+	ClosedAfterAccess  *int      `json:"closed_after_access,omitempty"`
+	ClosedHeight       *int64    `json:"closed_height,omitempty"`
+	Dataset            string    `json:"dataset"`
+	DecidedHeight      *int64    `json:"decided_height,omitempty"`
+	EffectiveStatus    *string   `json:"effective_status,omitempty"`
+	FromUnix           int64     `json:"from_unix"`
+	GrantedAfterAccess *int      `json:"granted_after_access,omitempty"`
+	Id                 int       `json:"id"`
+	OpenedHeight       int64     `json:"opened_height"`
+	Owner              string    `json:"owner"`
+	Purpose            string    `json:"purpose"`
+	PurposeText        *string   `json:"purpose_text,omitempty"`
+	Reason             *string   `json:"reason,omitempty"`
+	Refusals           *[]string `json:"refusals,omitempty"`
+	RequestedBy        string    `json:"requested_by"`
+	Requester          string    `json:"requester"`
+	Status             string    `json:"status"`
+	UntilUnix          int64     `json:"until_unix"`
+}
+
+// DatashareRequestAnswer defines model for DatashareRequestAnswer.
+type DatashareRequestAnswer struct {
+	union json.RawMessage
+}
+
+// DatashareRequestPage defines model for DatashareRequestPage.
+type DatashareRequestPage struct {
+	// Height the height the page was read at
+	Height int64              `json:"height"`
+	Items  []DatashareRequest `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// DatashareRequestPageAnswer defines model for DatashareRequestPageAnswer.
+type DatashareRequestPageAnswer struct {
+	union json.RawMessage
+}
+
+// DatashareRequestProven defines model for DatashareRequestProven.
+type DatashareRequestProven struct {
+	Proof  State            `json:"proof"`
+	Record DatashareRequest `json:"record"`
+}
+
+// DatashareRequestProvenPage defines model for DatashareRequestProvenPage.
+type DatashareRequestProvenPage struct {
+	// Height the height the page was read at
+	Height int64                    `json:"height"`
+	Items  []DatashareRequestProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
 // FiscalAdjustment defines model for FiscalAdjustment.
 type FiscalAdjustment struct {
 	After  int    `json:"after"`
@@ -2449,6 +2716,147 @@ type WelfareRunProvenPage struct {
 	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
+// DatashareDatasetsParams defines parameters for DatashareDatasets.
+type DatashareDatasetsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// DatashareDatasetParams defines parameters for DatashareDataset.
+type DatashareDatasetParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// DatashareDatasetRequestsParams defines parameters for DatashareDatasetRequests.
+type DatashareDatasetRequestsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// DatashareDepartmentRequestsParams defines parameters for DatashareDepartmentRequests.
+type DatashareDepartmentRequestsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// DatashareRequestParams defines parameters for DatashareRequest.
+type DatashareRequestParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// DatashareAccessesParams defines parameters for DatashareAccesses.
+type DatashareAccessesParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// DatashareAccessParams defines parameters for DatashareAccess.
+type DatashareAccessParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// DatashareConsentsParams defines parameters for DatashareConsents.
+type DatashareConsentsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// DatashareConsentParams defines parameters for DatashareConsent.
+type DatashareConsentParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// DatashareSubjectAccessesParams defines parameters for DatashareSubjectAccesses.
+type DatashareSubjectAccessesParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// DatashareSubjectConsentsParams defines parameters for DatashareSubjectConsents.
+type DatashareSubjectConsentsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
 // StreamEventsParams defines parameters for StreamEvents.
 type StreamEventsParams struct {
 	// Module only this module's events and messages
@@ -3300,6 +3708,502 @@ type SubmitTxJSONRequestBody = SubmitRequest
 
 // SubmitTxBatchJSONRequestBody defines body for SubmitTxBatch for application/json ContentType.
 type SubmitTxBatchJSONRequestBody = BatchRequest
+
+// AsDatashareAccess returns the union data inside the DatashareAccessAnswer as a DatashareAccess
+func (t DatashareAccessAnswer) AsDatashareAccess() (DatashareAccess, error) {
+	var body DatashareAccess
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareAccess overwrites any union data inside the DatashareAccessAnswer as the provided DatashareAccess
+func (t *DatashareAccessAnswer) FromDatashareAccess(v DatashareAccess) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareAccess performs a merge with any union data inside the DatashareAccessAnswer, using the provided DatashareAccess
+func (t *DatashareAccessAnswer) MergeDatashareAccess(v DatashareAccess) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDatashareAccessProven returns the union data inside the DatashareAccessAnswer as a DatashareAccessProven
+func (t DatashareAccessAnswer) AsDatashareAccessProven() (DatashareAccessProven, error) {
+	var body DatashareAccessProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareAccessProven overwrites any union data inside the DatashareAccessAnswer as the provided DatashareAccessProven
+func (t *DatashareAccessAnswer) FromDatashareAccessProven(v DatashareAccessProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareAccessProven performs a merge with any union data inside the DatashareAccessAnswer, using the provided DatashareAccessProven
+func (t *DatashareAccessAnswer) MergeDatashareAccessProven(v DatashareAccessProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DatashareAccessAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DatashareAccessAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsDatashareAccessPage returns the union data inside the DatashareAccessPageAnswer as a DatashareAccessPage
+func (t DatashareAccessPageAnswer) AsDatashareAccessPage() (DatashareAccessPage, error) {
+	var body DatashareAccessPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareAccessPage overwrites any union data inside the DatashareAccessPageAnswer as the provided DatashareAccessPage
+func (t *DatashareAccessPageAnswer) FromDatashareAccessPage(v DatashareAccessPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareAccessPage performs a merge with any union data inside the DatashareAccessPageAnswer, using the provided DatashareAccessPage
+func (t *DatashareAccessPageAnswer) MergeDatashareAccessPage(v DatashareAccessPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDatashareAccessProvenPage returns the union data inside the DatashareAccessPageAnswer as a DatashareAccessProvenPage
+func (t DatashareAccessPageAnswer) AsDatashareAccessProvenPage() (DatashareAccessProvenPage, error) {
+	var body DatashareAccessProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareAccessProvenPage overwrites any union data inside the DatashareAccessPageAnswer as the provided DatashareAccessProvenPage
+func (t *DatashareAccessPageAnswer) FromDatashareAccessProvenPage(v DatashareAccessProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareAccessProvenPage performs a merge with any union data inside the DatashareAccessPageAnswer, using the provided DatashareAccessProvenPage
+func (t *DatashareAccessPageAnswer) MergeDatashareAccessProvenPage(v DatashareAccessProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DatashareAccessPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DatashareAccessPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsDatashareConsent returns the union data inside the DatashareConsentAnswer as a DatashareConsent
+func (t DatashareConsentAnswer) AsDatashareConsent() (DatashareConsent, error) {
+	var body DatashareConsent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareConsent overwrites any union data inside the DatashareConsentAnswer as the provided DatashareConsent
+func (t *DatashareConsentAnswer) FromDatashareConsent(v DatashareConsent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareConsent performs a merge with any union data inside the DatashareConsentAnswer, using the provided DatashareConsent
+func (t *DatashareConsentAnswer) MergeDatashareConsent(v DatashareConsent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDatashareConsentProven returns the union data inside the DatashareConsentAnswer as a DatashareConsentProven
+func (t DatashareConsentAnswer) AsDatashareConsentProven() (DatashareConsentProven, error) {
+	var body DatashareConsentProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareConsentProven overwrites any union data inside the DatashareConsentAnswer as the provided DatashareConsentProven
+func (t *DatashareConsentAnswer) FromDatashareConsentProven(v DatashareConsentProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareConsentProven performs a merge with any union data inside the DatashareConsentAnswer, using the provided DatashareConsentProven
+func (t *DatashareConsentAnswer) MergeDatashareConsentProven(v DatashareConsentProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DatashareConsentAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DatashareConsentAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsDatashareConsentPage returns the union data inside the DatashareConsentPageAnswer as a DatashareConsentPage
+func (t DatashareConsentPageAnswer) AsDatashareConsentPage() (DatashareConsentPage, error) {
+	var body DatashareConsentPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareConsentPage overwrites any union data inside the DatashareConsentPageAnswer as the provided DatashareConsentPage
+func (t *DatashareConsentPageAnswer) FromDatashareConsentPage(v DatashareConsentPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareConsentPage performs a merge with any union data inside the DatashareConsentPageAnswer, using the provided DatashareConsentPage
+func (t *DatashareConsentPageAnswer) MergeDatashareConsentPage(v DatashareConsentPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDatashareConsentProvenPage returns the union data inside the DatashareConsentPageAnswer as a DatashareConsentProvenPage
+func (t DatashareConsentPageAnswer) AsDatashareConsentProvenPage() (DatashareConsentProvenPage, error) {
+	var body DatashareConsentProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareConsentProvenPage overwrites any union data inside the DatashareConsentPageAnswer as the provided DatashareConsentProvenPage
+func (t *DatashareConsentPageAnswer) FromDatashareConsentProvenPage(v DatashareConsentProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareConsentProvenPage performs a merge with any union data inside the DatashareConsentPageAnswer, using the provided DatashareConsentProvenPage
+func (t *DatashareConsentPageAnswer) MergeDatashareConsentProvenPage(v DatashareConsentProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DatashareConsentPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DatashareConsentPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsDatashareDataset returns the union data inside the DatashareDatasetAnswer as a DatashareDataset
+func (t DatashareDatasetAnswer) AsDatashareDataset() (DatashareDataset, error) {
+	var body DatashareDataset
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareDataset overwrites any union data inside the DatashareDatasetAnswer as the provided DatashareDataset
+func (t *DatashareDatasetAnswer) FromDatashareDataset(v DatashareDataset) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareDataset performs a merge with any union data inside the DatashareDatasetAnswer, using the provided DatashareDataset
+func (t *DatashareDatasetAnswer) MergeDatashareDataset(v DatashareDataset) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDatashareDatasetProven returns the union data inside the DatashareDatasetAnswer as a DatashareDatasetProven
+func (t DatashareDatasetAnswer) AsDatashareDatasetProven() (DatashareDatasetProven, error) {
+	var body DatashareDatasetProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareDatasetProven overwrites any union data inside the DatashareDatasetAnswer as the provided DatashareDatasetProven
+func (t *DatashareDatasetAnswer) FromDatashareDatasetProven(v DatashareDatasetProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareDatasetProven performs a merge with any union data inside the DatashareDatasetAnswer, using the provided DatashareDatasetProven
+func (t *DatashareDatasetAnswer) MergeDatashareDatasetProven(v DatashareDatasetProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DatashareDatasetAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DatashareDatasetAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsDatashareDatasetPage returns the union data inside the DatashareDatasetPageAnswer as a DatashareDatasetPage
+func (t DatashareDatasetPageAnswer) AsDatashareDatasetPage() (DatashareDatasetPage, error) {
+	var body DatashareDatasetPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareDatasetPage overwrites any union data inside the DatashareDatasetPageAnswer as the provided DatashareDatasetPage
+func (t *DatashareDatasetPageAnswer) FromDatashareDatasetPage(v DatashareDatasetPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareDatasetPage performs a merge with any union data inside the DatashareDatasetPageAnswer, using the provided DatashareDatasetPage
+func (t *DatashareDatasetPageAnswer) MergeDatashareDatasetPage(v DatashareDatasetPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDatashareDatasetProvenPage returns the union data inside the DatashareDatasetPageAnswer as a DatashareDatasetProvenPage
+func (t DatashareDatasetPageAnswer) AsDatashareDatasetProvenPage() (DatashareDatasetProvenPage, error) {
+	var body DatashareDatasetProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareDatasetProvenPage overwrites any union data inside the DatashareDatasetPageAnswer as the provided DatashareDatasetProvenPage
+func (t *DatashareDatasetPageAnswer) FromDatashareDatasetProvenPage(v DatashareDatasetProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareDatasetProvenPage performs a merge with any union data inside the DatashareDatasetPageAnswer, using the provided DatashareDatasetProvenPage
+func (t *DatashareDatasetPageAnswer) MergeDatashareDatasetProvenPage(v DatashareDatasetProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DatashareDatasetPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DatashareDatasetPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsDatashareRequest returns the union data inside the DatashareRequestAnswer as a DatashareRequest
+func (t DatashareRequestAnswer) AsDatashareRequest() (DatashareRequest, error) {
+	var body DatashareRequest
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareRequest overwrites any union data inside the DatashareRequestAnswer as the provided DatashareRequest
+func (t *DatashareRequestAnswer) FromDatashareRequest(v DatashareRequest) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareRequest performs a merge with any union data inside the DatashareRequestAnswer, using the provided DatashareRequest
+func (t *DatashareRequestAnswer) MergeDatashareRequest(v DatashareRequest) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDatashareRequestProven returns the union data inside the DatashareRequestAnswer as a DatashareRequestProven
+func (t DatashareRequestAnswer) AsDatashareRequestProven() (DatashareRequestProven, error) {
+	var body DatashareRequestProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareRequestProven overwrites any union data inside the DatashareRequestAnswer as the provided DatashareRequestProven
+func (t *DatashareRequestAnswer) FromDatashareRequestProven(v DatashareRequestProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareRequestProven performs a merge with any union data inside the DatashareRequestAnswer, using the provided DatashareRequestProven
+func (t *DatashareRequestAnswer) MergeDatashareRequestProven(v DatashareRequestProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DatashareRequestAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DatashareRequestAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsDatashareRequestPage returns the union data inside the DatashareRequestPageAnswer as a DatashareRequestPage
+func (t DatashareRequestPageAnswer) AsDatashareRequestPage() (DatashareRequestPage, error) {
+	var body DatashareRequestPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareRequestPage overwrites any union data inside the DatashareRequestPageAnswer as the provided DatashareRequestPage
+func (t *DatashareRequestPageAnswer) FromDatashareRequestPage(v DatashareRequestPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareRequestPage performs a merge with any union data inside the DatashareRequestPageAnswer, using the provided DatashareRequestPage
+func (t *DatashareRequestPageAnswer) MergeDatashareRequestPage(v DatashareRequestPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDatashareRequestProvenPage returns the union data inside the DatashareRequestPageAnswer as a DatashareRequestProvenPage
+func (t DatashareRequestPageAnswer) AsDatashareRequestProvenPage() (DatashareRequestProvenPage, error) {
+	var body DatashareRequestProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDatashareRequestProvenPage overwrites any union data inside the DatashareRequestPageAnswer as the provided DatashareRequestProvenPage
+func (t *DatashareRequestPageAnswer) FromDatashareRequestProvenPage(v DatashareRequestProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDatashareRequestProvenPage performs a merge with any union data inside the DatashareRequestPageAnswer, using the provided DatashareRequestProvenPage
+func (t *DatashareRequestPageAnswer) MergeDatashareRequestProvenPage(v DatashareRequestProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DatashareRequestPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DatashareRequestPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsFiscalAdjustmentPage returns the union data inside the FiscalAdjustmentPageAnswer as a FiscalAdjustmentPage
 func (t FiscalAdjustmentPageAnswer) AsFiscalAdjustmentPage() (FiscalAdjustmentPage, error) {
@@ -6748,6 +7652,83 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/commitments/{height} (the `GetCommitments` operationId).
 	GetCommitments(ctx context.Context, height string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DatashareDatasets The catalogue: every dataset description, by id
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/datashare/datasets (the `DatashareDatasets` operationId).
+	DatashareDatasets(ctx context.Context, params *DatashareDatasetsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DatashareDataset A dataset's description: owner, schema hash, legal basis, sensitivity, retention, consent, approvers
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/datashare/datasets/{dataset} (the `DatashareDataset` operationId).
+	DatashareDataset(ctx context.Context, dataset string, params *DatashareDatasetParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DatashareDatasetRequests The requests for a dataset, oldest first
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/datashare/datasets/{dataset}/requests (the `DatashareDatasetRequests` operationId).
+	DatashareDatasetRequests(ctx context.Context, dataset string, params *DatashareDatasetRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DatashareDepartmentRequests The requests a department made, oldest first
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/datashare/departments/{department}/requests (the `DatashareDepartmentRequests` operationId).
+	DatashareDepartmentRequests(ctx context.Context, department string, params *DatashareDepartmentRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DatashareRequest A request or grant: dataset, requester, purpose, period, approvals, status, accesses
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/datashare/requests/{id} (the `DatashareRequest` operationId).
+	DatashareRequest(ctx context.Context, id int64, params *DatashareRequestParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DatashareAccesses Every access made under a grant, in order
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/datashare/requests/{id}/accesses (the `DatashareAccesses` operationId).
+	DatashareAccesses(ctx context.Context, id int64, params *DatashareAccessesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DatashareAccess One access under a grant: requester, purpose, subject, time, request and response hashes
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/datashare/requests/{id}/accesses/{seq} (the `DatashareAccess` operationId).
+	DatashareAccess(ctx context.Context, id int64, seq int64, params *DatashareAccessParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DatashareConsents The citizens' consents to a grant
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/datashare/requests/{id}/consents (the `DatashareConsents` operationId).
+	DatashareConsents(ctx context.Context, id int64, params *DatashareConsentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DatashareConsent A citizen's consent to a grant: given and withdrawn when
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/datashare/requests/{id}/consents/{account} (the `DatashareConsent` operationId).
+	DatashareConsent(ctx context.Context, id int64, account string, params *DatashareConsentParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DatashareSubjectAccesses Who looked at a citizen's data, when, and under which grant
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/datashare/subjects/{account}/accesses (the `DatashareSubjectAccesses` operationId).
+	DatashareSubjectAccesses(ctx context.Context, account string, params *DatashareSubjectAccessesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DatashareSubjectConsents A citizen's consents, given and withdrawn
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/datashare/subjects/{account}/consents (the `DatashareSubjectConsents` operationId).
+	DatashareSubjectConsents(ctx context.Context, account string, params *DatashareSubjectConsentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// StreamEvents A websocket of committed transactions and their events, live or replayed from a height
 	//
 	// Upgrade to a websocket; each message is an EventMessage (JSON). Malformed filters, a replay too long and the subscriber limit are refused before the upgrade (docs/api-events.md).
@@ -7355,6 +8336,193 @@ func (c *Client) ListCodes(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with GET /v1/commitments/{height} (the `GetCommitments` operationId).
 func (c *Client) GetCommitments(ctx context.Context, height string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCommitmentsRequest(c.Server, height)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareDatasets The catalogue: every dataset description, by id
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/datashare/datasets (the `DatashareDatasets` operationId).
+func (c *Client) DatashareDatasets(ctx context.Context, params *DatashareDatasetsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareDatasetsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareDataset A dataset's description: owner, schema hash, legal basis, sensitivity, retention, consent, approvers
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/datashare/datasets/{dataset} (the `DatashareDataset` operationId).
+func (c *Client) DatashareDataset(ctx context.Context, dataset string, params *DatashareDatasetParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareDatasetRequest(c.Server, dataset, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareDatasetRequests The requests for a dataset, oldest first
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/datashare/datasets/{dataset}/requests (the `DatashareDatasetRequests` operationId).
+func (c *Client) DatashareDatasetRequests(ctx context.Context, dataset string, params *DatashareDatasetRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareDatasetRequestsRequest(c.Server, dataset, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareDepartmentRequests The requests a department made, oldest first
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/datashare/departments/{department}/requests (the `DatashareDepartmentRequests` operationId).
+func (c *Client) DatashareDepartmentRequests(ctx context.Context, department string, params *DatashareDepartmentRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareDepartmentRequestsRequest(c.Server, department, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareRequest A request or grant: dataset, requester, purpose, period, approvals, status, accesses
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/datashare/requests/{id} (the `DatashareRequest` operationId).
+func (c *Client) DatashareRequest(ctx context.Context, id int64, params *DatashareRequestParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareRequestRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareAccesses Every access made under a grant, in order
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/datashare/requests/{id}/accesses (the `DatashareAccesses` operationId).
+func (c *Client) DatashareAccesses(ctx context.Context, id int64, params *DatashareAccessesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareAccessesRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareAccess One access under a grant: requester, purpose, subject, time, request and response hashes
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/datashare/requests/{id}/accesses/{seq} (the `DatashareAccess` operationId).
+func (c *Client) DatashareAccess(ctx context.Context, id int64, seq int64, params *DatashareAccessParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareAccessRequest(c.Server, id, seq, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareConsents The citizens' consents to a grant
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/datashare/requests/{id}/consents (the `DatashareConsents` operationId).
+func (c *Client) DatashareConsents(ctx context.Context, id int64, params *DatashareConsentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareConsentsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareConsent A citizen's consent to a grant: given and withdrawn when
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/datashare/requests/{id}/consents/{account} (the `DatashareConsent` operationId).
+func (c *Client) DatashareConsent(ctx context.Context, id int64, account string, params *DatashareConsentParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareConsentRequest(c.Server, id, account, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareSubjectAccesses Who looked at a citizen's data, when, and under which grant
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/datashare/subjects/{account}/accesses (the `DatashareSubjectAccesses` operationId).
+func (c *Client) DatashareSubjectAccesses(ctx context.Context, account string, params *DatashareSubjectAccessesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareSubjectAccessesRequest(c.Server, account, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DatashareSubjectConsents A citizen's consents, given and withdrawn
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/datashare/subjects/{account}/consents (the `DatashareSubjectConsents` operationId).
+func (c *Client) DatashareSubjectConsents(ctx context.Context, account string, params *DatashareSubjectConsentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDatashareSubjectConsentsRequest(c.Server, account, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8842,6 +10010,984 @@ func NewGetCommitmentsRequest(server string, height string) (*http.Request, erro
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareDatasetsRequest constructs an http.Request for the DatashareDatasets method
+func NewDatashareDatasetsRequest(server string, params *DatashareDatasetsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/datasets")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareDatasetRequest constructs an http.Request for the DatashareDataset method
+func NewDatashareDatasetRequest(server string, dataset string, params *DatashareDatasetParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "dataset", dataset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/datasets/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareDatasetRequestsRequest constructs an http.Request for the DatashareDatasetRequests method
+func NewDatashareDatasetRequestsRequest(server string, dataset string, params *DatashareDatasetRequestsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "dataset", dataset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/datasets/%s/requests", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareDepartmentRequestsRequest constructs an http.Request for the DatashareDepartmentRequests method
+func NewDatashareDepartmentRequestsRequest(server string, department string, params *DatashareDepartmentRequestsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "department", department, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/departments/%s/requests", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareRequestRequest constructs an http.Request for the DatashareRequest method
+func NewDatashareRequestRequest(server string, id int64, params *DatashareRequestParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/requests/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareAccessesRequest constructs an http.Request for the DatashareAccesses method
+func NewDatashareAccessesRequest(server string, id int64, params *DatashareAccessesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/requests/%s/accesses", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareAccessRequest constructs an http.Request for the DatashareAccess method
+func NewDatashareAccessRequest(server string, id int64, seq int64, params *DatashareAccessParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "seq", seq, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/requests/%s/accesses/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareConsentsRequest constructs an http.Request for the DatashareConsents method
+func NewDatashareConsentsRequest(server string, id int64, params *DatashareConsentsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/requests/%s/consents", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareConsentRequest constructs an http.Request for the DatashareConsent method
+func NewDatashareConsentRequest(server string, id int64, account string, params *DatashareConsentParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/requests/%s/consents/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareSubjectAccessesRequest constructs an http.Request for the DatashareSubjectAccesses method
+func NewDatashareSubjectAccessesRequest(server string, account string, params *DatashareSubjectAccessesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/subjects/%s/accesses", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDatashareSubjectConsentsRequest constructs an http.Request for the DatashareSubjectConsents method
+func NewDatashareSubjectConsentsRequest(server string, account string, params *DatashareSubjectConsentsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "account", account, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/datashare/subjects/%s/consents", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -15065,6 +17211,105 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/commitments/{height} (the `GetCommitments` operationId).
 	GetCommitmentsWithResponse(ctx context.Context, height string, reqEditors ...RequestEditorFn) (*GetCommitmentsResponse, error)
 
+	// DatashareDatasetsWithResponse The catalogue: every dataset description, by id
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/datasets (the `DatashareDatasets` operationId).
+	DatashareDatasetsWithResponse(ctx context.Context, params *DatashareDatasetsParams, reqEditors ...RequestEditorFn) (*DatashareDatasetsResponse, error)
+
+	// DatashareDatasetWithResponse A dataset's description: owner, schema hash, legal basis, sensitivity, retention, consent, approvers
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/datasets/{dataset} (the `DatashareDataset` operationId).
+	DatashareDatasetWithResponse(ctx context.Context, dataset string, params *DatashareDatasetParams, reqEditors ...RequestEditorFn) (*DatashareDatasetResponse, error)
+
+	// DatashareDatasetRequestsWithResponse The requests for a dataset, oldest first
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/datasets/{dataset}/requests (the `DatashareDatasetRequests` operationId).
+	DatashareDatasetRequestsWithResponse(ctx context.Context, dataset string, params *DatashareDatasetRequestsParams, reqEditors ...RequestEditorFn) (*DatashareDatasetRequestsResponse, error)
+
+	// DatashareDepartmentRequestsWithResponse The requests a department made, oldest first
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/departments/{department}/requests (the `DatashareDepartmentRequests` operationId).
+	DatashareDepartmentRequestsWithResponse(ctx context.Context, department string, params *DatashareDepartmentRequestsParams, reqEditors ...RequestEditorFn) (*DatashareDepartmentRequestsResponse, error)
+
+	// DatashareRequestWithResponse A request or grant: dataset, requester, purpose, period, approvals, status, accesses
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/requests/{id} (the `DatashareRequest` operationId).
+	DatashareRequestWithResponse(ctx context.Context, id int64, params *DatashareRequestParams, reqEditors ...RequestEditorFn) (*DatashareRequestResponse, error)
+
+	// DatashareAccessesWithResponse Every access made under a grant, in order
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/requests/{id}/accesses (the `DatashareAccesses` operationId).
+	DatashareAccessesWithResponse(ctx context.Context, id int64, params *DatashareAccessesParams, reqEditors ...RequestEditorFn) (*DatashareAccessesResponse, error)
+
+	// DatashareAccessWithResponse One access under a grant: requester, purpose, subject, time, request and response hashes
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/requests/{id}/accesses/{seq} (the `DatashareAccess` operationId).
+	DatashareAccessWithResponse(ctx context.Context, id int64, seq int64, params *DatashareAccessParams, reqEditors ...RequestEditorFn) (*DatashareAccessResponse, error)
+
+	// DatashareConsentsWithResponse The citizens' consents to a grant
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/requests/{id}/consents (the `DatashareConsents` operationId).
+	DatashareConsentsWithResponse(ctx context.Context, id int64, params *DatashareConsentsParams, reqEditors ...RequestEditorFn) (*DatashareConsentsResponse, error)
+
+	// DatashareConsentWithResponse A citizen's consent to a grant: given and withdrawn when
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/requests/{id}/consents/{account} (the `DatashareConsent` operationId).
+	DatashareConsentWithResponse(ctx context.Context, id int64, account string, params *DatashareConsentParams, reqEditors ...RequestEditorFn) (*DatashareConsentResponse, error)
+
+	// DatashareSubjectAccessesWithResponse Who looked at a citizen's data, when, and under which grant
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/subjects/{account}/accesses (the `DatashareSubjectAccesses` operationId).
+	DatashareSubjectAccessesWithResponse(ctx context.Context, account string, params *DatashareSubjectAccessesParams, reqEditors ...RequestEditorFn) (*DatashareSubjectAccessesResponse, error)
+
+	// DatashareSubjectConsentsWithResponse A citizen's consents, given and withdrawn
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/datashare/subjects/{account}/consents (the `DatashareSubjectConsents` operationId).
+	DatashareSubjectConsentsWithResponse(ctx context.Context, account string, params *DatashareSubjectConsentsParams, reqEditors ...RequestEditorFn) (*DatashareSubjectConsentsResponse, error)
+
 	// StreamEventsWithResponse A websocket of committed transactions and their events, live or replayed from a height
 	//
 	// Upgrade to a websocket; each message is an EventMessage (JSON). Malformed filters, a replay too long and the subscriber limit are refused before the upgrade (docs/api-events.md).
@@ -16075,6 +18320,842 @@ func (r GetCommitmentsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCommitmentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareDatasetsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareDatasetPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareDatasetsResponse) GetJSON200() *DatashareDatasetPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareDatasetsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareDatasetsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareDatasetsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareDatasetsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareDatasetsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareDatasetsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareDatasetsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareDatasetsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareDatasetsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareDatasetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareDatasetAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareDatasetResponse) GetJSON200() *DatashareDatasetAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareDatasetResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareDatasetResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareDatasetResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareDatasetResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareDatasetResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareDatasetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareDatasetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareDatasetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareDatasetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareDatasetRequestsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareRequestPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareDatasetRequestsResponse) GetJSON200() *DatashareRequestPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareDatasetRequestsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareDatasetRequestsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareDatasetRequestsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareDatasetRequestsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareDatasetRequestsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareDatasetRequestsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareDatasetRequestsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareDatasetRequestsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareDatasetRequestsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareDepartmentRequestsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareRequestPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareDepartmentRequestsResponse) GetJSON200() *DatashareRequestPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareDepartmentRequestsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareDepartmentRequestsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareDepartmentRequestsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareDepartmentRequestsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareDepartmentRequestsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareDepartmentRequestsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareDepartmentRequestsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareDepartmentRequestsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareDepartmentRequestsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareRequestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareRequestAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareRequestResponse) GetJSON200() *DatashareRequestAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareRequestResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareRequestResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareRequestResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareRequestResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareRequestResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareRequestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareRequestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareRequestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareAccessesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareAccessPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareAccessesResponse) GetJSON200() *DatashareAccessPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareAccessesResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareAccessesResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareAccessesResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareAccessesResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareAccessesResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareAccessesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareAccessesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareAccessesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareAccessesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareAccessResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareAccessAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareAccessResponse) GetJSON200() *DatashareAccessAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareAccessResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareAccessResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareAccessResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareAccessResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareAccessResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareAccessResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareAccessResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareAccessResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareAccessResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareConsentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareConsentPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareConsentsResponse) GetJSON200() *DatashareConsentPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareConsentsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareConsentsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareConsentsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareConsentsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareConsentsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareConsentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareConsentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareConsentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareConsentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareConsentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareConsentAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareConsentResponse) GetJSON200() *DatashareConsentAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareConsentResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareConsentResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareConsentResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareConsentResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareConsentResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareConsentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareConsentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareConsentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareConsentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareSubjectAccessesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareAccessPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareSubjectAccessesResponse) GetJSON200() *DatashareAccessPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareSubjectAccessesResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareSubjectAccessesResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareSubjectAccessesResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareSubjectAccessesResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareSubjectAccessesResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareSubjectAccessesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareSubjectAccessesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareSubjectAccessesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareSubjectAccessesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DatashareSubjectConsentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DatashareConsentPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DatashareSubjectConsentsResponse) GetJSON200() *DatashareConsentPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DatashareSubjectConsentsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DatashareSubjectConsentsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r DatashareSubjectConsentsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DatashareSubjectConsentsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DatashareSubjectConsentsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DatashareSubjectConsentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DatashareSubjectConsentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DatashareSubjectConsentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DatashareSubjectConsentsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -21907,6 +24988,171 @@ func (c *ClientWithResponses) GetCommitmentsWithResponse(ctx context.Context, he
 	return ParseGetCommitmentsResponse(rsp)
 }
 
+// DatashareDatasetsWithResponse The catalogue: every dataset description, by id
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/datasets (the `DatashareDatasets` operationId).
+func (c *ClientWithResponses) DatashareDatasetsWithResponse(ctx context.Context, params *DatashareDatasetsParams, reqEditors ...RequestEditorFn) (*DatashareDatasetsResponse, error) {
+	rsp, err := c.DatashareDatasets(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareDatasetsResponse(rsp)
+}
+
+// DatashareDatasetWithResponse A dataset's description: owner, schema hash, legal basis, sensitivity, retention, consent, approvers
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/datasets/{dataset} (the `DatashareDataset` operationId).
+func (c *ClientWithResponses) DatashareDatasetWithResponse(ctx context.Context, dataset string, params *DatashareDatasetParams, reqEditors ...RequestEditorFn) (*DatashareDatasetResponse, error) {
+	rsp, err := c.DatashareDataset(ctx, dataset, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareDatasetResponse(rsp)
+}
+
+// DatashareDatasetRequestsWithResponse The requests for a dataset, oldest first
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/datasets/{dataset}/requests (the `DatashareDatasetRequests` operationId).
+func (c *ClientWithResponses) DatashareDatasetRequestsWithResponse(ctx context.Context, dataset string, params *DatashareDatasetRequestsParams, reqEditors ...RequestEditorFn) (*DatashareDatasetRequestsResponse, error) {
+	rsp, err := c.DatashareDatasetRequests(ctx, dataset, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareDatasetRequestsResponse(rsp)
+}
+
+// DatashareDepartmentRequestsWithResponse The requests a department made, oldest first
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/departments/{department}/requests (the `DatashareDepartmentRequests` operationId).
+func (c *ClientWithResponses) DatashareDepartmentRequestsWithResponse(ctx context.Context, department string, params *DatashareDepartmentRequestsParams, reqEditors ...RequestEditorFn) (*DatashareDepartmentRequestsResponse, error) {
+	rsp, err := c.DatashareDepartmentRequests(ctx, department, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareDepartmentRequestsResponse(rsp)
+}
+
+// DatashareRequestWithResponse A request or grant: dataset, requester, purpose, period, approvals, status, accesses
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/requests/{id} (the `DatashareRequest` operationId).
+func (c *ClientWithResponses) DatashareRequestWithResponse(ctx context.Context, id int64, params *DatashareRequestParams, reqEditors ...RequestEditorFn) (*DatashareRequestResponse, error) {
+	rsp, err := c.DatashareRequest(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareRequestResponse(rsp)
+}
+
+// DatashareAccessesWithResponse Every access made under a grant, in order
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/requests/{id}/accesses (the `DatashareAccesses` operationId).
+func (c *ClientWithResponses) DatashareAccessesWithResponse(ctx context.Context, id int64, params *DatashareAccessesParams, reqEditors ...RequestEditorFn) (*DatashareAccessesResponse, error) {
+	rsp, err := c.DatashareAccesses(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareAccessesResponse(rsp)
+}
+
+// DatashareAccessWithResponse One access under a grant: requester, purpose, subject, time, request and response hashes
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/requests/{id}/accesses/{seq} (the `DatashareAccess` operationId).
+func (c *ClientWithResponses) DatashareAccessWithResponse(ctx context.Context, id int64, seq int64, params *DatashareAccessParams, reqEditors ...RequestEditorFn) (*DatashareAccessResponse, error) {
+	rsp, err := c.DatashareAccess(ctx, id, seq, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareAccessResponse(rsp)
+}
+
+// DatashareConsentsWithResponse The citizens' consents to a grant
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/requests/{id}/consents (the `DatashareConsents` operationId).
+func (c *ClientWithResponses) DatashareConsentsWithResponse(ctx context.Context, id int64, params *DatashareConsentsParams, reqEditors ...RequestEditorFn) (*DatashareConsentsResponse, error) {
+	rsp, err := c.DatashareConsents(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareConsentsResponse(rsp)
+}
+
+// DatashareConsentWithResponse A citizen's consent to a grant: given and withdrawn when
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/requests/{id}/consents/{account} (the `DatashareConsent` operationId).
+func (c *ClientWithResponses) DatashareConsentWithResponse(ctx context.Context, id int64, account string, params *DatashareConsentParams, reqEditors ...RequestEditorFn) (*DatashareConsentResponse, error) {
+	rsp, err := c.DatashareConsent(ctx, id, account, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareConsentResponse(rsp)
+}
+
+// DatashareSubjectAccessesWithResponse Who looked at a citizen's data, when, and under which grant
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/subjects/{account}/accesses (the `DatashareSubjectAccesses` operationId).
+func (c *ClientWithResponses) DatashareSubjectAccessesWithResponse(ctx context.Context, account string, params *DatashareSubjectAccessesParams, reqEditors ...RequestEditorFn) (*DatashareSubjectAccessesResponse, error) {
+	rsp, err := c.DatashareSubjectAccesses(ctx, account, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareSubjectAccessesResponse(rsp)
+}
+
+// DatashareSubjectConsentsWithResponse A citizen's consents, given and withdrawn
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/datashare/subjects/{account}/consents (the `DatashareSubjectConsents` operationId).
+func (c *ClientWithResponses) DatashareSubjectConsentsWithResponse(ctx context.Context, account string, params *DatashareSubjectConsentsParams, reqEditors ...RequestEditorFn) (*DatashareSubjectConsentsResponse, error) {
+	rsp, err := c.DatashareSubjectConsents(ctx, account, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDatashareSubjectConsentsResponse(rsp)
+}
+
 // StreamEventsWithResponse A websocket of committed transactions and their events, live or replayed from a height
 //
 // Upgrade to a websocket; each message is an EventMessage (JSON). Malformed filters, a replay too long and the subscriber limit are refused before the upgrade (docs/api-events.md).
@@ -23315,6 +26561,677 @@ func ParseGetCommitmentsResponse(rsp *http.Response) (*GetCommitmentsResponse, e
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareDatasetsResponse parses an HTTP response from a DatashareDatasetsWithResponse call
+func ParseDatashareDatasetsResponse(rsp *http.Response) (*DatashareDatasetsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareDatasetsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareDatasetPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareDatasetResponse parses an HTTP response from a DatashareDatasetWithResponse call
+func ParseDatashareDatasetResponse(rsp *http.Response) (*DatashareDatasetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareDatasetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareDatasetAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareDatasetRequestsResponse parses an HTTP response from a DatashareDatasetRequestsWithResponse call
+func ParseDatashareDatasetRequestsResponse(rsp *http.Response) (*DatashareDatasetRequestsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareDatasetRequestsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareRequestPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareDepartmentRequestsResponse parses an HTTP response from a DatashareDepartmentRequestsWithResponse call
+func ParseDatashareDepartmentRequestsResponse(rsp *http.Response) (*DatashareDepartmentRequestsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareDepartmentRequestsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareRequestPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareRequestResponse parses an HTTP response from a DatashareRequestWithResponse call
+func ParseDatashareRequestResponse(rsp *http.Response) (*DatashareRequestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareRequestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareRequestAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareAccessesResponse parses an HTTP response from a DatashareAccessesWithResponse call
+func ParseDatashareAccessesResponse(rsp *http.Response) (*DatashareAccessesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareAccessesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareAccessPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareAccessResponse parses an HTTP response from a DatashareAccessWithResponse call
+func ParseDatashareAccessResponse(rsp *http.Response) (*DatashareAccessResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareAccessResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareAccessAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareConsentsResponse parses an HTTP response from a DatashareConsentsWithResponse call
+func ParseDatashareConsentsResponse(rsp *http.Response) (*DatashareConsentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareConsentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareConsentPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareConsentResponse parses an HTTP response from a DatashareConsentWithResponse call
+func ParseDatashareConsentResponse(rsp *http.Response) (*DatashareConsentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareConsentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareConsentAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareSubjectAccessesResponse parses an HTTP response from a DatashareSubjectAccessesWithResponse call
+func ParseDatashareSubjectAccessesResponse(rsp *http.Response) (*DatashareSubjectAccessesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareSubjectAccessesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareAccessPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDatashareSubjectConsentsResponse parses an HTTP response from a DatashareSubjectConsentsWithResponse call
+func ParseDatashareSubjectConsentsResponse(rsp *http.Response) (*DatashareSubjectConsentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DatashareSubjectConsentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DatashareConsentPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
