@@ -291,6 +291,40 @@ function verifyPage() {
     h("p", {}, h("button", { type: "submit", id: "verify-run" }, t("verify.run")))), out);
 }
 
+// ---- elections: a voter finds their ballot by its tracking code ----
+
+function trackForm(code) {
+  const input = h("input", { id: "track-code", name: "code", required: true, pattern: "[0-9a-fA-F]{64}", autocomplete: "off", class: "mono", size: 66, value: code || null });
+  return h("form", { onsubmit: (e) => { e.preventDefault(); location.hash = "#/track/" + input.value.trim().toLowerCase(); } },
+    h("label", { for: "track-code" }, t("track.code")), " ", input, " ", h("button", { type: "submit" }, t("track.find")));
+}
+
+async function track(code) {
+  if (!code) {
+    return render(h("h1", {}, t("track.title")), h("p", {}, t("track.intro")), trackForm());
+  }
+  const ref = await api("/v1/voting/codes/" + encodeURIComponent(code));
+  const base = "/v1/voting/elections/" + encodeURIComponent(ref.election);
+  const [b, el] = await Promise.all([api(base + "/ballots/" + ref.seq), api(base)]);
+  const now = Date.now() / 1000;
+  const phase = el.result && el.result.length ? t("track.final") : now < el.start_unix ? t("track.before") : now < el.end_unix ? t("track.open") : t("track.closed");
+  render(
+    h("h1", {}, t("track.title")), trackForm(code),
+    h("p", { class: "verdict ok", role: "status" }, h("strong", {}, t("track.found", { e: ref.election, n: ref.seq }))),
+    fields([
+      [t("track.election"), link("#/m/voting/elections/" + encodeURIComponent(ref.election), ref.election)],
+      [t("track.phase"), phase],
+      [t("track.seq"), String(b.seq ?? ref.seq)],
+      [t("track.code"), h("span", { class: "mono" }, code)],
+      [t("track.recorded"), link("#/block/" + b.height, String(b.height))],
+      [t("track.counted"), b.counted ? t("track.countedYes") : t("track.countedNo")],
+      [t("track.ballots"), t("track.ballotsN", { n: el.ballots ?? 0, c: el.counted ?? 0 })],
+    ]),
+    h("p", { class: "muted" }, t("track.secret")),
+    verifyBox(t("track.verifyCode"), async () => ["state", await api("/v1/voting/codes/" + encodeURIComponent(code) + "?prove=true", { text: true })]),
+    verifyBox(t("track.verifyBallot"), async () => ["state", await api(base + "/ballots/" + ref.seq + "?prove=true", { text: true })]));
+}
+
 // ---- module records (every module: its queries from the OpenAPI document) ----
 
 const core = new Set(["status", "blocks", "txs", "light", "log", "anchor", "commitments", "state", "codes", "roles", "events", "openapi.json", "genesis"]);
@@ -384,6 +418,7 @@ async function route() {
       case "registry": registry(); break;
       case "mine": mine(); break;
       case "verify": verifyPage(); break;
+      case "track": await track(arg); break;
       case "m":
         if (!rest.length || !rest[0]) await modulesPage();
         else if (rest.length === 1) await modulePage(rest[0]);
