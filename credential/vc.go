@@ -209,18 +209,18 @@ type Expect struct {
 
 // Verified is what a presentation proved.
 type Verified struct {
-	Issuer     string                     `json:"issuer"` // department id
-	Kid        string                     `json:"kid"`
-	Type       string                     `json:"type"`
-	Holder     string                     `json:"holder"` // account address
-	IssuedAt   int64                      `json:"issued_at"`
-	ValidUntil int64                      `json:"valid_until,omitempty"`
-	Claims     map[string]json.RawMessage `json:"claims"` // the disclosed claims only
-	Status     []StatusRef                `json:"status"`
-	Audience   string                     `json:"audience"`
-	Nonce      string                     `json:"nonce"`
-	PresentedAt int64                     `json:"presented_at"`
-	Payload    json.RawMessage            `json:"payload"` // the issuer-signed payload with the disclosed claims in place
+	Issuer      string                     `json:"issuer"` // department id
+	Kid         string                     `json:"kid"`
+	Type        string                     `json:"type"`
+	Holder      string                     `json:"holder"` // account address
+	IssuedAt    int64                      `json:"issued_at"`
+	ValidUntil  int64                      `json:"valid_until,omitempty"`
+	Claims      map[string]json.RawMessage `json:"claims"` // the disclosed claims only
+	Status      []StatusRef                `json:"status"`
+	Audience    string                     `json:"audience"`
+	Nonce       string                     `json:"nonce"`
+	PresentedAt int64                      `json:"presented_at"`
+	Payload     json.RawMessage            `json:"payload"` // the issuer-signed payload with the disclosed claims in place
 }
 
 // Verify checks a presentation completely: the issuer's signature with its
