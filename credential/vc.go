@@ -374,3 +374,17 @@ func Verify(presentation string, a Authority, e Expect) (*Verified, error) {
 	}
 	return v, nil
 }
+
+// UnverifiedPayload decodes the issuer JWT's payload without checking its
+// signature: for finding which state a verifier needs (bundle.Needed).
+func UnverifiedPayload(sd *SDJWT) (*Payload, error) {
+	_, _, raw, err := parseJWS(sd.IssuerJWT)
+	if err != nil {
+		return nil, err
+	}
+	var p Payload
+	if err := strictJSON(raw, &p); err != nil {
+		return nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
+	}
+	return &p, nil
+}

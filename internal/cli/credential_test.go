@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/credential"
+	"github.com/govchain/govchain/crypto"
+	"github.com/govchain/govchain/node/nodetest"
+	"github.com/govchain/govchain/x/credentials"
+	"github.com/govchain/govchain/x/identity"
+)
+
+// credChain sets up, on a dev node, what credentials need: cab authorised
+// to issue residency credentials (a proposal mof, nrb and cab pass), its
+// issuer key k1 (the CLI key "issuer-k1"), an official "clerk" keeping its
+// revocation list rev and suspension list sus, and a citizen "alice".
+func credChain(t *testing.T) (*nodetest.Dev, *cliEnv, string) {
+	t.Helper()
+	d, e := startNode(t)
+	ctx := context.Background()
+	exec := func(s *client.Signer, typ string, body any) int64 {
+		t.Helper()
+		res, err := d.Client.Exec(ctx, s, client.Msg(typ, body))
+		if err != nil || res.Code != 0 {
+			t.Fatalf("%s: %+v %v", typ, res, err)
+		}
+		return res.Height
+	}
+	exec(d.Admin("mof"), identity.TypePropose, identity.MsgPropose{Action: identity.Action{Kind: identity.KindAuthorizeIssuer, Department: "cab", Name: "residency"}})
+	ps, err := client.ListAll[identity.Proposal](ctx, d.Client, client.Path("identity", "proposals"), 0)
+	if err != nil || len(ps) == 0 {
+		t.Fatal(ps, err)
+	}
+	for _, dept := range []string{"nrb", "cab"} {
+		exec(d.Admin(dept), identity.TypeApprove, identity.MsgApprove{ID: ps[len(ps)-1].ID})
+	}
+	for _, k := range []string{"issuer-k1", "clerk", "alice"} {
+		e.ok("keys", "new", k)
+	}
+	ik, _ := e.loadKey("issuer-k1")
+	exec(d.Admin("cab"), identity.TypeAddIssuerKey, identity.MsgAddIssuerKey{Kid: "k1", Algorithm: ik.Algorithm, PublicKey: ik.PublicKey()})
+	ck, _ := e.loadKey("clerk")
+	exec(d.Admin("cab"), identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: ck.Algorithm, PublicKey: ck.PublicKey(), Roles: []string{credentials.RoleIssuer}})
+	ak, _ := e.loadKey("alice")
+	exec(d.Admin("cab"), identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: ak.Algorithm, PublicKey: ak.PublicKey(), Citizen: true})
+	e.ok("tx", "credentials", "create-list", "rev", "--from", "clerk", "--purpose", "revocation")
+	e.ok("tx", "credentials", "create-list", "sus", "--from", "clerk", "--purpose", "suspension", "--size", "1024")
+	return d, e, ak.Address()
+}
+
+func (e *cliEnv) loadKey(name string) (*crypto.PrivateKey, error) {
+	k, _, err := crypto.ReadKeyFile(filepath.Join(e.home, "keys", name+".json"))
+	return k, err
+}
+
+// issue, present and verify through the CLI; then each refusal the issue
+// lists, from a bundle the verifier checks offline.
+func TestCredentialCLI(t *testing.T) {
+	d, e, alice := credChain(t)
+	dir := t.TempDir()
+	cred := filepath.Join(dir, "cred.txt")
+	e.ok("credential", "issue", "--key", "issuer-k1", "--kid", "k1", "--issuer", "cab", "--type", "residency", "--holder", alice,
+		"--claim", "district=Xicheng", "--claim", "since=2011", "--claim", `address={"street":"Fuxingmen 1"}`,
+		"--status", "revocation:rev:5", "--status", "suspension:sus:5", "--valid-days", "365", "--out", cred)
+	chain := d.Home.GenesisFile()
+	aud := "did:govchain:x:mca"
+	bundleAt := func(name, nonce string, disclose ...string) string {
+		t.Helper()
+		d.WaitHeight(d.Height() + 1) // the header signing the latest change
+		p := filepath.Join(dir, name)
+		args := []string{"credential", "present", cred, "--key", "alice", "--aud", aud, "--nonce", nonce, "--out", p}
+		for _, c := range disclose {
+			args = append(args, "--disclose", c)
+		}
+		e.ok(args...)
+		return p
+	}
+	verifyArgs := func(p, nonce string) []string {
+		return []string{"credential", "verify", p, "--trust", chain, "--aud", aud, "--nonce", nonce}
+	}
+	good := bundleAt("good.json", "n-1", "district")
+	out := e.ok(verifyArgs(good, "n-1")...)
+	if !strings.Contains(out, "verified: residency credential") || !strings.Contains(out, `district: "Xicheng"`) || strings.Contains(out, "2011") {
+		t.Fatalf("verify output:\n%s", out)
+	}
+	var res struct {
+		Credential credential.Verified
+		Height     int64
+	}
+	e.jsonOut(&res, verifyArgs(good, "n-1")...)
+	if res.Credential.Holder != alice || res.Credential.Issuer != "cab" || len(res.Credential.Claims) != 1 {
+		t.Fatalf("%+v", res)
+	}
+	refused := func(what string, args []string, want string) {
+		t.Helper()
+		code, out, errs := e.run(args...)
+		if code != ExitUnverified || !strings.Contains(out+errs, want) {
+			t.Fatalf("%s: exit %d, want %d with %q\n%s%s", what, code, ExitUnverified, want, out, errs)
+		}
+	}
+	refused("another audience", []string{"credential", "verify", good, "--trust", chain, "--aud", "did:govchain:x:mof", "--nonce", "n-1"}, "another audience")
+	refused("stale nonce", verifyArgs(good, "n-0"), "nonce")
+	b, _ := os.ReadFile(good)
+	tampered := filepath.Join(dir, "tampered.json")
+	os.WriteFile(tampered, []byte(strings.Replace(string(b), `"found":true`, `"found":false`, 1)), 0o600)
+	refused("tampered proof", verifyArgs(tampered, "n-1"), "NOT VERIFIED")
+
+	// Suspended, then reinstated, then revoked for good.
+	e.ok("tx", "credentials", "suspend", "sus", "5", "--from", "clerk")
+	refused("suspended", verifyArgs(bundleAt("sus.json", "n-2"), "n-2"), "suspended")
+	e.ok("tx", "credentials", "unsuspend", "sus", "5", "--from", "clerk")
+	e.ok(verifyArgs(bundleAt("back.json", "n-3"), "n-3")...)
+	e.ok("tx", "credentials", "revoke", "rev", "5", "--from", "clerk", "--reason", "moved away")
+	refused("revoked", verifyArgs(bundleAt("rev.json", "n-4"), "n-4"), "revoked")
+
+	// An issuer not authorised for the type: cab signs a degree.
+	degree := filepath.Join(dir, "degree.txt")
+	e.ok("credential", "issue", "--key", "issuer-k1", "--kid", "k1", "--issuer", "cab", "--type", "degree", "--holder", alice,
+		"--claim", "level=bachelor", "--out", degree)
+	p := filepath.Join(dir, "degree.json")
+	e.ok("credential", "present", degree, "--key", "alice", "--aud", aud, "--nonce", "n-5", "--out", p)
+	refused("issuer not authorised", verifyArgs(p, "n-5"), "not authorised")
+
+	// Presented by a key that is not the holder's.
+	e.ok("keys", "new", "mallory")
+	p = filepath.Join(dir, "mallory.json")
+	e.ok("credential", "present", cred, "--key", "mallory", "--aud", aud, "--nonce", "n-6", "--out", p)
+	refused("not the holder's key", verifyArgs(p, "n-6"), "key binding")
+}
