@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,6 +97,9 @@ func TestCredentialCLI(t *testing.T) {
 	if res.Credential.Holder != alice || res.Credential.Issuer != "cab" || len(res.Credential.Claims) != 1 {
 		t.Fatalf("%+v", res)
 	}
+	if os.Getenv("GOVCHAIN_WRITE_CREDENTIAL_VECTOR") != "" {
+		writeCredentialVector(t, good, chain, aud, "n-1", res.Credential.PresentedAt)
+	}
 	refused := func(what string, args []string, want string) {
 		t.Helper()
 		code, out, errs := e.run(args...)
@@ -131,4 +135,25 @@ func TestCredentialCLI(t *testing.T) {
 	p = filepath.Join(dir, "mallory.json")
 	e.ok("credential", "present", cred, "--key", "mallory", "--aud", aud, "--nonce", "n-6", "--out", p)
 	refused("not the holder's key", verifyArgs(p, "n-6"), "key binding")
+}
+
+// writeCredentialVector refreshes credential/bundle/testdata: the bundle,
+// the genesis it is verified against, and what the verifier expects.
+func writeCredentialVector(t *testing.T, bundleFile, genesis, aud, nonce string, at int64) {
+	dir := filepath.Join("..", "..", "credential", "bundle", "testdata")
+	copyFile := func(from, to string) {
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, to), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile(bundleFile, "presentation.json")
+	copyFile(genesis, "genesis.json")
+	v, _ := json.MarshalIndent(map[string]any{"audience": aud, "nonce": nonce, "now": at}, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "expect.json"), append(v, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
