@@ -221,23 +221,16 @@ func (r reader) Get(k []byte) ([]byte, bool) {
 	return v, v != nil
 }
 
-// ModuleReaders is what Authority needs: readers rooted at x/identity's
-// and x/credentials' state.
-type ModuleReaders struct {
-	Identity, Credentials module.Reader
-}
-
-// authority answers credential.Verify from module state.
-type authority struct{ r ModuleReaders }
-
-// Authority returns a credential.Authority over proven state.
+// Authority returns a credential.Authority over proven state (full keys
+// to values, nil for a key proven absent); a key without a proof answers
+// credential.ErrUnknownState.
 func Authority(s map[string][]byte) credential.Authority {
-	return FromState(ModuleReaders{Identity: reader{state(s), identity.Name + "/"}, Credentials: reader{state(s), credentials.Name + "/"}})
+	st := state(s)
+	return guarded{credentials.Authority(reader{st, identity.Name + "/"}, reader{st, credentials.Name + "/"})}
 }
 
-// FromState returns a credential.Authority over module state: the
-// chain's own (x/welfare) or proven state (Authority).
-func FromState(r ModuleReaders) credential.Authority { return authority{r} }
+// guarded turns reader's panic on a key without a proof into an error.
+type guarded struct{ a credential.Authority }
 
 func guard(err *error) {
 	if p := recover(); p != nil {
@@ -249,31 +242,24 @@ func guard(err *error) {
 	}
 }
 
-func (a authority) IssuerKey(dept, kid string, at int64) (alg string, pub []byte, err error) {
+func (g guarded) IssuerKey(dept, kid string, at int64) (alg string, pub []byte, err error) {
 	defer guard(&err)
-	return identity.IssuerKeyAt(a.r.Identity, dept, kid, at)
+	return g.a.IssuerKey(dept, kid, at)
 }
 
-func (a authority) Authorized(dept, typ string, at int64) (err error) {
+func (g guarded) Authorized(dept, typ string, at int64) (err error) {
 	defer guard(&err)
-	return identity.AuthorizedAt(a.r.Identity, dept, typ, at)
+	return g.a.Authorized(dept, typ, at)
 }
 
-func (a authority) StatusBit(dept, list string, index uint64) (purpose string, set bool, err error) {
+func (g guarded) StatusBit(dept, list string, index uint64) (purpose string, set bool, err error) {
 	defer guard(&err)
-	return credentials.StatusBit(a.r.Credentials, dept, list, index)
+	return g.a.StatusBit(dept, list, index)
 }
 
-func (a authority) HolderKey(addr string) (alg string, pub []byte, err error) {
+func (g guarded) HolderKey(addr string) (alg string, pub []byte, err error) {
 	defer guard(&err)
-	acct, err := identity.GetAccount(a.r.Identity, addr)
-	if err != nil {
-		return "", nil, err
-	}
-	if acct.Disabled {
-		return "", nil, identity.ErrAccountDisabled
-	}
-	return acct.Algorithm, acct.PublicKey, nil
+	return g.a.HolderKey(addr)
 }
 
 func decodeStd(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
