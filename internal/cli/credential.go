@@ -25,7 +25,7 @@ import (
 // (docs/credentials.md).
 func credentialCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "credential", Short: "Issue, present and verify verifiable credentials (W3C VC 2.0 as SD-JWT, status on chain)"}
-	cmd.AddCommand(credentialIssueCmd(g), credentialPresentCmd(g), credentialVerifyCmd(g))
+	cmd.AddCommand(credentialIssueCmd(g), credentialPresentCmd(g), credentialVerifyCmd(g), credentialDIDCmd(g))
 	return cmd
 }
 
@@ -263,4 +263,48 @@ func claimNames(m map[string]json.RawMessage) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func credentialDIDCmd(g *globals) *cobra.Command {
+	var trustGenesis, file string
+	cmd := &cobra.Command{
+		Use:   "did DID",
+		Short: "Resolve a did:govchain DID with a proof and check it against the chain's genesis",
+		Long: `did resolves did:govchain:<chain>:<account or department> through the node
+(GET /v1/did/{did}?prove=true), or reads that answer from --file, then checks
+it offline: the state proof from the genesis (--trust), and that the DID
+document is exactly the one the proven record gives (docs/credentials.md).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			trust, err := verify.TrustGenesis(trustGenesis)
+			if err != nil {
+				return err
+			}
+			var data []byte
+			if file != "" {
+				if data, err = os.ReadFile(file); err != nil {
+					return err
+				}
+			} else {
+				var raw json.RawMessage
+				if err := g.client().Get(context.Background(), "/v1/did/"+args[0]+"?prove=true", &raw); err != nil {
+					return err
+				}
+				data = raw
+			}
+			doc, res, err := bundle.VerifyDID(args[0], data, trust)
+			if err != nil {
+				return &exitError{ExitUnverified, fmt.Errorf("NOT VERIFIED: %w", err)}
+			}
+			return g.print(doc, func(w io.Writer) {
+				fmt.Fprintln(w, "verified:", res.Summary)
+				b, _ := json.MarshalIndent(doc, "", "  ")
+				fmt.Fprintln(w, string(b))
+			})
+		},
+	}
+	cmd.Flags().StringVar(&trustGenesis, "trust", "", "the chain's genesis.json")
+	cmd.Flags().StringVar(&file, "file", "", "a saved GET /v1/did/{did}?prove=true answer (default: ask the node)")
+	cmd.MarkFlagRequired("trust")
+	return cmd
 }

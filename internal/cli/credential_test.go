@@ -130,6 +130,29 @@ func TestCredentialCLI(t *testing.T) {
 	e.ok("credential", "present", degree, "--key", "alice", "--aud", aud, "--nonce", "n-5", "--out", p)
 	refused("issuer not authorised", verifyArgs(p, "n-5"), "not authorised")
 
+	// DIDs resolve with a proof: the holder's key, cab's issuer keys.
+	var doc credential.DIDDocument
+	d.WaitHeight(d.Height() + 1)
+	e.jsonOut(&doc, "credential", "did", credential.AccountDID("govchain-dev", alice), "--trust", chain)
+	ak, _ := e.loadKey("alice")
+	if alg, pub, err := doc.VerificationMethod[0].PublicKeyJwk.Key(); err != nil || alg != ak.Algorithm || string(pub) != string(ak.PublicKey()) || doc.Controller != "did:govchain:govchain-dev:cab" {
+		t.Fatalf("account DID document %+v %v", doc, err)
+	}
+	e.jsonOut(&doc, "credential", "did", "did:govchain:govchain-dev:cab", "--trust", chain)
+	if len(doc.AssertionMethod) != 1 || doc.AssertionMethod[0] != "did:govchain:govchain-dev:cab#k1" {
+		t.Fatalf("department DID document %+v", doc)
+	}
+	var raw json.RawMessage
+	if err := d.Client.Get(context.Background(), "/v1/did/did:govchain:govchain-dev:cab?prove=true", &raw); err != nil {
+		t.Fatal(err)
+	}
+	forged := filepath.Join(dir, "did.json")
+	os.WriteFile(forged, []byte(strings.Replace(string(raw), "#k1", "#k2", 1)), 0o600)
+	refused("forged DID document", []string{"credential", "did", "did:govchain:govchain-dev:cab", "--trust", chain, "--file", forged}, "DID document")
+	if code, _, _ := e.run("credential", "did", "did:govchain:govchain-dev:ec", "--trust", chain); code != ExitNotFound {
+		t.Fatalf("a department that issues nothing: exit %d", code)
+	}
+
 	// Presented by a key that is not the holder's.
 	e.ok("keys", "new", "mallory")
 	p = filepath.Join(dir, "mallory.json")
