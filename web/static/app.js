@@ -5,6 +5,7 @@
 import { t, translate, lang, setLang } from "./i18n.js";
 import { yuan, area, share, time, short } from "./fmt.js";
 import { verifyFile, genesisFingerprint, detectKind } from "./verifier.js";
+import { credentialPage } from "./credential.js";
 
 const main = () => document.getElementById("main");
 
@@ -384,6 +385,7 @@ async function route() {
       case "registry": registry(); break;
       case "mine": mine(); break;
       case "verify": verifyPage(); break;
+      case "credential": credentialPage(h, render); break;
       case "m":
         if (!rest.length || !rest[0]) await modulesPage();
         else if (rest.length === 1) await modulePage(rest[0]);
