@@ -13,8 +13,8 @@
 //
 // It is pure (no clock: callers pass the time; no I/O, no randomness
 // except the salts Issue draws from the reader it is given) and must
-// never import api, node, net/http, CometBFT or any x/ module: the
-// modules import it.
+// not import api, node, net/http, CometBFT's node packages or any x/
+// module (deps_test.go): the modules import it.
 package credential
 
 import (
