@@ -90,3 +90,24 @@ func TestIssuerRegistry(t *testing.T) {
 		t.Fatalf("history %+v", is)
 	}
 }
+
+// Malformed issuer messages and proposals are refused before any state
+// is read.
+func TestIssuerMalformed(t *testing.T) {
+	w := moduletest.New(t, identity.New())
+	for _, d := range []string{"mof", "nrb", "cab"} {
+		w.Department(d)
+	}
+	bad := module.ErrInvalidField.Code
+	w.ExpectCode(t, bad, "cab", identity.TypeAddIssuerKey, identity.MsgAddIssuerKey{Kid: "", Algorithm: crypto.AlgEd25519, PublicKey: w.PublicKey("k")})
+	w.ExpectCode(t, bad, "cab", identity.TypeAddIssuerKey, identity.MsgAddIssuerKey{Kid: "a/b", Algorithm: crypto.AlgEd25519, PublicKey: w.PublicKey("k")})
+	w.ExpectCode(t, identity.ErrBadKey.Code, "cab", identity.TypeAddIssuerKey, identity.MsgAddIssuerKey{Kid: "k1", Algorithm: crypto.AlgEd25519, PublicKey: []byte{1, 2}})
+	w.ExpectCode(t, identity.ErrBadKey.Code, "cab", identity.TypeAddIssuerKey, identity.MsgAddIssuerKey{Kid: "k1", Algorithm: "rsa", PublicKey: w.PublicKey("k")})
+	w.ExpectCode(t, bad, "cab", identity.TypeRetireIssuerKey, identity.MsgRetireIssuerKey{Kid: string(make([]byte, 33))})
+	w.ExpectCode(t, module.ErrBadMessage.Code, "cab", identity.TypeAddIssuerKey, []string{"x"})
+	w.ExpectCode(t, identity.ErrBadProposal.Code, "mof", identity.TypePropose,
+		identity.MsgPropose{Action: identity.Action{Kind: identity.KindDeauthorizeIssuer, Department: "Bad", Name: "residency"}})
+	// The same key twice under two ids is refused while the first is in force.
+	w.ExpectOK(t, "cab", identity.TypeAddIssuerKey, identity.MsgAddIssuerKey{Kid: "k1", Algorithm: crypto.AlgEd25519, PublicKey: w.PublicKey("k")})
+	w.ExpectCode(t, identity.ErrIssuerKeyExists.Code, "cab", identity.TypeAddIssuerKey, identity.MsgAddIssuerKey{Kid: "k2", Algorithm: crypto.AlgEd25519, PublicKey: w.PublicKey("k")})
+}
