@@ -47,6 +47,20 @@ type fakeChain struct {
 	bits       map[string][]byte   // list -> bits
 	purposes   map[string]string
 	holders    map[string]*crypto.PrivateKey
+	registered map[string]registration // digest of the issuer JWT
+}
+
+type registration struct {
+	typ string
+	at  int64
+}
+
+func (f *fakeChain) Issued(dept, digest string) (string, int64, error) {
+	r, ok := f.registered[digest]
+	if !ok || dept != "cab" {
+		return "", 0, errors.New("not registered")
+	}
+	return r.typ, r.at, nil
 }
 
 func (f *fakeChain) IssuerKey(dept, kid string, at int64) (string, []byte, error) {
@@ -94,7 +108,7 @@ func newEnv(t testing.TB, issuerAlg, holderAlg string) *env {
 		authorized: map[string][2]int64{"residency": {now - 1000, 0}},
 		bits:       map[string][]byte{"rev": make([]byte, 16), "sus": make([]byte, 16)},
 		purposes:   map[string]string{"rev": credential.PurposeRevocation, "sus": credential.PurposeSuspension},
-		holders:    map[string]*crypto.PrivateKey{hk.Address(): hk}}
+		holders:    map[string]*crypto.PrivateKey{hk.Address(): hk}, registered: map[string]registration{}}
 	e := &env{chain: f, issuer: credential.Signer{Key: ik, Kid: "k1"}, holder: hk,
 		exp: credential.Expect{ChainID: "gov-test", Audience: "did:govchain:gov-test:mca", Nonce: "n-123", Now: now}}
 	cred, err := credential.Issue(credential.Issuance{ChainID: "gov-test", Issuer: "cab", Type: "residency",
@@ -106,7 +120,15 @@ func newEnv(t testing.TB, issuerAlg, holderAlg string) *env {
 		t.Fatal(err)
 	}
 	e.cred = cred
+	sd, _ := credential.Parse(cred)
+	f.registered[credential.Digest(sd.IssuerJWT)] = registration{"residency", now - 90}
 	return e
+}
+
+// digestOf is the registration key of e's credential.
+func (e *env) digestOf() string {
+	sd, _ := credential.Parse(e.cred)
+	return credential.Digest(sd.IssuerJWT)
 }
 
 func (e *env) present(t testing.TB, names []string) string {
@@ -156,6 +178,21 @@ func TestRefusals(t *testing.T) {
 		{"issuer authorisation ended before issuance", nil, func(e *env) func() {
 			old := e.chain.authorized
 			e.chain.authorized = map[string][2]int64{"residency": {now - 1000, now - 500}}
+			return func() { e.chain.authorized = old }
+		}, credential.ErrIssuer},
+		{"not registered on chain", nil, func(e *env) func() {
+			r := e.chain.registered[e.digestOf()]
+			delete(e.chain.registered, e.digestOf())
+			return func() { e.chain.registered[e.digestOf()] = r }
+		}, credential.ErrIssuer},
+		{"registered as another type", nil, func(e *env) func() {
+			r := e.chain.registered[e.digestOf()]
+			e.chain.registered[e.digestOf()] = registration{"degree", r.at}
+			return func() { e.chain.registered[e.digestOf()] = r }
+		}, credential.ErrIssuer},
+		{"backdated: registered after the authorisation ended, iat inside it", nil, func(e *env) func() {
+			old := e.chain.authorized
+			e.chain.authorized = map[string][2]int64{"residency": {now - 1000, now - 95}}
 			return func() { e.chain.authorized = old }
 		}, credential.ErrIssuer},
 		{"revoked", nil, func(e *env) func() {
@@ -216,7 +253,11 @@ func TestRefusals(t *testing.T) {
 		{"issuer signature", func() string {
 			parts := strings.Split(good, ".")
 			parts[2] = "A" + parts[2][1:]
-			return strings.Join(parts, ".")
+			p := strings.Join(parts, ".")
+			sd, _ := credential.Parse(p)
+			// registered, so that the signature is what fails
+			e.chain.registered[credential.Digest(sd.IssuerJWT)] = e.chain.registered[e.digestOf()]
+			return p
 		}, nil, credential.ErrSignature},
 		{"issuer key not in force at issuance", nil, func(e *env) func() {
 			e.chain.keyFrom = now

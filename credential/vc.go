@@ -188,6 +188,10 @@ func Present(credential string, names []string, holder Signer, aud, nonce string
 // x/credentials (status bits). Offline it reads proven state
 // (credential/bundle); x/welfare reads its transaction's state.
 type Authority interface {
+	// Issued is the type and block time of the credential whose issuer
+	// JWT has this digest, as dept registered it (x/credentials): the
+	// issuance the chain saw.
+	Issued(dept, digest string) (typ string, at int64, err error)
 	// IssuerKey is the key kid of department dept in force at time at.
 	IssuerKey(dept, kid string, at int64) (keyAlg string, pub []byte, err error)
 	// Authorized fails unless dept was authorised to issue typ at time at.
@@ -212,8 +216,9 @@ type Verified struct {
 	Issuer      string                     `json:"issuer"` // department id
 	Kid         string                     `json:"kid"`
 	Type        string                     `json:"type"`
-	Holder      string                     `json:"holder"` // account address
-	IssuedAt    int64                      `json:"issued_at"`
+	Holder      string                     `json:"holder"`        // account address
+	IssuedAt    int64                      `json:"issued_at"`     // iat: the issuer's word
+	Registered  int64                      `json:"registered_at"` // the block time that registered it (x/credentials)
 	ValidUntil  int64                      `json:"valid_until,omitempty"`
 	Claims      map[string]json.RawMessage `json:"claims"` // the disclosed claims only
 	Status      []StatusRef                `json:"status"`
@@ -255,7 +260,15 @@ func Verify(presentation string, a Authority, e Expect) (*Verified, error) {
 	if iss.Chain != e.ChainID {
 		return nil, fmt.Errorf("%w: %q, not %q", ErrChain, iss.Chain, e.ChainID)
 	}
-	keyAlg, pub, err := a.IssuerKey(iss.Department, h.Kid, p.Iat)
+	// The issuance the chain registered, not the iat the issuer wrote.
+	regType, at, err := a.Issued(iss.Department, Digest(sd.IssuerJWT))
+	if err != nil {
+		return nil, fmt.Errorf("%w: not registered on chain: %w", ErrIssuer, err)
+	}
+	if regType != p.Vct {
+		return nil, fmt.Errorf("%w: registered as %q, the credential says %q", ErrIssuer, regType, p.Vct)
+	}
+	keyAlg, pub, err := a.IssuerKey(iss.Department, h.Kid, at)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrSignature, err)
 	}
@@ -265,7 +278,7 @@ func Verify(presentation string, a Authority, e Expect) (*Verified, error) {
 	if err := verifyJWS(obj, keyAlg, pub); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSignature, err)
 	}
-	if err := a.Authorized(iss.Department, p.Vct, p.Iat); err != nil {
+	if err := a.Authorized(iss.Department, p.Vct, at); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrIssuer, err)
 	}
 	if p.Iat > e.Now+60 || (p.Exp != 0 && e.Now >= p.Exp) {
@@ -275,7 +288,7 @@ func Verify(presentation string, a Authority, e Expect) (*Verified, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Verified{Issuer: iss.Department, Kid: h.Kid, Type: p.Vct, IssuedAt: p.Iat, ValidUntil: p.Exp, Payload: processed}
+	v := &Verified{Issuer: iss.Department, Kid: h.Kid, Type: p.Vct, IssuedAt: p.Iat, Registered: at, ValidUntil: p.Exp, Payload: processed}
 	var full struct {
 		CredentialSubject map[string]json.RawMessage `json:"credentialSubject"`
 	}

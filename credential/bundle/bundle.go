@@ -12,7 +12,6 @@ package bundle
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,9 +32,9 @@ const Format = "govchain/credential-presentation/v1"
 // MaxBundle bounds a bundle file.
 const MaxBundle = 4 << 20
 
-// MaxProofs bounds the proofs of a bundle: issuer, holder and at most
-// eight status lists.
-const MaxProofs = 10
+// MaxProofs bounds the proofs of a bundle: issuer, holder, registration
+// and at most eight status lists.
+const MaxProofs = 11
 
 // Errors.
 var (
@@ -53,7 +52,8 @@ type Bundle struct {
 }
 
 // Needed lists the state keys (full keys, sorted) whose proofs a
-// presentation needs: identity/issuer/<dept>, identity/acct/<holder> and
+// presentation needs: identity/issuer/<dept>, identity/acct/<holder>,
+// credentials/issued/<dept>/<digest of the issuer JWT> and
 // credentials/list/<dept>/<list> for each status entry. It reads the
 // issuer JWT without checking it (Verify does).
 func Needed(presentation string) ([]string, error) {
@@ -79,7 +79,8 @@ func Needed(presentation string) ([]string, error) {
 	if err != nil || holder.Account == "" {
 		return nil, fmt.Errorf("%w: subject %q", credential.ErrMalformed, sub.ID)
 	}
-	keys := []string{identity.Name + "/" + identity.IssuerStateKey(iss.Department), identity.Name + "/" + identity.AccountStateKey(holder.Account)}
+	keys := []string{identity.Name + "/" + identity.IssuerStateKey(iss.Department), identity.Name + "/" + identity.AccountStateKey(holder.Account),
+		credentials.Name + "/" + credentials.IssuedStateKey(iss.Department, credential.Digest(sd.IssuerJWT))}
 	for _, st := range p.CredentialStatus {
 		_, dept, list, err := credential.ParseStatusListURL(st.StatusListCredential)
 		if err != nil {
@@ -142,9 +143,10 @@ type Options struct {
 	MaxStateAge time.Duration
 }
 
-// Verify checks a bundle completely: each proof against the headers its
-// anchor carries, from the trusted genesis (verify.VerifyStateProof); the
-// proofs are exactly the keys the presentation needs, at one height; then
+// Verify checks a bundle completely: the proofs are exactly the keys the
+// presentation needs, at one height with one anchor, each proof against
+// the anchor's state root and the anchor's headers from the trusted
+// genesis (verify.VerifyStateProofsShared); then
 // the presentation (credential.Verify) against the proven state. The
 // chain id is the proofs' (the validators signed it); e.ChainID is
 // ignored.
@@ -160,24 +162,20 @@ func Verify(data []byte, t *verify.Trust, e credential.Expect, o Options) (*Resu
 	if len(need) != len(b.Proofs) {
 		return nil, fmt.Errorf("%w: %d proofs for %d keys", ErrProofs, len(b.Proofs), len(need))
 	}
-	st := state{}
-	var res *verify.Result
 	for i := range b.Proofs {
 		p := &b.Proofs[i]
-		if p.Key != need[i] || p.ChainID != b.ChainID || (res != nil && p.Height != res.Height) {
+		if p.Key != need[i] || p.ChainID != b.ChainID || p.Height != b.Proofs[0].Height {
 			return nil, fmt.Errorf("%w: proof %d is of %q at height %d", ErrProofs, i, p.Key, p.Height)
 		}
-		r, err := verify.VerifyStateProof(p, t)
-		if err != nil {
-			return nil, err
-		}
-		res = r
-		var v []byte
-		if p.Value != nil {
-			// VerifyStateProof proved exactly these bytes.
-			v, _ = decodeStd(*p.Value)
-		}
-		st[p.Key] = v
+	}
+	// One height, one anchor: its headers are checked once.
+	vals, res, err := verify.VerifyStateProofsShared(b.Proofs, t)
+	if err != nil {
+		return nil, err
+	}
+	st := state{}
+	for i := range b.Proofs {
+		st[b.Proofs[i].Key] = vals[i]
 	}
 	if o.MaxStateAge > 0 && res.Signed.StateTime.Before(time.Unix(e.Now, 0).Add(-o.MaxStateAge)) {
 		return nil, fmt.Errorf("%w: height %d of %s", ErrStaleData, res.Height, res.Signed.StateTime.UTC().Format(time.RFC3339))
@@ -242,6 +240,11 @@ func guard(err *error) {
 	}
 }
 
+func (g guarded) Issued(dept, digest string) (typ string, at int64, err error) {
+	defer guard(&err)
+	return g.a.Issued(dept, digest)
+}
+
 func (g guarded) IssuerKey(dept, kid string, at int64) (alg string, pub []byte, err error) {
 	defer guard(&err)
 	return g.a.IssuerKey(dept, kid, at)
@@ -261,5 +264,3 @@ func (g guarded) HolderKey(addr string) (alg string, pub []byte, err error) {
 	defer guard(&err)
 	return g.a.HolderKey(addr)
 }
-
-func decodeStd(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }

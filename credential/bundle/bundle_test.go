@@ -66,7 +66,7 @@ func TestKnownAnswer(t *testing.T) {
 		t.Fatal("the vector is not canonical")
 	}
 	keys, _ := bundle.Needed(b.Presentation)
-	if len(keys) != 4 || !strings.HasPrefix(keys[0], "credentials/list/cab/") || !strings.HasPrefix(keys[2], "identity/acct/") || keys[3] != "identity/issuer/cab" {
+	if len(keys) != 5 || !strings.HasPrefix(keys[0], "credentials/issued/cab/") || !strings.HasPrefix(keys[1], "credentials/list/cab/") || !strings.HasPrefix(keys[3], "identity/acct/") || keys[4] != "identity/issuer/cab" {
 		t.Fatalf("needed keys %q", keys)
 	}
 }
@@ -100,10 +100,13 @@ func TestRefusals(t *testing.T) {
 		{"a proof missing", reencode(func(b *bundle.Bundle) { b.Proofs = b.Proofs[1:] }), v.exp, bundle.Options{}, bundle.ErrProofs},
 		{"another chain id", reencode(func(b *bundle.Bundle) { b.ChainID = "other" }), v.exp, bundle.Options{}, bundle.ErrProofs},
 		{"a changed proven value", reencode(func(b *bundle.Bundle) {
-			s := *b.Proofs[0].Value
+			s := *b.Proofs[1].Value
 			s = "AAAA" + s[4:]
-			b.Proofs[0].Value = &s
+			b.Proofs[1].Value = &s
 		}), v.exp, bundle.Options{}, verify.ErrStateProof},
+		{"proofs under two anchors", reencode(func(b *bundle.Bundle) {
+			b.Proofs[2].Anchor.AppHash = b.Proofs[2].Anchor.StateRoot
+		}), v.exp, bundle.Options{}, verify.ErrMismatch},
 		{"a tampered disclosure", reencode(func(b *bundle.Bundle) {
 			d, _ := credential.NewDisclosure("c2FsdHNhbHRzYWx0c2FsdA", "district", "Haidian")
 			s := *sd
@@ -140,9 +143,10 @@ func FuzzParse(f *testing.F) {
 
 // BenchmarkVerifyOffline is the issue's "credential verification time
 // offline (with status proof)": the whole of govchain credential verify
-// but reading the file: four state proofs with their headers (light
-// client from genesis), the issuer's signature, the disclosures, the key
-// binding and two status lists (one of 131072 bits).
+// but reading the file: five state proofs (issuer, registration, holder,
+// two status lists, one of 131072 bits) under one anchor whose headers are
+// checked once from genesis, the issuer's signature, the disclosures and
+// the key binding.
 func BenchmarkVerifyOffline(b *testing.B) {
 	v := load(b)
 	for b.Loop() {

@@ -17,7 +17,9 @@ import (
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/credential"
 	"github.com/govchain/govchain/credential/bundle"
+	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/verify"
+	"github.com/govchain/govchain/x/credentials"
 	"github.com/govchain/govchain/x/identity"
 )
 
@@ -38,10 +40,11 @@ func writeOut(g *globals, path string, b []byte) error {
 }
 
 func credentialIssueCmd(g *globals) *cobra.Command {
-	var keyName, kid, issuer, typ, holder string
+	var keyName, kid, issuer, typ, holder, from string
 	var claims, statuses []string
 	var validDays int
 	var out string
+	var noRegister bool
 	cmd := &cobra.Command{
 		Use:   "issue",
 		Short: "Sign an SD-JWT VC for a citizen with a department's issuer key (every claim selectively disclosable)",
@@ -98,6 +101,16 @@ chain; the status entries name indices of the department's status lists
 			if err != nil {
 				return usageErr("%v", err)
 			}
+			if !noRegister {
+				if from == "" {
+					return usageErr("--from names the official who registers the credential (or give --no-register)")
+				}
+				sd, _ := credential.Parse(sdjwt)
+				if err := g.sendQuiet(ctx, c, from, client.Msg(credentials.TypeRegister,
+					credentials.MsgRegister{Digest: credential.Digest(sd.IssuerJWT), Type: typ})); err != nil {
+					return err
+				}
+			}
 			return writeOut(g, out, []byte(sdjwt+"\n"))
 		},
 	}
@@ -111,6 +124,8 @@ chain; the status entries name indices of the department's status lists
 	f.StringArrayVar(&statuses, "status", nil, "a status entry PURPOSE:LIST:INDEX (revocation or suspension); repeat")
 	f.IntVar(&validDays, "valid-days", 0, "days the credential is valid (0: no end)")
 	f.StringVar(&out, "out", "", "write the credential here (default stdout)")
+	f.StringVar(&from, "from", "", "the official (role credentials.issuer) who registers it on chain")
+	f.BoolVar(&noRegister, "no-register", false, "sign only; register later with tx credentials register DIGEST --type TYPE")
 	for _, r := range []string{"key", "kid", "issuer", "type", "holder"} {
 		cmd.MarkFlagRequired(r)
 	}
@@ -307,4 +322,29 @@ document is exactly the one the proven record gives (docs/credentials.md).`,
 	cmd.Flags().StringVar(&file, "file", "", "a saved GET /v1/did/{did}?prove=true answer (default: ask the node)")
 	cmd.MarkFlagRequired("trust")
 	return cmd
+}
+
+// sendQuiet signs msg with the key named from, submits it and waits for the
+// commit, printing nothing (the command's output is something else).
+func (g *globals) sendQuiet(ctx context.Context, c *client.Client, from string, msg tx.Msg) error {
+	key, err := g.loadKey(from)
+	if err != nil {
+		return err
+	}
+	s, err := c.NewSigner(ctx, key, "")
+	if err != nil {
+		return err
+	}
+	raw, err := s.Sign("", msg)
+	if err != nil {
+		return err
+	}
+	r, err := c.Submit(ctx, raw, true)
+	if err != nil {
+		return err
+	}
+	if r.Code != 0 {
+		return &exitError{ExitTxFailed, fmt.Errorf("%s: tx %s failed with code %d%s: %s", msg.Type, r.Hash, r.Code, codespaceText(r.Codespace), r.Log)}
+	}
+	return nil
 }

@@ -65,7 +65,7 @@ func TestCredentialCLI(t *testing.T) {
 	d, e, alice := credChain(t)
 	dir := t.TempDir()
 	cred := filepath.Join(dir, "cred.txt")
-	e.ok("credential", "issue", "--key", "issuer-k1", "--kid", "k1", "--issuer", "cab", "--type", "residency", "--holder", alice,
+	e.ok("credential", "issue", "--key", "issuer-k1", "--kid", "k1", "--issuer", "cab", "--type", "residency", "--holder", alice, "--from", "clerk",
 		"--claim", "district=Xicheng", "--claim", "since=2011", "--claim", `address={"street":"Fuxingmen 1"}`,
 		"--status", "revocation:rev:5", "--status", "suspension:sus:5", "--valid-days", "365", "--out", cred)
 	chain := d.Home.GenesisFile()
@@ -122,10 +122,16 @@ func TestCredentialCLI(t *testing.T) {
 	e.ok("tx", "credentials", "revoke", "rev", "5", "--from", "clerk", "--reason", "moved away")
 	refused("revoked", verifyArgs(bundleAt("rev.json", "n-4"), "n-4"), "revoked")
 
-	// An issuer not authorised for the type: cab signs a degree.
+	// An issuer not authorised for the type: cab signs a degree. The chain
+	// refuses to register it; signed anyway and presented, the verifier
+	// refuses it.
 	degree := filepath.Join(dir, "degree.txt")
-	e.ok("credential", "issue", "--key", "issuer-k1", "--kid", "k1", "--issuer", "cab", "--type", "degree", "--holder", alice,
-		"--claim", "level=bachelor", "--out", degree)
+	degreeArgs := []string{"credential", "issue", "--key", "issuer-k1", "--kid", "k1", "--issuer", "cab", "--type", "degree", "--holder", alice,
+		"--claim", "level=bachelor", "--out", degree}
+	if code, out, errs := e.run(append(degreeArgs, "--from", "clerk")...); code != ExitTxFailed || !strings.Contains(out+errs, "not authorised") {
+		t.Fatalf("registering a degree: exit %d\n%s%s", code, out, errs)
+	}
+	e.ok(append(degreeArgs, "--no-register")...)
 	p := filepath.Join(dir, "degree.json")
 	e.ok("credential", "present", degree, "--key", "alice", "--aud", aud, "--nonce", "n-5", "--out", p)
 	refused("issuer not authorised", verifyArgs(p, "n-5"), "not authorised")

@@ -14,6 +14,14 @@ func Authority(id, cr module.Reader) credential.Authority { return authority{id,
 
 type authority struct{ id, cr module.Reader }
 
+func (a authority) Issued(dept, digest string) (string, int64, error) {
+	is, err := GetIssued(a.cr, dept, digest)
+	if err != nil {
+		return "", 0, err
+	}
+	return is.Type, is.Time, nil
+}
+
 func (a authority) IssuerKey(dept, kid string, at int64) (string, []byte, error) {
 	return identity.IssuerKeyAt(a.id, dept, kid, at)
 }

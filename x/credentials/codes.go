@@ -15,4 +15,7 @@ var (
 	ErrNotSuspended     = module.Register(Name, 758, "credential is not suspended")
 	ErrAlreadySuspended = module.Register(Name, 759, "credential is already suspended")
 	ErrTooManyLists     = module.Register(Name, 760, "department has too many status lists")
+	ErrRegistered       = module.Register(Name, 761, "credential already registered")
+	ErrNotRegistered    = module.Register(Name, 762, "no such credential registered by the department")
+	ErrBadDigest        = module.Register(Name, 763, "digest must be the base64url (no padding) SHA-256 of the issuer JWT: 43 characters")
 )

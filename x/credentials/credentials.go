@@ -41,6 +41,7 @@ func (m *Module) Roles() []module.Role {
 // Routes declares each message with the roles it needs.
 func (m *Module) Routes() []module.Route {
 	return []module.Route{
+		module.NewRoute(TypeRegister, []string{RoleIssuer}, "Register a credential the signer's department issues (the digest of its issuer JWT): refused unless the department is authorised for the type now", m.register),
 		module.NewRoute(TypeCreateList, []string{RoleIssuer}, "Open a status list (revocation or suspension) of the signer's department, a credential issuer", m.createList),
 		module.NewRoute(TypeRevoke, []string{RoleIssuer}, "Revoke a credential: set its bit in a revocation list of the signer's department, for good", m.revoke),
 		module.NewRoute(TypeSuspend, []string{RoleIssuer}, "Suspend a credential: set its bit in a suspension list of the signer's department", m.suspend),
@@ -153,5 +154,25 @@ func (m *Module) unsuspend(ctx *module.Context, msg *MsgStatus) error {
 		return ErrNotSuspended
 	}
 	m.setBit(ctx, l, msg, false, "unsuspended")
+	return nil
+}
+
+// GetIssued reads a registered credential.
+func GetIssued(kv module.Reader, dept, digest string) (*Issued, error) {
+	return module.Load[Issued](kv, issuedKey(dept, digest), ErrNotRegistered, dept+"/"+digest)
+}
+
+func (m *Module) register(ctx *module.Context, msg *MsgRegister) error {
+	dept := ctx.Signer.Department
+	now := ctx.Time.Unix()
+	if err := identity.AuthorizedAt(ctx.View(identity.Name), dept, msg.Type, now); err != nil {
+		return err
+	}
+	kv := ctx.Store()
+	if _, ok := kv.Get([]byte(issuedKey(dept, msg.Digest))); ok {
+		return ErrRegistered
+	}
+	module.SetRecord(kv, issuedKey(dept, msg.Digest), &Issued{Department: dept, Digest: msg.Digest, Type: msg.Type, Time: now, Height: ctx.Height, By: ctx.Signer.Address})
+	ctx.Emit("credentials.registered", "department", dept, "type", msg.Type, "digest", msg.Digest)
 	return nil
 }

@@ -42,7 +42,16 @@ func TestRoleTable(t *testing.T) {
 	un := module.ErrUnauthorized.Code
 	w.ExpectOK(t, "issuer", credentials.TypeCreateList, credentials.MsgCreateList{ID: "sus", Purpose: credential.PurposeSuspension, Size: 64})
 	w.ExpectOK(t, "issuer", credentials.TypeSuspend, credentials.MsgStatus{List: "sus", Index: 9})
+	digest := credential.Digest("a.b.c")
 	moduletest.CheckRoleTable(t, w, credentials.New(), moduletest.RoleTable{
+		{Type: credentials.TypeRegister, Roles: []string{credentials.RoleIssuer}, Body: credentials.MsgRegister{Digest: digest, Type: "residency"}, Attempts: []moduletest.Attempt{
+			{Signer: "clerk", Code: un},
+			{Signer: "citizen", Code: un},
+			{Signer: "nrb-issuer", Code: identity.ErrUnknownIssuer.Code}, // nrb issues nothing
+			{Signer: "issuer", Code: identity.ErrNotAuthorizedIssuer.Code, Body: credentials.MsgRegister{Digest: digest, Type: "degree"}}, // cab: residency only
+			{Signer: "issuer"},
+			{Signer: "issuer", Code: credentials.ErrRegistered.Code},
+		}},
 		{Type: credentials.TypeCreateList, Roles: []string{credentials.RoleIssuer}, Body: credentials.MsgCreateList{ID: "rev", Purpose: credential.PurposeRevocation, Size: 1024}, Attempts: []moduletest.Attempt{
 			{Signer: "clerk", Code: un},
 			{Signer: "citizen", Code: un},
@@ -128,6 +137,8 @@ func TestMalformed(t *testing.T) {
 		{bad, credentials.TypeRevoke, credentials.MsgStatus{List: "", Index: 1}},
 		{bad, credentials.TypeRevoke, credentials.MsgStatus{List: "a", Reason: string(make([]byte, 257))}},
 		{module.ErrBadMessage.Code, credentials.TypeRevoke, []int{1, 2}},
+		{credentials.ErrBadDigest.Code, credentials.TypeRegister, credentials.MsgRegister{Digest: "short", Type: "residency"}},
+		{bad, credentials.TypeRegister, credentials.MsgRegister{Digest: credential.Digest("x"), Type: "Residency"}},
 	} {
 		w.ExpectCode(t, c.code, "issuer", c.typ, c.body)
 	}
@@ -136,9 +147,9 @@ func TestMalformed(t *testing.T) {
 // Every message body, from arbitrary bytes: the handler never panics, and
 // a refusal carries a code and a message.
 func FuzzCredentialsBodies(f *testing.F) {
-	types := []string{credentials.TypeCreateList, credentials.TypeRevoke, credentials.TypeSuspend, credentials.TypeUnsuspend}
+	types := []string{credentials.TypeCreateList, credentials.TypeRevoke, credentials.TypeSuspend, credentials.TypeUnsuspend, credentials.TypeRegister}
 	seeds := []any{credentials.MsgCreateList{ID: "x", Purpose: credential.PurposeRevocation, Size: 64}, credentials.MsgStatus{List: "rev", Index: 3},
-		credentials.MsgStatus{List: "sus", Index: 3}, credentials.MsgStatus{List: "sus", Index: 4}}
+		credentials.MsgStatus{List: "sus", Index: 3}, credentials.MsgStatus{List: "sus", Index: 4}, credentials.MsgRegister{Digest: credential.Digest("x"), Type: "residency"}}
 	for i, s := range seeds {
 		f.Add(uint8(i), codec.MustMarshal(s))
 	}
@@ -154,4 +165,20 @@ func FuzzCredentialsBodies(f *testing.F) {
 			t.Fatalf("%s: refused without a message", r)
 		}
 	})
+}
+
+// A registration records the block time: the issuance a verifier checks
+// the issuer against.
+func TestRegister(t *testing.T) {
+	w := world(t)
+	d := credential.Digest("a.b.c")
+	w.ExpectOK(t, "issuer", credentials.TypeRegister, credentials.MsgRegister{Digest: d, Type: "residency"})
+	is, err := credentials.GetIssued(w.View(credentials.Name), "cab", d)
+	if err != nil || is.Time != w.Time().Unix() || is.Type != "residency" || is.By != w.Addr("issuer") {
+		t.Fatalf("%+v %v", is, err)
+	}
+	typ, at, err := credentials.Authority(w.View(identity.Name), w.View(credentials.Name)).Issued("cab", d)
+	if err != nil || typ != "residency" || at != is.Time {
+		t.Fatal(typ, at, err)
+	}
 }

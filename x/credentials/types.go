@@ -18,6 +18,7 @@ const (
 	TypeRevoke     = "credentials.revoke"
 	TypeSuspend    = "credentials.suspend"
 	TypeUnsuspend  = "credentials.unsuspend"
+	TypeRegister   = "credentials.register"
 )
 
 // Bounds.
@@ -88,3 +89,41 @@ func listKey(dept, id string) string { return "list/" + dept + "/" + id }
 
 // ListStateKey is the state key (under "credentials/") of a status list.
 func ListStateKey(dept, id string) string { return listKey(dept, id) }
+
+// Issued records that a department issued a credential: the digest of its
+// issuer-signed JWT (SHA-256, base64url), its type, and the block that
+// registered it. Its block time is the credential's issuance as the chain
+// saw it: a verifier checks the issuer's key and authorisation at that
+// time, not at the iat the issuer wrote, so a department can backdate
+// nothing to a period it was authorised in. Nothing about the holder goes
+// on chain.
+type Issued struct {
+	Department string `cbor:"1,keyasint" json:"department"`
+	Digest     string `cbor:"2,keyasint" json:"digest"`
+	Type       string `cbor:"3,keyasint" json:"type"`
+	Time       int64  `cbor:"4,keyasint" json:"time_unix" fmt:"unix"`
+	Height     int64  `cbor:"5,keyasint" json:"height"`
+	By         string `cbor:"6,keyasint" json:"by"`
+}
+
+// MsgRegister registers a credential the signer's department issues.
+type MsgRegister struct {
+	Digest string `cbor:"1,keyasint" json:"digest" cli:"arg" doc:"base64url SHA-256 of the issuer-signed JWT (credential.Digest)"`
+	Type   string `cbor:"2,keyasint" json:"type" doc:"the credential type (its vct)"`
+}
+
+func (m *MsgRegister) Validate() error {
+	if !credential.ValidDigest(m.Digest) {
+		return ErrBadDigest
+	}
+	if !credential.ValidType(m.Type) {
+		return module.ErrInvalidField.Wrapf("type: 1-32 of a-z 0-9 _, starting with a letter")
+	}
+	return nil
+}
+
+func issuedKey(dept, digest string) string { return "issued/" + dept + "/" + digest }
+
+// IssuedStateKey is the state key (under "credentials/") of a registered
+// credential.
+func IssuedStateKey(dept, digest string) string { return issuedKey(dept, digest) }

@@ -36,6 +36,8 @@ func credentialFor(w *world, name string, idx uint64) string {
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	sd, _ := credential.Parse(c)
+	w.ok("ps-status", credentials.TypeRegister, credentials.MsgRegister{Digest: credential.Digest(sd.IssuerJWT), Type: "residency"})
 	return c
 }
 
