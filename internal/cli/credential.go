@@ -141,7 +141,8 @@ func credentialPresentCmd(g *globals) *cobra.Command {
 		Long: `present keeps the disclosures of the claims named by --disclose (all when none
 is named), signs a key-binding JWT with the holder's key for the verifier's
 audience and nonce, and fetches from the node the state proofs of the
-issuer's record, the holder's account and each status list, at one height.
+issuer's record, the credential's registration, the holder's account and
+each status list, at one height.
 It writes the presentation bundle (docs/credentials.md) that
 govchain credential verify checks offline.`,
 		Args: cobra.ExactArgs(1),
@@ -224,9 +225,9 @@ func credentialVerifyCmd(g *globals) *cobra.Command {
 		Use:   "verify BUNDLE_FILE",
 		Short: "Check a credential presentation bundle offline, trusting only the chain's genesis",
 		Long: `verify checks, with no network access: the state proofs against the headers
-they carry from the chain's genesis (--trust); the issuer's signature with its
-key in force at issuance and its authorisation for the credential type then
-(x/identity); the holder binding (the key-binding JWT verifies with the
+they carry from the chain's genesis (--trust); the credential's registration
+(x/credentials), the issuer's signature with its key in force at that block
+and its authorisation for the credential type then (x/identity); the holder binding (the key-binding JWT verifies with the
 holder account's key, over exactly this presentation, for --aud and --nonce,
 made recently); every disclosure against the signed digests (only disclosed
 claims are shown); and that no status list marks it revoked or suspended
