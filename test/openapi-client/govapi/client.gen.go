@@ -165,6 +165,27 @@ type CredentialVerificationMethod struct {
 	Type         string        `json:"type"`
 }
 
+// CredentialsIssued defines model for CredentialsIssued.
+type CredentialsIssued struct {
+	By         string `json:"by"`
+	Department string `json:"department"`
+	Digest     string `json:"digest"`
+	Height     int64  `json:"height"`
+	TimeUnix   int64  `json:"time_unix"`
+	Type       string `json:"type"`
+}
+
+// CredentialsIssuedAnswer defines model for CredentialsIssuedAnswer.
+type CredentialsIssuedAnswer struct {
+	union json.RawMessage
+}
+
+// CredentialsIssuedProven defines model for CredentialsIssuedProven.
+type CredentialsIssuedProven struct {
+	Proof  State             `json:"proof"`
+	Record CredentialsIssued `json:"record"`
+}
+
 // CredentialsStatusList defines model for CredentialsStatusList.
 type CredentialsStatusList struct {
 	Bits          *[]byte `json:"bits"`
@@ -2581,6 +2602,15 @@ type WelfareRunProvenPage struct {
 	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
+// CredentialsIssuedParams defines parameters for CredentialsIssued.
+type CredentialsIssuedParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
 // CredentialsListsParams defines parameters for CredentialsLists.
 type CredentialsListsParams struct {
 	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
@@ -3474,6 +3504,68 @@ type SubmitTxJSONRequestBody = SubmitRequest
 
 // SubmitTxBatchJSONRequestBody defines body for SubmitTxBatch for application/json ContentType.
 type SubmitTxBatchJSONRequestBody = BatchRequest
+
+// AsCredentialsIssued returns the union data inside the CredentialsIssuedAnswer as a CredentialsIssued
+func (t CredentialsIssuedAnswer) AsCredentialsIssued() (CredentialsIssued, error) {
+	var body CredentialsIssued
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCredentialsIssued overwrites any union data inside the CredentialsIssuedAnswer as the provided CredentialsIssued
+func (t *CredentialsIssuedAnswer) FromCredentialsIssued(v CredentialsIssued) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCredentialsIssued performs a merge with any union data inside the CredentialsIssuedAnswer, using the provided CredentialsIssued
+func (t *CredentialsIssuedAnswer) MergeCredentialsIssued(v CredentialsIssued) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCredentialsIssuedProven returns the union data inside the CredentialsIssuedAnswer as a CredentialsIssuedProven
+func (t CredentialsIssuedAnswer) AsCredentialsIssuedProven() (CredentialsIssuedProven, error) {
+	var body CredentialsIssuedProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCredentialsIssuedProven overwrites any union data inside the CredentialsIssuedAnswer as the provided CredentialsIssuedProven
+func (t *CredentialsIssuedAnswer) FromCredentialsIssuedProven(v CredentialsIssuedProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCredentialsIssuedProven performs a merge with any union data inside the CredentialsIssuedAnswer, using the provided CredentialsIssuedProven
+func (t *CredentialsIssuedAnswer) MergeCredentialsIssuedProven(v CredentialsIssuedProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CredentialsIssuedAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CredentialsIssuedAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsCredentialsStatusList returns the union data inside the CredentialsStatusListAnswer as a CredentialsStatusList
 func (t CredentialsStatusListAnswer) AsCredentialsStatusList() (CredentialsStatusList, error) {
@@ -7108,6 +7200,13 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/commitments/{height} (the `GetCommitments` operationId).
 	GetCommitments(ctx context.Context, height string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CredentialsIssued A registered credential: its issuing department, type and the block that registered it (the issuance a verifier checks the issuer against)
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/credentials/issued/{department}/{digest} (the `CredentialsIssued` operationId).
+	CredentialsIssued(ctx context.Context, department string, digest string, params *CredentialsIssuedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CredentialsLists A department's status lists
 	//
 	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
@@ -7741,6 +7840,23 @@ func (c *Client) ListCodes(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with GET /v1/commitments/{height} (the `GetCommitments` operationId).
 func (c *Client) GetCommitments(ctx context.Context, height string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCommitmentsRequest(c.Server, height)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CredentialsIssued A registered credential: its issuing department, type and the block that registered it (the issuance a verifier checks the issuer against)
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/credentials/issued/{department}/{digest} (the `CredentialsIssued` operationId).
+func (c *Client) CredentialsIssued(ctx context.Context, department string, digest string, params *CredentialsIssuedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCredentialsIssuedRequest(c.Server, department, digest, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9294,6 +9410,86 @@ func NewGetCommitmentsRequest(server string, height string) (*http.Request, erro
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCredentialsIssuedRequest constructs an http.Request for the CredentialsIssued method
+func NewCredentialsIssuedRequest(server string, department string, digest string, params *CredentialsIssuedParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "department", department, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "digest", digest, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/issued/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -15840,6 +16036,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/commitments/{height} (the `GetCommitments` operationId).
 	GetCommitmentsWithResponse(ctx context.Context, height string, reqEditors ...RequestEditorFn) (*GetCommitmentsResponse, error)
 
+	// CredentialsIssuedWithResponse A registered credential: its issuing department, type and the block that registered it (the issuance a verifier checks the issuer against)
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/credentials/issued/{department}/{digest} (the `CredentialsIssued` operationId).
+	CredentialsIssuedWithResponse(ctx context.Context, department string, digest string, params *CredentialsIssuedParams, reqEditors ...RequestEditorFn) (*CredentialsIssuedResponse, error)
+
 	// CredentialsListsWithResponse A department's status lists
 	//
 	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
@@ -16884,6 +17089,82 @@ func (r GetCommitmentsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCommitmentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CredentialsIssuedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CredentialsIssuedAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CredentialsIssuedResponse) GetJSON200() *CredentialsIssuedAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CredentialsIssuedResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CredentialsIssuedResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r CredentialsIssuedResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CredentialsIssuedResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CredentialsIssuedResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CredentialsIssuedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CredentialsIssuedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CredentialsIssuedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CredentialsIssuedResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -23020,6 +23301,21 @@ func (c *ClientWithResponses) GetCommitmentsWithResponse(ctx context.Context, he
 	return ParseGetCommitmentsResponse(rsp)
 }
 
+// CredentialsIssuedWithResponse A registered credential: its issuing department, type and the block that registered it (the issuance a verifier checks the issuer against)
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/credentials/issued/{department}/{digest} (the `CredentialsIssued` operationId).
+func (c *ClientWithResponses) CredentialsIssuedWithResponse(ctx context.Context, department string, digest string, params *CredentialsIssuedParams, reqEditors ...RequestEditorFn) (*CredentialsIssuedResponse, error) {
+	rsp, err := c.CredentialsIssued(ctx, department, digest, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCredentialsIssuedResponse(rsp)
+}
+
 // CredentialsListsWithResponse A department's status lists
 //
 // A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
@@ -24486,6 +24782,67 @@ func ParseGetCommitmentsResponse(rsp *http.Response) (*GetCommitmentsResponse, e
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCredentialsIssuedResponse parses an HTTP response from a CredentialsIssuedWithResponse call
+func ParseCredentialsIssuedResponse(rsp *http.Response) (*CredentialsIssuedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CredentialsIssuedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CredentialsIssuedAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
