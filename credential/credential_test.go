@@ -406,3 +406,13 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkVerifySM2(b *testing.B) {
+	e := newEnv(b, crypto.AlgSM2, crypto.AlgSM2)
+	p := e.present(b, []string{"district"})
+	for b.Loop() {
+		if _, err := credential.Verify(p, e.chain, e.exp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
