@@ -76,6 +76,12 @@ func TestEligibilityByCredential(t *testing.T) {
 	w.refused(welfare.ErrBadCredential.Code, "alice", welfare.TypePresentCredential, present("bob", aud, nonce, now))
 	w.refused(welfare.ErrBadCredential.Code, "alice", welfare.TypePresentCredential, present("alice", aud, nonce, now-1000))
 	w.refused(welfare.ErrBadCredential.Code, "alice", welfare.TypePresentCredential, welfare.MsgPresentCredential{Program: "P-1", Presentation: cred})
+	// Signed by ps but never registered on chain: no issuance to check it against.
+	k := w.Key("alice")
+	unregistered, _ := credential.Issue(credential.Issuance{ChainID: moduletest.ChainID, Issuer: "ps", Type: "residency", Holder: k.Address(),
+		HolderAlg: k.Algorithm, HolderKey: k.PublicKey(), IssuedAt: now}, credential.Signer{Key: w.Key("ps-k1"), Kid: "k1"}, rand.Reader)
+	up, _ := credential.Present(unregistered, nil, credential.Signer{Key: k}, aud, nonce, now)
+	w.refused(welfare.ErrBadCredential.Code, "alice", welfare.TypePresentCredential, welfare.MsgPresentCredential{Program: "P-1", Presentation: up})
 
 	w.ok("alice", welfare.TypePresentCredential, present("alice", aud, nonce, now))
 	a, ok, err := welfare.GetAttestation(w.View(welfare.Name), w.Addr("alice"), "residency", "ps")
