@@ -103,6 +103,7 @@ func (s *Server) coreOperations() []*operation {
 		{method: "GET", path: "/v1/state/{key}", rest: "key", id: "getState", tag: "proofs", summary: "A raw state key at a height, with a membership or non-membership proof on request",
 			params: []param{pathParam("key", "the full state key, e.g. identity/params"), heightQ, proveQ},
 			resp:   typeOf[apitype.State](), errors: []int{400, 404, 410}, handler: s.state},
+		s.didOperation(),
 		{method: "GET", path: "/v1/commitments/{height}", id: "getCommitments", tag: "proofs", summary: "What a height's app hash binds: state root, log root, log size",
 			params: []param{heightP}, resp: typeOf[apitype.Commitments](), errors: []int{400, 404}, handler: s.commitments},
 		{method: "GET", path: "/v1/anchor/{height}", id: "getAnchor", tag: "proofs", summary: "The signed headers that anchor a height's commitments",

@@ -620,43 +620,9 @@ func VerifyStateProof(p *StateProof, t *Trust) (*Result, error) {
 // verifyState checks a state proof and returns the proven value (nil:
 // absent).
 func verifyState(p *StateProof, t *Trust) ([]byte, *Result, error) {
-	if p.Version != Version {
-		return nil, nil, fmt.Errorf("%w: %d", ErrVersion, p.Version)
-	}
-	if err := checkSuite(p.Anchor.HashSuite, t); err != nil {
-		return nil, nil, err
-	}
-	sp, err := p.Proof.store()
+	v, what, err := checkStateProof(p, t)
 	if err != nil {
 		return nil, nil, err
-	}
-	root, err := decodeHash(p.Anchor.StateRoot)
-	if err != nil {
-		return nil, nil, err
-	}
-	// The copies of what the anchor proves must be the anchor's.
-	a := &p.Anchor
-	switch {
-	case p.Height != a.Height:
-		return nil, nil, fmt.Errorf("%w: height %d, the anchor proves height %d", ErrMismatch, p.Height, a.Height)
-	case p.StateRoot != a.StateRoot, p.LogRoot != a.LogRoot, p.LogSize != a.LogSize, p.AppHash != a.AppHash:
-		return nil, nil, fmt.Errorf("%w: state_root, log_root, log_size and app_hash must be the anchor's", ErrMismatch)
-	case p.Found != (p.Value != nil):
-		return nil, nil, fmt.Errorf("%w: found is %v, the value is %s", ErrMismatch, p.Found, map[bool]string{true: "present", false: "null"}[p.Value != nil])
-	}
-	var v []byte
-	what := "has no value"
-	if p.Value != nil {
-		if v, err = decodeBase64(*p.Value); err != nil {
-			return nil, nil, err
-		}
-		err = t.storeHasher().VerifyMembership(root, []byte(p.Key), v, sp)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %w", ErrStateProof, err)
-		}
-		what = fmt.Sprintf("has the value of %d bytes, %s %X", len(v), t.suite().Name, t.storeHasher().ValueHash(v))
-	} else if err := t.storeHasher().VerifyNonMembership(root, []byte(p.Key), sp); err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrStateProof, err)
 	}
 	s, err := VerifyAnchor(&p.Anchor, p.ChainID, t)
 	if err != nil {
@@ -664,6 +630,51 @@ func verifyState(p *StateProof, t *Trust) ([]byte, *Result, error) {
 	}
 	return v, &Result{Height: p.Anchor.Height, Signed: s, Summary: fmt.Sprintf(
 		"key %q %s at height %d of %s, signed by %s", p.Key, what, p.Anchor.Height, p.ChainID, s.Words())}, nil
+}
+
+// checkStateProof checks everything of a state proof but its anchor's
+// headers: the value against the anchor's state root. It returns the
+// proven value (nil: absent) and what it proves, in words.
+func checkStateProof(p *StateProof, t *Trust) ([]byte, string, error) {
+	if p.Version != Version {
+		return nil, "", fmt.Errorf("%w: %d", ErrVersion, p.Version)
+	}
+	if err := checkSuite(p.Anchor.HashSuite, t); err != nil {
+		return nil, "", err
+	}
+	sp, err := p.Proof.store()
+	if err != nil {
+		return nil, "", err
+	}
+	root, err := decodeHash(p.Anchor.StateRoot)
+	if err != nil {
+		return nil, "", err
+	}
+	// The copies of what the anchor proves must be the anchor's.
+	a := &p.Anchor
+	switch {
+	case p.Height != a.Height:
+		return nil, "", fmt.Errorf("%w: height %d, the anchor proves height %d", ErrMismatch, p.Height, a.Height)
+	case p.StateRoot != a.StateRoot, p.LogRoot != a.LogRoot, p.LogSize != a.LogSize, p.AppHash != a.AppHash:
+		return nil, "", fmt.Errorf("%w: state_root, log_root, log_size and app_hash must be the anchor's", ErrMismatch)
+	case p.Found != (p.Value != nil):
+		return nil, "", fmt.Errorf("%w: found is %v, the value is %s", ErrMismatch, p.Found, map[bool]string{true: "present", false: "null"}[p.Value != nil])
+	}
+	var v []byte
+	what := "has no value"
+	if p.Value != nil {
+		if v, err = decodeBase64(*p.Value); err != nil {
+			return nil, "", err
+		}
+		err = t.storeHasher().VerifyMembership(root, []byte(p.Key), v, sp)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: %w", ErrStateProof, err)
+		}
+		what = fmt.Sprintf("has the value of %d bytes, %s %X", len(v), t.suite().Name, t.storeHasher().ValueHash(v))
+	} else if err := t.storeHasher().VerifyNonMembership(root, []byte(p.Key), sp); err != nil {
+		return nil, "", fmt.Errorf("%w: %w", ErrStateProof, err)
+	}
+	return v, what, nil
 }
 
 // VerifyLogProof checks a log proof completely.

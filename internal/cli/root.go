@@ -162,6 +162,7 @@ func newRoot(g *globals) *cobra.Command {
 	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json")
 	root.AddCommand(initCmd(g), startCmd(g), testnetCmd(g), verifyCmd(g), auditCmd(g), keysCmd(g), txCmd(g), queryCmd(g), eventsCmd(g), benchCmd(g), versionCmd(g), openapiCmd(g), fiscalCmd(g), procurementCmd(g), indexCmd(g), electionCmd(g))
 	root.AddCommand(datashareCmd(g))
+	root.AddCommand(credentialCmd(g))
 	return root
 }
 

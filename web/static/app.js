@@ -5,6 +5,7 @@
 import { t, translate, lang, setLang } from "./i18n.js";
 import { yuan, area, share, time, short } from "./fmt.js";
 import { verifyFile, genesisFingerprint, detectKind } from "./verifier.js";
+import { credentialPage } from "./credential.js";
 
 const main = () => document.getElementById("main");
 
@@ -419,6 +420,7 @@ async function route() {
       case "mine": mine(); break;
       case "verify": verifyPage(); break;
       case "track": await track(arg); break;
+      case "credential": credentialPage(h, render); break;
       case "m":
         if (!rest.length || !rest[0]) await modulesPage();
         else if (rest.length === 1) await modulePage(rest[0]);

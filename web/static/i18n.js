@@ -3,7 +3,7 @@
 const strings = {
   en: {
     brand: "govchain explorer", skip: "Skip to content", loading: "Loading…",
-    "nav.explorer": "Explorer", "nav.registry": "Property", "nav.verify": "Verify a file", "nav.mine": "My records",
+    "nav.explorer": "Explorer", "nav.registry": "Property", "nav.verify": "Verify a file", "nav.credential": "Verify a credential", "nav.mine": "My records",
     "search.label": "Search", "search.placeholder": "Height, tx hash, account or parcel number", "search.go": "Search",
     "lang.label": "Language",
     footer: "Every record here can be checked against the departments' signatures in your browser: press “Verify”.",
@@ -51,7 +51,7 @@ const strings = {
   },
   zh: {
     brand: "政务链浏览器", skip: "跳到正文", loading: "加载中…",
-    "nav.explorer": "区块浏览", "nav.registry": "不动产", "nav.verify": "验证文件", "nav.mine": "我的记录",
+    "nav.explorer": "区块浏览", "nav.registry": "不动产", "nav.verify": "验证文件", "nav.credential": "验证凭证", "nav.mine": "我的记录",
     "search.label": "搜索", "search.placeholder": "区块高度、交易哈希、账户或宗地号", "search.go": "搜索",
     "lang.label": "语言",
     footer: "此处每条记录都可在您的浏览器中对照各部门的签名进行核验：请点击“验证”。",

@@ -15,7 +15,7 @@ function loadScript(src) {
   });
 }
 
-function load() {
+export function load() {
   if (ready) return ready;
   ready = (async () => {
     await loadScript("/wasm_exec.js");
@@ -37,7 +37,7 @@ async function sha256hex(text) {
 }
 
 let nodeGenesis = null;
-async function genesisText(given) {
+export async function genesisText(given) {
   if (given) return given;
   if (!nodeGenesis) {
     const r = await fetch("/v1/genesis");

@@ -11,12 +11,22 @@
 // trust: a genesis.json (trustKind "genesis") or a light block ("header",
 // for a chain of hashSuite); the answer: {"ok": true, "result": Result}
 // or {"ok": false, "error": "..."}. Built by `go generate ./web`.
+//
+// A second function checks a credential presentation bundle
+// (docs/credentials.md) with credential/bundle, as `govchain credential
+// verify` does:
+//
+//	govchainVerifyCredential(bundle, genesis, audience, nonce, nowUnix) -> JSON string
+//
+// answering {"ok": true, "result": bundle.Result} or {"ok": false, "error"}.
 package main
 
 import (
 	"encoding/json"
 	"syscall/js"
 
+	"github.com/govchain/govchain/credential"
+	"github.com/govchain/govchain/credential/bundle"
 	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/x/modules"
 )
@@ -46,6 +56,18 @@ func main() {
 		}
 		return answer(verify.VerifyFile(kind, []byte(file), t, modules.DecodeRecord))
 	}))
+	js.Global().Set("govchainVerifyCredential", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) < 5 {
+			return answerAny(nil, errString("govchainVerifyCredential(bundle, genesis, audience, nonce, nowUnix)"))
+		}
+		t, err := verify.TrustGenesisJSON([]byte(args[1].String()))
+		if err != nil {
+			return answerAny(nil, err)
+		}
+		e := credential.Expect{Audience: args[2].String(), Nonce: args[3].String(), Now: int64(args[4].Float())}
+		res, err := bundle.Verify([]byte(args[0].String()), t, e, bundle.Options{})
+		return answerAny(res, err)
+	}))
 	js.Global().Call("dispatchEvent", js.Global().Get("Event").New("govchain-verifier-ready"))
 	select {}
 }
@@ -54,7 +76,9 @@ type errString string
 
 func (e errString) Error() string { return string(e) }
 
-func answer(r *verify.Result, err error) string {
+func answer(r *verify.Result, err error) string { return answerAny(r, err) }
+
+func answerAny(r any, err error) string {
 	out := map[string]any{"ok": err == nil}
 	if err != nil {
 		out["error"] = err.Error()

@@ -32,4 +32,11 @@ var (
 	ErrBadPossession      = module.Register(Name, 125, "the validator key's proof of possession does not verify")
 	ErrUnprovenPower      = module.Register(Name, 127, "the change would put a third or more of the voting power on validator keys that have not yet signed a block: give a new validator less power, and more once it signs")
 	ErrKeyChanged         = module.Register(Name, 126, "the account's key is not the one the proposal names: it changed since; propose again with its current key")
+	// The credential issuer registry (issuers.go).
+	ErrUnknownIssuer       = module.Register(Name, 128, "department is not a credential issuer")
+	ErrUnknownIssuerKey    = module.Register(Name, 129, "no such issuer key in force")
+	ErrIssuerKeyExists     = module.Register(Name, 130, "issuer key id or key already registered")
+	ErrNotAuthorizedIssuer = module.Register(Name, 131, "department is not authorised to issue the credential type")
+	ErrAlreadyAuthorized   = module.Register(Name, 132, "department is already authorised to issue the credential type")
+	ErrIssuerFull          = module.Register(Name, 133, "too many issuer keys or authorisations")
 )

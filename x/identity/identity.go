@@ -56,6 +56,8 @@ func (m *Module) Routes() []module.Route {
 		module.NewRoute(TypeDisableAccount, []string{RoleAdmin}, "Stop a non-admin account of the signer's department from signing", m.disableAccount),
 		module.NewRoute(TypePropose, []string{RoleAdmin}, "Open a consortium proposal; the proposer's department is its first approval", m.propose),
 		module.NewRoute(TypeApprove, []string{RoleAdmin}, "Approve a proposal for the signer's department; the m-th approval executes it", m.approve),
+		module.NewRoute(TypeAddIssuerKey, []string{RoleAdmin}, "Add a credential issuer key to the signer's department (in force from this block)", m.addIssuerKey),
+		module.NewRoute(TypeRetireIssuerKey, []string{RoleAdmin}, "Retire an issuer key of the signer's department: it signs no credential issued from this block on", m.retireIssuerKey),
 	}
 }
 
@@ -448,6 +450,8 @@ func checkAtProposal(ctx *module.Context, a *Action) error {
 		return checkPossession(ctx, a, nonce)
 	case KindSetRoleGrantors:
 		return checkGrantors(ctx, a)
+	case KindAuthorizeIssuer, KindDeauthorizeIssuer:
+		return checkIssuerAction(ctx, a)
 	}
 	return nil
 }
@@ -563,6 +567,10 @@ func (m *Module) execute(ctx *module.Context, a *Action) error {
 		}
 		module.SetRecord(kv, grantorsKey(a.Role), g)
 		ctx.Emit("identity.role_grantors_set", "role", a.Role, "departments", strings.Join(a.Departments, ","))
+	case KindAuthorizeIssuer, KindDeauthorizeIssuer:
+		if err := executeIssuer(ctx, a); err != nil {
+			return err
+		}
 	}
 	module.SetRecord(kv, metaKey, meta)
 	return nil

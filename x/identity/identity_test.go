@@ -216,6 +216,21 @@ func TestRoleTable(t *testing.T) {
 			{Signer: "registrar", Code: unauthorized},
 			{Signer: "nrb"},
 		}},
+		{Type: identity.TypeAddIssuerKey, Roles: []string{identity.RoleAdmin}, Body: identity.MsgAddIssuerKey{Kid: "k1", Algorithm: crypto.AlgEd25519, PublicKey: w.PublicKey("issuer-k1")}, Attempts: []moduletest.Attempt{
+			{Signer: "clerk", Code: unauthorized},
+			{Signer: "registrar", Code: unauthorized},
+			{Signer: "citizen", Code: unauthorized},
+			{Signer: "mof"},
+			{Signer: "mof", Code: identity.ErrIssuerKeyExists.Code},
+		}},
+		{Type: identity.TypeRetireIssuerKey, Roles: []string{identity.RoleAdmin}, Body: identity.MsgRetireIssuerKey{Kid: "k1"}, Attempts: []moduletest.Attempt{
+			{Signer: "clerk", Code: unauthorized},
+			{Signer: "registrar", Code: unauthorized},
+			{Signer: "citizen", Code: unauthorized},
+			{Signer: "nrb", Code: identity.ErrUnknownIssuer.Code}, // not mof's key: nrb has none
+			{Signer: "mof"},
+			{Signer: "mof", Code: identity.ErrUnknownIssuerKey.Code},
+		}},
 	})
 	if a := account(t, w, "citizen"); !bytes.Equal(a.PublicKey, w.PublicKey("citizen-2")) {
 		t.Fatal("the citizen's key was not rotated")

@@ -33,6 +33,9 @@ func (m *Module) Queries() []module.Query {
 			Describe("role", "role, e.g. registry.bank", false),
 		module.RecordQuery[Params]("params", "params", "Governance parameters: the approval threshold m and how long proposals stay open",
 			func(module.Args) (string, error) { return paramsKey, nil }),
+		module.RecordQuery[Issuer]("issuer", "issuers/{department}", "A department as a credential issuer: the credential types it may issue and its keys, each with the period it holds (its history)",
+			func(a module.Args) (string, error) { return issuerKey(a["department"]), nil }).
+			Describe("department", "department id", false).Match("department", deptIDRe),
 		module.RecordQuery[Meta]("consortium", "consortium", "The consortium's counters: active departments n, total voting power, last proposal id",
 			func(module.Args) (string, error) { return metaKey, nil }).WithDefault(),
 	}

@@ -279,6 +279,8 @@ func (a *Action) validate() error {
 		if err := checkKey(a.Algorithm, a.PublicKey); err != nil {
 			return err
 		}
+	case KindAuthorizeIssuer, KindDeauthorizeIssuer:
+		return a.validateIssuer()
 	default:
 		return ErrBadProposal.Wrapf("unknown kind %q", a.Kind)
 	}

@@ -10,6 +10,7 @@ package modules
 
 import (
 	"github.com/govchain/govchain/app/module"
+	"github.com/govchain/govchain/x/credentials"
 	"github.com/govchain/govchain/x/datashare"
 	"github.com/govchain/govchain/x/fiscal"
 	"github.com/govchain/govchain/x/identity"
@@ -28,7 +29,8 @@ func All() []module.Module {
 		budget,                                  // budget lines, commitments, payments; the budget.Lines of spending modules
 		welfare.New(welfare.WithBudget(budget)), // welfare programs, attestations, exactly-once disbursement
 		procurement.New(procurement.WithBudget(budget)), // public procurement, tender to final payment (OCDS)
-		voting.New(),    // elections: roll, key ceremony, encrypted ballots, tally
-		datashare.New(), // cross-department data sharing: catalogue, grants, consent, access log
+		voting.New(),      // elections: roll, key ceremony, encrypted ballots, tally
+		datashare.New(),   // cross-department data sharing: catalogue, grants, consent, access log
+		credentials.New(), // verifiable credentials' status lists (revocation, suspension)
 	}
 }

@@ -34,5 +34,6 @@ var (
 	ErrBeforeStart        = module.Register(Name, 527, "the period is before the program's first period")
 	ErrNotCitizen         = module.Register(Name, 528, "only a citizen account is enrolled")
 	ErrAdvancedThisBlock  = module.Register(Name, 530, "the run already advanced in this block: one advance per run per block keeps a block's work bounded; send the next in a later block")
+	ErrBadCredential      = module.Register(Name, 531, "the credential presentation does not verify against the chain's state")
 	ErrUnknownAttestation = module.Register(Name, 529, "no attestation of this kind by the signer's department about the account, or it has expired")
 )

@@ -59,6 +59,7 @@ func (m *Module) Routes() []module.Route {
 		module.NewRoute(TypeCreateProgram, off, "Define a program of the signer's department: benefit per period, budget line, required attestations", m.createProgram),
 		module.NewRoute(TypeEnrol, nil, "Enrol in a program (a citizen themself, or an officer of the program's department for a citizen)", m.enrol),
 		module.NewRoute(TypeAttest, []string{RoleAttester}, "Attest a citizen's eligibility of a kind a program requires from the signer's department (an SD-JWT disclosure digest)", m.attest),
+		module.NewRoute(TypePresentCredential, nil, "Meet a program's requirement with a verifiable credential of the required kind from the required department, presented to the program (audience welfare:<program>)", m.presentCredential),
 		module.NewRoute(TypeSetStatus, off, "Suspend, reinstate, graduate or record the death of an enrolled beneficiary (the program's department)", m.setStatus),
 		module.NewRoute(TypeAppeal, nil, "Appeal the suspension of one's own enrolment", m.appeal),
 		module.NewRoute(TypeOpenRun, off, "Open a program's disbursement for a period, reserving its funds on the budget line", m.openRun),

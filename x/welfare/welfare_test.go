@@ -8,6 +8,7 @@ import (
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/app/module/moduletest"
 	"github.com/govchain/govchain/codec"
+	"github.com/govchain/govchain/x/credentials"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/welfare"
 )
@@ -24,7 +25,7 @@ type world struct {
 var nov = time.Date(2026, 11, 15, 12, 0, 0, 0, time.UTC)
 
 func newWorld(t *testing.T) *world {
-	w := &world{World: moduletest.New(t, identity.New(), welfare.New(welfare.WithBudget(testLines{}))), t: t}
+	w := &world{World: moduletest.New(t, identity.New(), welfare.New(welfare.WithBudget(testLines{})), credentials.New()), t: t}
 	for _, d := range []string{"mof", "nrb", "cab", "ec", "ps"} {
 		w.Department(d)
 	}
@@ -35,6 +36,7 @@ func newWorld(t *testing.T) *world {
 	w.Official("police", "ps", welfare.RoleAttester)
 	w.Official("civil", "cab", welfare.RoleAttester)
 	w.Official("clerk", "nrb")
+	w.Official("ps-status", "ps", credentials.RoleIssuer)
 	for _, c := range []string{"alice", "bob", "carol", "dave"} {
 		w.Citizen(c, "cab")
 	}
@@ -83,6 +85,7 @@ func (w *world) run(id uint64) *welfare.Run {
 
 func TestRoleTable(t *testing.T) {
 	w := newWorld(t)
+	w.credentialIssuer()
 	w.ok("officer", welfare.TypeCreateProgram, program("P-1", 100))
 	w.eligible("P-1", "alice")
 	w.ok("officer", welfare.TypeSetStatus, welfare.MsgSetStatus{Program: "P-1", Beneficiary: w.Addr("alice"), Status: "suspended", Reason: "case 1"})
@@ -113,6 +116,9 @@ func TestRoleTable(t *testing.T) {
 		{Type: welfare.TypeCloseRun, Roles: []string{welfare.RoleOfficer}, Attempts: tried("police", "officer"), Body: welfare.MsgRunRef{ID: 1}},
 		{Type: welfare.TypePaymentFailed, Roles: []string{welfare.RoleOfficer}, Attempts: tried("police", "officer"), Body: pref},
 		{Type: welfare.TypeRetryPayment, Roles: []string{welfare.RoleOfficer}, Attempts: tried("police", "officer"), Body: pref},
+		{Type: welfare.TypePresentCredential, Body: presentation(w, "P-1", "bob"), Attempts: []moduletest.Attempt{
+			{Signer: "carol", Code: welfare.ErrBadCredential.Code, Body: presentation(w, "P-2", "bob")}, // made to another program
+			{Signer: "bob"}}},
 		{Type: welfare.TypeRevoke, Roles: []string{welfare.RoleAttester}, Attempts: append(refused("officer"),
 			moduletest.Attempt{Signer: "civil", Code: welfare.ErrUnknownAttestation.Code}, moduletest.Attempt{Signer: "police"}),
 			Body: welfare.MsgRevoke{Beneficiary: bob, Kind: "residency", Reason: "moved, case 7"}},

@@ -73,6 +73,12 @@ func (e SubmitTxBatchParamsWait) Valid() bool {
 	}
 }
 
+// ApiDIDResolution defines model for ApiDIDResolution.
+type ApiDIDResolution struct {
+	DidDocument CredentialDIDDocument `json:"did_document"`
+	State       State                 `json:"state"`
+}
+
 // BatchRequest defines model for BatchRequest.
 type BatchRequest struct {
 	Txs *[]string `json:"txs"`
@@ -131,6 +137,114 @@ type Consistency struct {
 	ToAnchor   *VerifyAnchor `json:"to_anchor,omitempty"`
 	ToRoot     string        `json:"to_root"`
 	Version    *int          `json:"version,omitempty"`
+}
+
+// CredentialDIDDocument defines model for CredentialDIDDocument.
+type CredentialDIDDocument struct {
+	Context            *[]string                       `json:"@context"`
+	AssertionMethod    *[]string                       `json:"assertionMethod,omitempty"`
+	Authentication     *[]string                       `json:"authentication,omitempty"`
+	Controller         *string                         `json:"controller,omitempty"`
+	Id                 string                          `json:"id"`
+	VerificationMethod *[]CredentialVerificationMethod `json:"verificationMethod"`
+}
+
+// CredentialJWK defines model for CredentialJWK.
+type CredentialJWK struct {
+	Crv string  `json:"crv"`
+	Kty string  `json:"kty"`
+	X   string  `json:"x"`
+	Y   *string `json:"y,omitempty"`
+}
+
+// CredentialVerificationMethod defines model for CredentialVerificationMethod.
+type CredentialVerificationMethod struct {
+	Controller   string        `json:"controller"`
+	Id           string        `json:"id"`
+	PublicKeyJwk CredentialJWK `json:"publicKeyJwk"`
+	Type         string        `json:"type"`
+}
+
+// CredentialsIssued defines model for CredentialsIssued.
+type CredentialsIssued struct {
+	By         string `json:"by"`
+	Department string `json:"department"`
+	Digest     string `json:"digest"`
+	Height     int64  `json:"height"`
+	TimeUnix   int64  `json:"time_unix"`
+	Type       string `json:"type"`
+}
+
+// CredentialsIssuedAnswer defines model for CredentialsIssuedAnswer.
+type CredentialsIssuedAnswer struct {
+	union json.RawMessage
+}
+
+// CredentialsIssuedProven defines model for CredentialsIssuedProven.
+type CredentialsIssuedProven struct {
+	Proof  State             `json:"proof"`
+	Record CredentialsIssued `json:"record"`
+}
+
+// CredentialsStatusList defines model for CredentialsStatusList.
+type CredentialsStatusList struct {
+	Bits          *[]byte `json:"bits"`
+	CreatedHeight int64   `json:"created_height"`
+	Department    string  `json:"department"`
+	EncodedList   *string `json:"encoded_list,omitempty"`
+	Id            string  `json:"id"`
+	Purpose       string  `json:"purpose"`
+	Set           int     `json:"set"`
+	SizeBits      int     `json:"size_bits"`
+	UpdatedHeight *int64  `json:"updated_height,omitempty"`
+}
+
+// CredentialsStatusListAnswer defines model for CredentialsStatusListAnswer.
+type CredentialsStatusListAnswer struct {
+	union json.RawMessage
+}
+
+// CredentialsStatusListPage defines model for CredentialsStatusListPage.
+type CredentialsStatusListPage struct {
+	// Height the height the page was read at
+	Height int64                   `json:"height"`
+	Items  []CredentialsStatusList `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// CredentialsStatusListPageAnswer defines model for CredentialsStatusListPageAnswer.
+type CredentialsStatusListPageAnswer struct {
+	union json.RawMessage
+}
+
+// CredentialsStatusListProven defines model for CredentialsStatusListProven.
+type CredentialsStatusListProven struct {
+	Proof  State                 `json:"proof"`
+	Record CredentialsStatusList `json:"record"`
+}
+
+// CredentialsStatusListProvenPage defines model for CredentialsStatusListProvenPage.
+type CredentialsStatusListProvenPage struct {
+	// Height the height the page was read at
+	Height int64                         `json:"height"`
+	Items  []CredentialsStatusListProven `json:"items"`
+
+	// Next the cursor of the next page (pass it as ?after=); absent on the last page
+	Next *string `json:"next,omitempty"`
+
+	// Total how many records the whole list holds, when the node could count them (at most 1000); not proven
+	Total *int `json:"total,omitempty"`
+
+	// TotalAtLeast instead of total for a longer list: it holds at least this many records
+	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
 // DatashareAccess defines model for DatashareAccess.
@@ -888,6 +1002,45 @@ type IdentityDepartmentProvenPage struct {
 
 	// TotalAtLeast instead of total for a longer list: it holds at least this many records
 	TotalAtLeast *int `json:"total_at_least,omitempty"`
+}
+
+// IdentityIssuer defines model for IdentityIssuer.
+type IdentityIssuer struct {
+	Authorizations *[]IdentityIssuerAuthorization `json:"authorizations"`
+	Department     string                         `json:"department"`
+	Keys           *[]IdentityIssuerKey           `json:"keys"`
+}
+
+// IdentityIssuerAnswer defines model for IdentityIssuerAnswer.
+type IdentityIssuerAnswer struct {
+	union json.RawMessage
+}
+
+// IdentityIssuerAuthorization defines model for IdentityIssuerAuthorization.
+type IdentityIssuerAuthorization struct {
+	FromHeight  int64  `json:"from_height"`
+	FromUnix    int64  `json:"from_unix"`
+	Type        string `json:"type"`
+	UntilHeight *int64 `json:"until_height,omitempty"`
+	UntilUnix   *int64 `json:"until_unix,omitempty"`
+}
+
+// IdentityIssuerKey defines model for IdentityIssuerKey.
+type IdentityIssuerKey struct {
+	AddedBy     string  `json:"added_by"`
+	Algorithm   string  `json:"algorithm"`
+	FromHeight  int64   `json:"from_height"`
+	FromUnix    int64   `json:"from_unix"`
+	Kid         string  `json:"kid"`
+	PublicKey   *[]byte `json:"public_key"`
+	UntilHeight *int64  `json:"until_height,omitempty"`
+	UntilUnix   *int64  `json:"until_unix,omitempty"`
+}
+
+// IdentityIssuerProven defines model for IdentityIssuerProven.
+type IdentityIssuerProven struct {
+	Proof  State          `json:"proof"`
+	Record IdentityIssuer `json:"record"`
 }
 
 // IdentityMeta defines model for IdentityMeta.
@@ -2716,6 +2869,39 @@ type WelfareRunProvenPage struct {
 	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
+// CredentialsIssuedParams defines parameters for CredentialsIssued.
+type CredentialsIssuedParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// CredentialsListsParams defines parameters for CredentialsLists.
+type CredentialsListsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// CredentialsListParams defines parameters for CredentialsList.
+type CredentialsListParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
 // DatashareDatasetsParams defines parameters for DatashareDatasets.
 type DatashareDatasetsParams struct {
 	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
@@ -2855,6 +3041,15 @@ type DatashareSubjectConsentsParams struct {
 
 	// After the cursor of the previous page's next
 	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// ResolveDIDParams defines parameters for ResolveDID.
+type ResolveDIDParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
 }
 
 // StreamEventsParams defines parameters for StreamEvents.
@@ -3153,6 +3348,15 @@ type IdentityGrantorsParams struct {
 
 // IdentityRoleGrantorsParams defines parameters for IdentityRoleGrantors.
 type IdentityRoleGrantorsParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// IdentityIssuerParams defines parameters for IdentityIssuer.
+type IdentityIssuerParams struct {
 	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
 	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
 
@@ -3708,6 +3912,192 @@ type SubmitTxJSONRequestBody = SubmitRequest
 
 // SubmitTxBatchJSONRequestBody defines body for SubmitTxBatch for application/json ContentType.
 type SubmitTxBatchJSONRequestBody = BatchRequest
+
+// AsCredentialsIssued returns the union data inside the CredentialsIssuedAnswer as a CredentialsIssued
+func (t CredentialsIssuedAnswer) AsCredentialsIssued() (CredentialsIssued, error) {
+	var body CredentialsIssued
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCredentialsIssued overwrites any union data inside the CredentialsIssuedAnswer as the provided CredentialsIssued
+func (t *CredentialsIssuedAnswer) FromCredentialsIssued(v CredentialsIssued) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCredentialsIssued performs a merge with any union data inside the CredentialsIssuedAnswer, using the provided CredentialsIssued
+func (t *CredentialsIssuedAnswer) MergeCredentialsIssued(v CredentialsIssued) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCredentialsIssuedProven returns the union data inside the CredentialsIssuedAnswer as a CredentialsIssuedProven
+func (t CredentialsIssuedAnswer) AsCredentialsIssuedProven() (CredentialsIssuedProven, error) {
+	var body CredentialsIssuedProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCredentialsIssuedProven overwrites any union data inside the CredentialsIssuedAnswer as the provided CredentialsIssuedProven
+func (t *CredentialsIssuedAnswer) FromCredentialsIssuedProven(v CredentialsIssuedProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCredentialsIssuedProven performs a merge with any union data inside the CredentialsIssuedAnswer, using the provided CredentialsIssuedProven
+func (t *CredentialsIssuedAnswer) MergeCredentialsIssuedProven(v CredentialsIssuedProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CredentialsIssuedAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CredentialsIssuedAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsCredentialsStatusList returns the union data inside the CredentialsStatusListAnswer as a CredentialsStatusList
+func (t CredentialsStatusListAnswer) AsCredentialsStatusList() (CredentialsStatusList, error) {
+	var body CredentialsStatusList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCredentialsStatusList overwrites any union data inside the CredentialsStatusListAnswer as the provided CredentialsStatusList
+func (t *CredentialsStatusListAnswer) FromCredentialsStatusList(v CredentialsStatusList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCredentialsStatusList performs a merge with any union data inside the CredentialsStatusListAnswer, using the provided CredentialsStatusList
+func (t *CredentialsStatusListAnswer) MergeCredentialsStatusList(v CredentialsStatusList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCredentialsStatusListProven returns the union data inside the CredentialsStatusListAnswer as a CredentialsStatusListProven
+func (t CredentialsStatusListAnswer) AsCredentialsStatusListProven() (CredentialsStatusListProven, error) {
+	var body CredentialsStatusListProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCredentialsStatusListProven overwrites any union data inside the CredentialsStatusListAnswer as the provided CredentialsStatusListProven
+func (t *CredentialsStatusListAnswer) FromCredentialsStatusListProven(v CredentialsStatusListProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCredentialsStatusListProven performs a merge with any union data inside the CredentialsStatusListAnswer, using the provided CredentialsStatusListProven
+func (t *CredentialsStatusListAnswer) MergeCredentialsStatusListProven(v CredentialsStatusListProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CredentialsStatusListAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CredentialsStatusListAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsCredentialsStatusListPage returns the union data inside the CredentialsStatusListPageAnswer as a CredentialsStatusListPage
+func (t CredentialsStatusListPageAnswer) AsCredentialsStatusListPage() (CredentialsStatusListPage, error) {
+	var body CredentialsStatusListPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCredentialsStatusListPage overwrites any union data inside the CredentialsStatusListPageAnswer as the provided CredentialsStatusListPage
+func (t *CredentialsStatusListPageAnswer) FromCredentialsStatusListPage(v CredentialsStatusListPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCredentialsStatusListPage performs a merge with any union data inside the CredentialsStatusListPageAnswer, using the provided CredentialsStatusListPage
+func (t *CredentialsStatusListPageAnswer) MergeCredentialsStatusListPage(v CredentialsStatusListPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCredentialsStatusListProvenPage returns the union data inside the CredentialsStatusListPageAnswer as a CredentialsStatusListProvenPage
+func (t CredentialsStatusListPageAnswer) AsCredentialsStatusListProvenPage() (CredentialsStatusListProvenPage, error) {
+	var body CredentialsStatusListProvenPage
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCredentialsStatusListProvenPage overwrites any union data inside the CredentialsStatusListPageAnswer as the provided CredentialsStatusListProvenPage
+func (t *CredentialsStatusListPageAnswer) FromCredentialsStatusListProvenPage(v CredentialsStatusListProvenPage) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCredentialsStatusListProvenPage performs a merge with any union data inside the CredentialsStatusListPageAnswer, using the provided CredentialsStatusListProvenPage
+func (t *CredentialsStatusListPageAnswer) MergeCredentialsStatusListProvenPage(v CredentialsStatusListProvenPage) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CredentialsStatusListPageAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CredentialsStatusListPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsDatashareAccess returns the union data inside the DatashareAccessAnswer as a DatashareAccess
 func (t DatashareAccessAnswer) AsDatashareAccess() (DatashareAccess, error) {
@@ -5069,6 +5459,68 @@ func (t IdentityDepartmentPageAnswer) MarshalJSON() ([]byte, error) {
 }
 
 func (t *IdentityDepartmentPageAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsIdentityIssuer returns the union data inside the IdentityIssuerAnswer as a IdentityIssuer
+func (t IdentityIssuerAnswer) AsIdentityIssuer() (IdentityIssuer, error) {
+	var body IdentityIssuer
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromIdentityIssuer overwrites any union data inside the IdentityIssuerAnswer as the provided IdentityIssuer
+func (t *IdentityIssuerAnswer) FromIdentityIssuer(v IdentityIssuer) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeIdentityIssuer performs a merge with any union data inside the IdentityIssuerAnswer, using the provided IdentityIssuer
+func (t *IdentityIssuerAnswer) MergeIdentityIssuer(v IdentityIssuer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsIdentityIssuerProven returns the union data inside the IdentityIssuerAnswer as a IdentityIssuerProven
+func (t IdentityIssuerAnswer) AsIdentityIssuerProven() (IdentityIssuerProven, error) {
+	var body IdentityIssuerProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromIdentityIssuerProven overwrites any union data inside the IdentityIssuerAnswer as the provided IdentityIssuerProven
+func (t *IdentityIssuerAnswer) FromIdentityIssuerProven(v IdentityIssuerProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeIdentityIssuerProven performs a merge with any union data inside the IdentityIssuerAnswer, using the provided IdentityIssuerProven
+func (t *IdentityIssuerAnswer) MergeIdentityIssuerProven(v IdentityIssuerProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t IdentityIssuerAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *IdentityIssuerAnswer) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -7652,6 +8104,27 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/commitments/{height} (the `GetCommitments` operationId).
 	GetCommitments(ctx context.Context, height string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CredentialsIssued A registered credential: its issuing department, type and the block that registered it (the issuance a verifier checks the issuer against)
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/credentials/issued/{department}/{digest} (the `CredentialsIssued` operationId).
+	CredentialsIssued(ctx context.Context, department string, digest string, params *CredentialsIssuedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CredentialsLists A department's status lists
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Corresponds with GET /v1/credentials/lists/{department} (the `CredentialsLists` operationId).
+	CredentialsLists(ctx context.Context, department string, params *CredentialsListsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CredentialsList A department's status list: purpose, size, the bits and the W3C encodedList
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/credentials/lists/{department}/{id} (the `CredentialsList` operationId).
+	CredentialsList(ctx context.Context, department string, id string, params *CredentialsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DatashareDatasets The catalogue: every dataset description, by id
 	//
 	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
@@ -7728,6 +8201,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/datashare/subjects/{account}/consents (the `DatashareSubjectConsents` operationId).
 	DatashareSubjectConsents(ctx context.Context, account string, params *DatashareSubjectConsentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResolveDID Resolve a did:govchain DID: an account's key or a department's issuer keys, with the state (and its proof) it is computed from
+	//
+	// Corresponds with GET /v1/did/{did} (the `ResolveDID` operationId).
+	ResolveDID(ctx context.Context, did string, params *ResolveDIDParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StreamEvents A websocket of committed transactions and their events, live or replayed from a height
 	//
@@ -7901,6 +8379,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/identity/grantors/{role} (the `IdentityRoleGrantors` operationId).
 	IdentityRoleGrantors(ctx context.Context, role string, params *IdentityRoleGrantorsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IdentityIssuer A department as a credential issuer: the credential types it may issue and its keys, each with the period it holds (its history)
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/identity/issuers/{department} (the `IdentityIssuer` operationId).
+	IdentityIssuer(ctx context.Context, department string, params *IdentityIssuerParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// IdentityParams Governance parameters: the approval threshold m and how long proposals stay open
 	//
@@ -8346,6 +8831,57 @@ func (c *Client) GetCommitments(ctx context.Context, height string, reqEditors .
 	return c.Client.Do(req)
 }
 
+// CredentialsIssued A registered credential: its issuing department, type and the block that registered it (the issuance a verifier checks the issuer against)
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/credentials/issued/{department}/{digest} (the `CredentialsIssued` operationId).
+func (c *Client) CredentialsIssued(ctx context.Context, department string, digest string, params *CredentialsIssuedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCredentialsIssuedRequest(c.Server, department, digest, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CredentialsLists A department's status lists
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Corresponds with GET /v1/credentials/lists/{department} (the `CredentialsLists` operationId).
+func (c *Client) CredentialsLists(ctx context.Context, department string, params *CredentialsListsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCredentialsListsRequest(c.Server, department, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CredentialsList A department's status list: purpose, size, the bits and the W3C encodedList
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/credentials/lists/{department}/{id} (the `CredentialsList` operationId).
+func (c *Client) CredentialsList(ctx context.Context, department string, id string, params *CredentialsListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCredentialsListRequest(c.Server, department, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DatashareDatasets The catalogue: every dataset description, by id
 //
 // A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
@@ -8523,6 +9059,21 @@ func (c *Client) DatashareSubjectAccesses(ctx context.Context, account string, p
 // Corresponds with GET /v1/datashare/subjects/{account}/consents (the `DatashareSubjectConsents` operationId).
 func (c *Client) DatashareSubjectConsents(ctx context.Context, account string, params *DatashareSubjectConsentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDatashareSubjectConsentsRequest(c.Server, account, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResolveDID Resolve a did:govchain DID: an account's key or a department's issuer keys, with the state (and its proof) it is computed from
+//
+// Corresponds with GET /v1/did/{did} (the `ResolveDID` operationId).
+func (c *Client) ResolveDID(ctx context.Context, did string, params *ResolveDIDParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResolveDIDRequest(c.Server, did, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8946,6 +9497,23 @@ func (c *Client) IdentityGrantors(ctx context.Context, params *IdentityGrantorsP
 // Corresponds with GET /v1/identity/grantors/{role} (the `IdentityRoleGrantors` operationId).
 func (c *Client) IdentityRoleGrantors(ctx context.Context, role string, params *IdentityRoleGrantorsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewIdentityRoleGrantorsRequest(c.Server, role, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IdentityIssuer A department as a credential issuer: the credential types it may issue and its keys, each with the period it holds (its history)
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/identity/issuers/{department} (the `IdentityIssuer` operationId).
+func (c *Client) IdentityIssuer(ctx context.Context, department string, params *IdentityIssuerParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIdentityIssuerRequest(c.Server, department, params)
 	if err != nil {
 		return nil, err
 	}
@@ -10020,6 +10588,263 @@ func NewGetCommitmentsRequest(server string, height string) (*http.Request, erro
 	return req, nil
 }
 
+// NewCredentialsIssuedRequest constructs an http.Request for the CredentialsIssued method
+func NewCredentialsIssuedRequest(server string, department string, digest string, params *CredentialsIssuedParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "department", department, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "digest", digest, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/issued/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCredentialsListsRequest constructs an http.Request for the CredentialsLists method
+func NewCredentialsListsRequest(server string, department string, params *CredentialsListsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "department", department, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/lists/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCredentialsListRequest constructs an http.Request for the CredentialsList method
+func NewCredentialsListRequest(server string, department string, id string, params *CredentialsListParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "department", department, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/lists/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDatashareDatasetsRequest constructs an http.Request for the DatashareDatasets method
 func NewDatashareDatasetsRequest(server string, params *DatashareDatasetsParams) (*http.Request, error) {
 	var err error
@@ -10975,6 +11800,79 @@ func NewDatashareSubjectConsentsRequest(server string, account string, params *D
 		if params.After != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewResolveDIDRequest constructs an http.Request for the ResolveDID method
+func NewResolveDIDRequest(server string, did string, params *ResolveDIDParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "did", did, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/did/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13064,6 +13962,79 @@ func NewIdentityRoleGrantorsRequest(server string, role string, params *Identity
 	}
 
 	operationPath := fmt.Sprintf("/v1/identity/grantors/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewIdentityIssuerRequest constructs an http.Request for the IdentityIssuer method
+func NewIdentityIssuerRequest(server string, department string, params *IdentityIssuerParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "department", department, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/identity/issuers/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -17211,6 +18182,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/commitments/{height} (the `GetCommitments` operationId).
 	GetCommitmentsWithResponse(ctx context.Context, height string, reqEditors ...RequestEditorFn) (*GetCommitmentsResponse, error)
 
+	// CredentialsIssuedWithResponse A registered credential: its issuing department, type and the block that registered it (the issuance a verifier checks the issuer against)
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/credentials/issued/{department}/{digest} (the `CredentialsIssued` operationId).
+	CredentialsIssuedWithResponse(ctx context.Context, department string, digest string, params *CredentialsIssuedParams, reqEditors ...RequestEditorFn) (*CredentialsIssuedResponse, error)
+
+	// CredentialsListsWithResponse A department's status lists
+	//
+	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/credentials/lists/{department} (the `CredentialsLists` operationId).
+	CredentialsListsWithResponse(ctx context.Context, department string, params *CredentialsListsParams, reqEditors ...RequestEditorFn) (*CredentialsListsResponse, error)
+
+	// CredentialsListWithResponse A department's status list: purpose, size, the bits and the W3C encodedList
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/credentials/lists/{department}/{id} (the `CredentialsList` operationId).
+	CredentialsListWithResponse(ctx context.Context, department string, id string, params *CredentialsListParams, reqEditors ...RequestEditorFn) (*CredentialsListResponse, error)
+
 	// DatashareDatasetsWithResponse The catalogue: every dataset description, by id
 	//
 	// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
@@ -17309,6 +18307,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/datashare/subjects/{account}/consents (the `DatashareSubjectConsents` operationId).
 	DatashareSubjectConsentsWithResponse(ctx context.Context, account string, params *DatashareSubjectConsentsParams, reqEditors ...RequestEditorFn) (*DatashareSubjectConsentsResponse, error)
+
+	// ResolveDIDWithResponse Resolve a did:govchain DID: an account's key or a department's issuer keys, with the state (and its proof) it is computed from
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/did/{did} (the `ResolveDID` operationId).
+	ResolveDIDWithResponse(ctx context.Context, did string, params *ResolveDIDParams, reqEditors ...RequestEditorFn) (*ResolveDIDResponse, error)
 
 	// StreamEventsWithResponse A websocket of committed transactions and their events, live or replayed from a height
 	//
@@ -17532,6 +18537,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/identity/grantors/{role} (the `IdentityRoleGrantors` operationId).
 	IdentityRoleGrantorsWithResponse(ctx context.Context, role string, params *IdentityRoleGrantorsParams, reqEditors ...RequestEditorFn) (*IdentityRoleGrantorsResponse, error)
+
+	// IdentityIssuerWithResponse A department as a credential issuer: the credential types it may issue and its keys, each with the period it holds (its history)
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/identity/issuers/{department} (the `IdentityIssuer` operationId).
+	IdentityIssuerWithResponse(ctx context.Context, department string, params *IdentityIssuerParams, reqEditors ...RequestEditorFn) (*IdentityIssuerResponse, error)
 
 	// IdentityParamsWithResponse Governance parameters: the approval threshold m and how long proposals stay open
 	//
@@ -18320,6 +19334,234 @@ func (r GetCommitmentsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCommitmentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CredentialsIssuedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CredentialsIssuedAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CredentialsIssuedResponse) GetJSON200() *CredentialsIssuedAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CredentialsIssuedResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CredentialsIssuedResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r CredentialsIssuedResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CredentialsIssuedResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CredentialsIssuedResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CredentialsIssuedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CredentialsIssuedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CredentialsIssuedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CredentialsIssuedResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CredentialsListsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CredentialsStatusListPageAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CredentialsListsResponse) GetJSON200() *CredentialsStatusListPageAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CredentialsListsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CredentialsListsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r CredentialsListsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CredentialsListsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CredentialsListsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CredentialsListsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CredentialsListsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CredentialsListsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CredentialsListsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CredentialsListResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CredentialsStatusListAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CredentialsListResponse) GetJSON200() *CredentialsStatusListAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CredentialsListResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CredentialsListResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r CredentialsListResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CredentialsListResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CredentialsListResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CredentialsListResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CredentialsListResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CredentialsListResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CredentialsListResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -19156,6 +20398,82 @@ func (r DatashareSubjectConsentsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r DatashareSubjectConsentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ResolveDIDResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiDIDResolution
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ResolveDIDResponse) GetJSON200() *ApiDIDResolution {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ResolveDIDResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ResolveDIDResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ResolveDIDResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ResolveDIDResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ResolveDIDResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ResolveDIDResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResolveDIDResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResolveDIDResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResolveDIDResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -21021,6 +22339,82 @@ func (r IdentityRoleGrantorsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r IdentityRoleGrantorsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type IdentityIssuerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IdentityIssuerAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r IdentityIssuerResponse) GetJSON200() *IdentityIssuerAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r IdentityIssuerResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r IdentityIssuerResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r IdentityIssuerResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r IdentityIssuerResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IdentityIssuerResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r IdentityIssuerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r IdentityIssuerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r IdentityIssuerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r IdentityIssuerResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -24988,6 +26382,51 @@ func (c *ClientWithResponses) GetCommitmentsWithResponse(ctx context.Context, he
 	return ParseGetCommitmentsResponse(rsp)
 }
 
+// CredentialsIssuedWithResponse A registered credential: its issuing department, type and the block that registered it (the issuance a verifier checks the issuer against)
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/credentials/issued/{department}/{digest} (the `CredentialsIssued` operationId).
+func (c *ClientWithResponses) CredentialsIssuedWithResponse(ctx context.Context, department string, digest string, params *CredentialsIssuedParams, reqEditors ...RequestEditorFn) (*CredentialsIssuedResponse, error) {
+	rsp, err := c.CredentialsIssued(ctx, department, digest, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCredentialsIssuedResponse(rsp)
+}
+
+// CredentialsListsWithResponse A department's status lists
+//
+// A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/credentials/lists/{department} (the `CredentialsLists` operationId).
+func (c *ClientWithResponses) CredentialsListsWithResponse(ctx context.Context, department string, params *CredentialsListsParams, reqEditors ...RequestEditorFn) (*CredentialsListsResponse, error) {
+	rsp, err := c.CredentialsLists(ctx, department, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCredentialsListsResponse(rsp)
+}
+
+// CredentialsListWithResponse A department's status list: purpose, size, the bits and the W3C encodedList
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/credentials/lists/{department}/{id} (the `CredentialsList` operationId).
+func (c *ClientWithResponses) CredentialsListWithResponse(ctx context.Context, department string, id string, params *CredentialsListParams, reqEditors ...RequestEditorFn) (*CredentialsListResponse, error) {
+	rsp, err := c.CredentialsList(ctx, department, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCredentialsListResponse(rsp)
+}
+
 // DatashareDatasetsWithResponse The catalogue: every dataset description, by id
 //
 // A page of records; with prove=true each item is {record, proof}, proven on its own (a list's completeness is not provable: the state tree is keyed by hash).
@@ -25151,6 +26590,19 @@ func (c *ClientWithResponses) DatashareSubjectConsentsWithResponse(ctx context.C
 		return nil, err
 	}
 	return ParseDatashareSubjectConsentsResponse(rsp)
+}
+
+// ResolveDIDWithResponse Resolve a did:govchain DID: an account's key or a department's issuer keys, with the state (and its proof) it is computed from
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/did/{did} (the `ResolveDID` operationId).
+func (c *ClientWithResponses) ResolveDIDWithResponse(ctx context.Context, did string, params *ResolveDIDParams, reqEditors ...RequestEditorFn) (*ResolveDIDResponse, error) {
+	rsp, err := c.ResolveDID(ctx, did, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResolveDIDResponse(rsp)
 }
 
 // StreamEventsWithResponse A websocket of committed transactions and their events, live or replayed from a height
@@ -25524,6 +26976,21 @@ func (c *ClientWithResponses) IdentityRoleGrantorsWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseIdentityRoleGrantorsResponse(rsp)
+}
+
+// IdentityIssuerWithResponse A department as a credential issuer: the credential types it may issue and its keys, each with the period it holds (its history)
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/identity/issuers/{department} (the `IdentityIssuer` operationId).
+func (c *ClientWithResponses) IdentityIssuerWithResponse(ctx context.Context, department string, params *IdentityIssuerParams, reqEditors ...RequestEditorFn) (*IdentityIssuerResponse, error) {
+	rsp, err := c.IdentityIssuer(ctx, department, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIdentityIssuerResponse(rsp)
 }
 
 // IdentityParamsWithResponse Governance parameters: the approval threshold m and how long proposals stay open
@@ -26567,6 +28034,189 @@ func ParseGetCommitmentsResponse(rsp *http.Response) (*GetCommitmentsResponse, e
 	return response, nil
 }
 
+// ParseCredentialsIssuedResponse parses an HTTP response from a CredentialsIssuedWithResponse call
+func ParseCredentialsIssuedResponse(rsp *http.Response) (*CredentialsIssuedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CredentialsIssuedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CredentialsIssuedAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCredentialsListsResponse parses an HTTP response from a CredentialsListsWithResponse call
+func ParseCredentialsListsResponse(rsp *http.Response) (*CredentialsListsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CredentialsListsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CredentialsStatusListPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCredentialsListResponse parses an HTTP response from a CredentialsListWithResponse call
+func ParseCredentialsListResponse(rsp *http.Response) (*CredentialsListResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CredentialsListResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CredentialsStatusListAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseDatashareDatasetsResponse parses an HTTP response from a DatashareDatasetsWithResponse call
 func ParseDatashareDatasetsResponse(rsp *http.Response) (*DatashareDatasetsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -27193,6 +28843,67 @@ func ParseDatashareSubjectConsentsResponse(rsp *http.Response) (*DatashareSubjec
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest DatashareConsentPageAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseResolveDIDResponse parses an HTTP response from a ResolveDIDWithResponse call
+func ParseResolveDIDResponse(rsp *http.Response) (*ResolveDIDResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResolveDIDResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiDIDResolution
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -28686,6 +30397,67 @@ func ParseIdentityRoleGrantorsResponse(rsp *http.Response) (*IdentityRoleGrantor
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest IdentityRoleGrantorsAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseIdentityIssuerResponse parses an HTTP response from a IdentityIssuerWithResponse call
+func ParseIdentityIssuerResponse(rsp *http.Response) (*IdentityIssuerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &IdentityIssuerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IdentityIssuerAnswer
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
