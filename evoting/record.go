@@ -203,9 +203,13 @@ func ballotShape(m *Manifest, b *Ballot) error {
 	return nil
 }
 
-// verifyBallot checks one ballot's proofs (cast) or reveal (spoiled); its
-// shape was checked by ballotShape.
+// verifyBallot checks one ballot's proofs (every state) and, for a spoiled
+// ballot, its reveal; its shape was checked by ballotShape. A replaced or
+// cast ballot must not carry a reveal.
 func verifyBallot(m *Manifest, mh [32]byte, K *Point, b *Ballot) error {
+	if b.State != Spoiled && len(b.Reveal) != 0 {
+		return ErrRevealOnCast
+	}
 	for ci, c := range m.Contests {
 		bc := b.Contests[ci]
 		if b.State == Spoiled {
@@ -222,7 +226,6 @@ func verifyBallot(m *Manifest, mh [32]byte, K *Point, b *Ballot) error {
 					return fmt.Errorf("%w: contest %s option %d", ErrReveal, c.ID, oi)
 				}
 			}
-			continue
 		}
 		sum := Zero()
 		for oi, s := range bc.Selections {
