@@ -291,3 +291,33 @@ func TestRecordNulls(t *testing.T) {
 		}
 	}
 }
+
+// The report runs every check and lists every failure with its place, not
+// only the first.
+func TestReportListsEveryFailure(t *testing.T) {
+	e := runElection(t, 8, 2)
+	b, _ := json.Marshal(e.rec)
+	var r Record
+	json.Unmarshal(b, &r)
+	checks := Report(&r)
+	for _, c := range checks {
+		if !c.OK() {
+			t.Fatalf("V%d failed on a good record: %+v", c.N, c.Failures)
+		}
+	}
+	r.Ballots[2].Contests[0].Selections[0].Proof = r.Ballots[2].Contests[0].Selections[1].Proof
+	r.Ballots[5].Contests[0].Selections[0].Proof = r.Ballots[5].Contests[0].Selections[1].Proof
+	r.Tally[1].Options[0].Count++
+	r.Tally[1].Options[2].Count++
+	checks = Report(&r)
+	var got []string
+	for _, c := range checks {
+		for _, f := range c.Failures {
+			got = append(got, fmt.Sprintf("V%d %s", c.N, f.Place))
+		}
+	}
+	want := "[V8 ballot 2 (b2) V8 ballot 5 (b5) V14 tally council/p V14 tally council/r]"
+	if fmt.Sprint(got) != want {
+		t.Fatalf("failures %v, want %s", got, want)
+	}
+}
