@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/evoting"
+	"github.com/govchain/govchain/x/voting"
+)
+
+// A whole election on a dev node through the API, then the CLI: track a
+// ballot by its code, verify the record against signed headers before the
+// result (refused: not final) saving a snapshot, and after it with
+// --since that snapshot; a changed snapshot is caught.
+func TestElectionCLI(t *testing.T) {
+	d, e := startNode(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	run, err := SetupElection(ctx, d.Client, d.Admin("ec"), d.Admin("cab"), "E1", 3, 2, 4, 12*time.Second, 20*time.Second, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WaitBlockTime(ctx, d.Client, run.Msg.Start); err != nil {
+		t.Fatal(err)
+	}
+	// The spoiled ballot first, then four casts submitted together.
+	spoiled, err := run.Ballot("s0", 2, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raws := [][]byte{}
+	raw0, err := run.Voters[0].Sign("", client.Msg(voting.TypeSpoilBallot, voting.MsgSpoilBallot{Election: "E1", Ballot: spoiled}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raws = append(raws, raw0)
+	for i, choice := range []int{0, 1, 1, 4} {
+		raw, err := run.SignCast(i, fmt.Sprintf("b%d", i), choice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, raw)
+	}
+	res, err := d.Client.SubmitBatch(ctx, raws, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Code != 0 || !r.Committed {
+			t.Fatalf("ballot tx %d: %+v", i, r)
+		}
+	}
+	var b1 voting.BallotEntry
+	if err := d.Client.Get(ctx, "/v1/voting/elections/E1/ballots/1", &b1); err != nil {
+		t.Fatal(err)
+	}
+	code := fmt.Sprintf("%x", b1.Code)
+	genesis := d.Home.GenesisFile()
+	d.WaitSigned(d.Height())
+	var tr TrackResult
+	e.jsonOut(&tr, "election", "track", code, "--trust", genesis)
+	if tr.Election != "E1" || tr.Seq != 1 || tr.State != evoting.Cast || !tr.Counted || tr.Phase != "open" {
+		t.Fatalf("track: %+v", tr)
+	}
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "snap.json")
+	// Before the result: the proofs hold, the result is not final.
+	if c, out, _ := e.run("election", "verify", "E1", "--trust", genesis, "--save", snap); c != ExitUnverified || !strings.Contains(out, "no result yet") {
+		t.Fatalf("verify before the result: exit %d\n%s", c, out)
+	}
+	if err := WaitBlockTime(ctx, d.Client, run.Msg.End); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []int{1, 3} {
+		if err := run.Decrypt(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.WaitSigned(d.Height())
+	rec := filepath.Join(dir, "record.json")
+	var checks []electionCheck
+	e.jsonOut(&checks, "election", "verify", "E1", "--trust", genesis, "--since", snap, "--record", rec)
+	if len(checks) < 18 {
+		t.Fatalf("%d checks", len(checks))
+	}
+	for _, c := range checks {
+		if !c.OK {
+			t.Fatalf("V%d failed: %+v", c.N, c)
+		}
+	}
+	raw, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := evoting.LoadRecord(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := evoting.VerifyRecord(r); err != nil {
+		t.Fatal(err)
+	}
+	var counts []uint64
+	for _, o := range r.Tally[0].Options {
+		counts = append(counts, o.Count)
+	}
+	if fmt.Sprint(counts) != "[1 2 0 0 1]" || r.Ballots[0].State != evoting.Spoiled {
+		t.Fatalf("counts %v, first ballot %s", counts, r.Ballots[0].State)
+	}
+	// A snapshot whose box differs from the chain's is caught.
+	var s BallotBoxSnapshot
+	b, _ := os.ReadFile(snap)
+	json.Unmarshal(b, &s)
+	s.LastCode = strings.Repeat("ab", 32)
+	b, _ = json.Marshal(s)
+	os.WriteFile(snap, b, 0o644)
+	if c, out, _ := e.run("election", "verify", "E1", "--trust", genesis, "--since", snap); c != ExitUnverified || !strings.Contains(out, "the box was changed") {
+		t.Fatalf("changed snapshot: exit %d\n%s", c, out)
+	}
+}
