@@ -11,6 +11,7 @@ import (
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/evoting"
+	"github.com/govchain/govchain/tx"
 	"github.com/govchain/govchain/x/identity"
 	"github.com/govchain/govchain/x/voting"
 )
@@ -35,15 +36,24 @@ type ElectionRun struct {
 // choose-one contest.
 var ElectionContests = []voting.Contest{{ID: "mayor", Options: []string{"a", "b", "c", "d", "e"}, Limit: 1}}
 
-func newAccount(ctx context.Context, c *client.Client, admin *client.Signer, roles []string, citizen bool) (*client.Signer, error) {
-	k, err := crypto.GenerateKey(crypto.AlgEd25519, nil)
-	if err != nil {
-		return nil, err
+// newAccounts creates n accounts by admin, up to 16 in one tx (the limit of messages per tx).
+func newAccounts(ctx context.Context, c *client.Client, admin *client.Signer, n int, roles []string, citizen bool) ([]*client.Signer, error) {
+	var out []*client.Signer
+	for len(out) < n {
+		var msgs []tx.Msg
+		for len(out) < n && len(msgs) < 16 {
+			k, err := crypto.GenerateKey(crypto.AlgEd25519, nil)
+			if err != nil {
+				return nil, err
+			}
+			msgs = append(msgs, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Roles: roles, Citizen: citizen}))
+			out = append(out, &client.Signer{Key: k, Address: k.Address(), ChainID: admin.ChainID})
+		}
+		if _, err := c.Exec(ctx, admin, msgs...); err != nil {
+			return nil, err
+		}
 	}
-	if _, err := c.Exec(ctx, admin, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(), Roles: roles, Citizen: citizen})); err != nil {
-		return nil, err
-	}
-	return &client.Signer{Key: k, Address: k.Address(), ChainID: admin.ChainID}, nil
+	return out, nil
 }
 
 // latestTime is the block time of the node's latest block.
@@ -76,24 +86,20 @@ func WaitBlockTime(ctx context.Context, c *client.Client, t int64) error {
 // shares) and puts the voters on the roll.
 func SetupElection(ctx context.Context, c *client.Client, ec, cab *client.Signer, id string, trustees, k, voters int, opensIn, lasts time.Duration, revote bool) (*ElectionRun, error) {
 	r := &ElectionRun{C: c}
-	var err error
-	if r.Commission, err = newAccount(ctx, c, ec, []string{voting.RoleCommission}, false); err != nil {
+	cs, err := newAccounts(ctx, c, ec, 1, []string{voting.RoleCommission}, false)
+	if err != nil {
 		return nil, err
 	}
-	for i := 0; i < trustees; i++ {
-		s, err := newAccount(ctx, c, cab, nil, true)
-		if err != nil {
-			return nil, err
-		}
-		r.Trustees = append(r.Trustees, s)
+	r.Commission = cs[0]
+	if r.Trustees, err = newAccounts(ctx, c, cab, trustees, nil, true); err != nil {
+		return nil, err
+	}
+	if r.Voters, err = newAccounts(ctx, c, cab, voters, nil, true); err != nil {
+		return nil, err
 	}
 	var addrs []string
-	for i := 0; i < voters; i++ {
-		s, err := newAccount(ctx, c, cab, nil, true)
-		if err != nil {
-			return nil, err
-		}
-		r.Voters, addrs = append(r.Voters, s), append(addrs, s.Address)
+	for _, v := range r.Voters {
+		addrs = append(addrs, v.Address)
 	}
 	now, err := latestTime(ctx, c)
 	if err != nil {

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,4 +126,83 @@ func TestElectionCLI(t *testing.T) {
 	if c, out, _ := e.run("election", "verify", "E1", "--trust", genesis, "--since", snap); c != ExitUnverified || !strings.Contains(out, "the box was changed") {
 		t.Fatalf("changed snapshot: exit %d\n%s", c, out)
 	}
+}
+
+// TestElectionScale casts GOVCHAIN_ELECTION_BALLOTS ballots (5-option
+// contest, every proof checked on the chain) on a dev node (one
+// validator) and times the acceptance rate and election verify end to
+// end; skipped unless the variable is set. The figures for the report.
+func TestElectionScale(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("GOVCHAIN_ELECTION_BALLOTS"))
+	if n == 0 {
+		t.Skip("set GOVCHAIN_ELECTION_BALLOTS")
+	}
+	d, e := startNode(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
+	defer cancel()
+	lasts := 30*time.Second + time.Duration(n)*20*time.Millisecond
+	run, err := SetupElection(ctx, d.Client, d.Admin("ec"), d.Admin("cab"), "S1", 3, 2, n, 20*time.Second, lasts, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	raws := make([][]byte, n)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < n; i += runtime.GOMAXPROCS(0) {
+				raws[i], _ = run.SignCast(i, fmt.Sprintf("b%d", i), i%5)
+			}
+		}(w)
+	}
+	wg.Wait()
+	t.Logf("%d ballots encrypted and signed in %v", n, time.Since(t0))
+	if err := WaitBlockTime(ctx, d.Client, run.Msg.Start); err != nil {
+		t.Fatal(err)
+	}
+	t1 := time.Now()
+	const batch = 100
+	errs := make(chan error, n/batch+1)
+	sem := make(chan struct{}, 8)
+	for i := 0; i < n; i += batch {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(part [][]byte) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			res, err := d.Client.SubmitBatch(ctx, part, true)
+			if err == nil {
+				for _, r := range res {
+					if r.Code != 0 || !r.Committed {
+						err = fmt.Errorf("ballot tx: %+v", r)
+						break
+					}
+				}
+			}
+			errs <- err
+		}(raws[i:min(n, i+batch)])
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	took := time.Since(t1)
+	t.Logf("%d ballots accepted in %v: %.0f ballots/s on one validator", n, took, float64(n)/took.Seconds())
+	if err := WaitBlockTime(ctx, d.Client, run.Msg.End); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []int{1, 2} {
+		if err := run.Decrypt(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.WaitSigned(d.Height())
+	t2 := time.Now()
+	out := e.ok("election", "verify", "S1", "--trust", d.Home.GenesisFile())
+	t.Logf("election verify of %d ballots from the node: %v\n%s", n, time.Since(t2), out)
 }
