@@ -35,11 +35,26 @@ func (a *App) verifyDecoded(t *tx.Tx, h [32]byte, chainID string) error {
 	return nil
 }
 
+// prewarm runs the messages' prechecks (module.Route.Precheck) against
+// the committed state, for what they remember: CheckTx's precheck, run
+// under checkMu one tx at a time, then finds an expensive proof already
+// verified. Their verdicts are ignored here (CheckTx decides).
+func (a *App) prewarm(committed prefixReader, t *tx.Tx) {
+	for _, m := range t.Body.Msgs {
+		r, ok := a.routes[m.Type]
+		if !ok || r.Precheck == nil {
+			continue
+		}
+		_ = r.Precheck(prefixReader{g: committed.g, prefix: r.Module + "/"}, m.Body)
+	}
+}
+
 // PreVerify checks the form and signatures of txs outside consensus, as one
 // batch (the API calls it on its own goroutines before handing txs to the
 // mempool), so that CheckTx, which CometBFT runs one at a time, finds the
 // signatures already verified. It is pure: it only fills the signature
-// cache, and only with signatures that verify. A tx whose signer has no
+// cache, and only with signatures that verify, and lets modules' prechecks
+// remember what verified (prewarm). A tx whose signer has no
 // account in the latest committed state, or another key, is not verified
 // at all (CheckTx refuses it before any signature check): an unknown
 // signer costs a state read, not a signature verification.
@@ -80,6 +95,7 @@ func (a *App) PreVerify(raws [][]byte) {
 		}
 		bv.Add(t.Signature.Algorithm, t.Signature.PublicKey, sb, t.Signature.Sig)
 		hashes = append(hashes, h)
+		a.prewarm(committed, t)
 	}
 	for i, err := range bv.Verify() {
 		if err == nil {
