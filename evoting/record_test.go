@@ -252,14 +252,24 @@ func TestLargeElection(t *testing.T) {
 	if err := rec.Decrypt(e.secrets, []uint32{1, 3}); err != nil {
 		t.Fatal(err)
 	}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
 	start = time.Now()
-	if err := VerifyRecord(rec); err != nil {
+	loaded, err := LoadRecord(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := time.Since(start)
+	if err := VerifyRecord(loaded); err != nil {
 		t.Fatal(err)
 	}
 	took := time.Since(start)
+	t.Logf("%d ballots: %d MB of JSON loaded in %v", n, len(raw)>>20, load.Round(time.Millisecond))
 	t.Logf("%d ballots: generated in %v, VerifyRecord in %v (%.2f ms per ballot on %d cores; 1M ballots: about %v)",
 		n, gen.Round(time.Second), took.Round(time.Second), float64(took.Milliseconds())/float64(n), workers, (took * time.Duration(1_000_000/n)).Round(time.Minute))
-	if rec.Tally[0].Options[0].Count != uint64((n+4)/5) {
+	if loaded.Tally[0].Options[0].Count != uint64((n+4)/5) {
 		t.Fatalf("count %d", rec.Tally[0].Options[0].Count)
 	}
 }

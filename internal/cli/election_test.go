@@ -60,6 +60,23 @@ func TestElectionCLI(t *testing.T) {
 			t.Fatalf("ballot tx %d: %+v", i, r)
 		}
 	}
+	// A ballot whose proofs fail is refused by CheckTx's precheck (612):
+	// it never reaches a block.
+	var bad evoting.Ballot
+	good, _ := run.Ballot("bad", 0, false)
+	json.Unmarshal(good, &bad)
+	bad.Contests[0].Selections[0].Proof, bad.Contests[0].Selections[1].Proof = bad.Contests[0].Selections[1].Proof, bad.Contests[0].Selections[0].Proof
+	badRaw, _ := json.Marshal(&bad)
+	rawBad, err := run.Voters[3].Sign("", client.Msg(voting.TypeCastBallot, voting.MsgCastBallot{Election: "E1", Ballot: badRaw}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := d.Client.Submit(ctx, rawBad, true); err == nil && (res.Code != voting.ErrBadBallot.Code || res.Committed) {
+		t.Fatalf("a ballot with a bad proof: %+v", res)
+	} else if err != nil && !strings.Contains(err.Error(), "612") && !strings.Contains(err.Error(), "does not verify") {
+		t.Fatalf("a ballot with a bad proof: %v", err)
+	}
+	run.Voters[3].Sequence--
 	var b1 voting.BallotEntry
 	if err := d.Client.Get(ctx, "/v1/voting/elections/E1/ballots/1", &b1); err != nil {
 		t.Fatal(err)

@@ -647,3 +647,32 @@ func TestPrecheckVerifiesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// FuzzBallotMessages: any bytes as a cast or spoiled ballot are refused
+// with a code (or accepted), never a panic, and a refusal changes nothing.
+func FuzzBallotMessages(f *testing.F) {
+	w := newWorld(&testing.T{})
+	msg := w.create("E1", true)
+	w.ExpectOK(w.t, "commission", voting.TypeAddVoters, voting.MsgAddVoters{Election: "E1", Voters: []string{w.Addr("voter1")}})
+	w.ceremony(msg)
+	w.SetTime(w.Time().Add(100e9))
+	f.Add(w.ballot(msg, "b1", 0), false)
+	f.Add(w.spoiled(msg, "s1", 1), true)
+	f.Add([]byte(`{"id":"x","contests":[{"contest_id":"mayor","selections":[{"ciphertext":{"A":null,"B":null}}]}],"state":"cast"}`), false)
+	f.Fuzz(func(t *testing.T, ballot []byte, spoil bool) {
+		typ, body := voting.TypeCastBallot, any(voting.MsgCastBallot{Election: "E1", Ballot: ballot})
+		if spoil {
+			typ, body = voting.TypeSpoilBallot, voting.MsgSpoilBallot{Election: "E1", Ballot: ballot}
+		}
+		before, _ := json.Marshal(w.election("E1"))
+		keys := len(w.Keys("voting/"))
+		r := w.Exec("voter1", typ, body)
+		if r.Panic != "" {
+			t.Fatal(r)
+		}
+		after, _ := json.Marshal(w.election("E1"))
+		if r.Err != nil && (string(before) != string(after) || len(w.Keys("voting/")) != keys) {
+			t.Fatalf("refused (%v), yet the election changed", r.Err)
+		}
+	})
+}
