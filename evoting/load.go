@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 )
 
 // ErrDecode is a record (or part of one) that is not valid JSON of the
@@ -67,12 +69,32 @@ func LoadRecord(data []byte) (*Record, error) {
 			return nil, &VerifyError{"joint key", err}
 		}
 	}
-	for i, b := range raw.Ballots {
-		var bl Ballot
-		if err := strictDecode(b, &bl); err != nil {
+	// Ballots decode in parallel (point decoding is most of the work); the
+	// first failure by position is reported.
+	r.Ballots = make([]*Ballot, len(raw.Ballots))
+	errs := make([]error, len(raw.Ballots))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(raw.Ballots); i += workers {
+				var bl Ballot
+				if errs[i] = strictDecode(raw.Ballots[i], &bl); errs[i] == nil {
+					r.Ballots[i] = &bl
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
 			return nil, &VerifyError{fmt.Sprintf("ballot %d", i), err}
 		}
-		r.Ballots = append(r.Ballots, &bl)
+	}
+	if raw.Ballots == nil {
+		r.Ballots = nil
 	}
 	for i, t := range raw.Tally {
 		var ct ContestTally

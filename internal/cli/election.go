@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -191,6 +193,7 @@ func verifyElection(ctx context.Context, c *client.Client, trust *verify.Trust, 
 	}
 	h := at.Height
 	var ballots []voting.BallotEntry
+	var decoded []*evoting.Ballot
 	if proveEach {
 		// Every ballot seq 0..ballots-1 proven at the same height: the
 		// count is proven in the election record, so the list is complete.
@@ -221,7 +224,11 @@ func verifyElection(ctx context.Context, c *client.Client, trust *verify.Trust, 
 		if !add("chain", fmt.Sprintf("%d ballots read at height %d", e.Ballots, h), err) {
 			return out, nil
 		}
-		if !add("chain", "the ballots' tracking-code chain ends at the proven election's last code, with the proven count", anchorBallots(&e, ballots)) {
+		if decoded, err = decodeBallots(ballots); err != nil {
+			add("record", "every ballot decodes", err)
+			return out, nil
+		}
+		if !add("chain", "the ballots' tracking-code chain ends at the proven election's last code, with the proven count", anchorBallots(&e, ballots, decoded)) {
 			return out, nil
 		}
 		add("chain", "a sample of ballots each proven against a signed header", sampleProofs(ctx, c, trust, id, h, ballots))
@@ -236,7 +243,13 @@ func verifyElection(ctx context.Context, c *client.Client, trust *verify.Trust, 
 		add("snapshot", fmt.Sprintf("the ballot box of height %d (%d ballots) is a prefix of the box now, unchanged", since.Height, since.Ballots), boxExtends(since, id, ballots))
 		add("snapshot", fmt.Sprintf("the record log at height %d (%d entries) only grew since", since.Height, since.LogSize), logExtends(ctx, c, trust, since, at))
 	}
-	r, err := voting.Record(&e, ballots)
+	if decoded == nil {
+		if decoded, err = decodeBallots(ballots); err != nil {
+			add("record", "every ballot decodes", err)
+			return out, nil
+		}
+	}
+	r, err := voting.RecordOf(&e, ballots, decoded)
 	if !add("record", "evoting record built from the chain state", err) {
 		return out, nil
 	}
@@ -274,7 +287,7 @@ func listBallots(ctx context.Context, c *client.Client, id string, height int64)
 // anchorBallots checks that ballots are the proven election's: seq 0..n-1
 // with n the proven count, each ballot's code its entry's and the chain
 // of codes over their contents, ending at the proven last code.
-func anchorBallots(e *voting.Election, ballots []voting.BallotEntry) error {
+func anchorBallots(e *voting.Election, ballots []voting.BallotEntry, decoded []*evoting.Ballot) error {
 	if uint64(len(ballots)) != e.Ballots {
 		return fmt.Errorf("%d ballots read, the proven election has %d", len(ballots), e.Ballots)
 	}
@@ -283,11 +296,8 @@ func anchorBallots(e *voting.Election, ballots []voting.BallotEntry) error {
 		if be.Seq != uint64(i) {
 			return fmt.Errorf("ballot %d has seq %d", i, be.Seq)
 		}
-		var b evoting.Ballot
-		if err := json.Unmarshal(be.Ballot, &b); err != nil {
-			return fmt.Errorf("ballot %d: %w", i, err)
-		}
-		if !ballotHashable(&b) || !bytes.Equal(b.PrevCode, prev) || !bytes.Equal(b.Code, be.Code) || !bytes.Equal(evoting.TrackingCode(prev, &b), be.Code) {
+		b := decoded[i]
+		if !ballotHashable(b) || !bytes.Equal(b.PrevCode, prev) || !bytes.Equal(b.Code, be.Code) || !bytes.Equal(evoting.TrackingCode(prev, b), be.Code) {
 			return fmt.Errorf("ballot %d: %w", i, evoting.ErrTrackingCode)
 		}
 		prev = be.Code
@@ -296,6 +306,34 @@ func anchorBallots(e *voting.Election, ballots []voting.BallotEntry) error {
 		return fmt.Errorf("the chain ends at %x, the proven last code is %x", prev, e.LastCode)
 	}
 	return nil
+}
+
+// decodeBallots decodes the entries' ballots on all cores; the first
+// failure by position is returned.
+func decodeBallots(ballots []voting.BallotEntry) ([]*evoting.Ballot, error) {
+	out := make([]*evoting.Ballot, len(ballots))
+	errs := make([]error, len(ballots))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(ballots); i += workers {
+				var b evoting.Ballot
+				if errs[i] = json.Unmarshal(ballots[i].Ballot, &b); errs[i] == nil {
+					out[i] = &b
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("ballot %d: %w", i, err)
+		}
+	}
+	return out, nil
 }
 
 // ballotHashable: every ciphertext present (TrackingCode encodes them).
