@@ -141,6 +141,7 @@ func printChecks(w io.Writer, checks []electionCheck) {
 // provenAt is a record proven against a signed header, with the anchor's
 // log size and root.
 type provenAt struct {
+	Raw     json.RawMessage // the proven record as read ({record, proof})
 	Height  int64
 	LogSize uint64
 	LogRoot string
@@ -167,7 +168,7 @@ func provenRecord(ctx context.Context, c *client.Client, trust *verify.Trust, pa
 		return provenAt{}, err
 	}
 	a := p.Proof.Anchor
-	return provenAt{Height: res.Height, LogSize: a.LogSize, LogRoot: a.LogRoot, Summary: res.Summary}, json.Unmarshal(res.Record, out)
+	return provenAt{Raw: raw, Height: res.Height, LogSize: a.LogSize, LogRoot: a.LogRoot, Summary: res.Summary}, json.Unmarshal(res.Record, out)
 }
 
 type electionOutcome struct {
@@ -432,10 +433,14 @@ type TrackResult struct {
 	Phase    string `json:"phase"`
 	// Proof says which signed header the receipt is proven against.
 	Proof string `json:"proof"`
+	// receipt is the proven ballot record ({record, proof}): saved with
+	// --receipt, `govchain verify state FILE --trust genesis.json` checks
+	// it offline.
+	receipt json.RawMessage
 }
 
 func trackCmd(g *globals) *cobra.Command {
-	var trustGenesis string
+	var trustGenesis, receipt string
 	cmd := &cobra.Command{
 		Use:   "track CODE",
 		Short: "Show a voter their ballot in the record, by tracking code, proven against signed headers",
@@ -452,6 +457,11 @@ func trackCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return &exitError{ExitUnverified, err}
 			}
+			if receipt != "" {
+				if err := os.WriteFile(receipt, append(r.receipt, '\n'), 0o644); err != nil {
+					return err
+				}
+			}
 			return g.print(r, func(w io.Writer) {
 				fmt.Fprintf(w, "election:  %s\nballot:    %d of %d (included at height %d)\nstate:     %s\ncounted:   %v\nphase:     %s\nproof:     %s\n",
 					r.Election, r.Seq, r.Ballots, r.Included, r.State, r.Counted, r.Phase, r.Proof)
@@ -459,6 +469,7 @@ func trackCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&trustGenesis, "trust", "", "the chain's genesis.json")
+	cmd.Flags().StringVar(&receipt, "receipt", "", "save the proven ballot to this file (check it offline: govchain verify state FILE --trust genesis.json)")
 	return cmd
 }
 
@@ -475,7 +486,8 @@ func trackBallot(ctx context.Context, c *client.Client, trust *verify.Trust, cod
 	}
 	var be voting.BallotEntry
 	key := fmt.Sprintf("voting/ballot/%s/%020d", ref.Election, ref.Seq)
-	if _, err := provenRecord(ctx, c, trust, client.Path("voting", "elections", ref.Election, "ballots", strconv.FormatUint(ref.Seq, 10)), at.Height, key, &be); err != nil {
+	bat, err := provenRecord(ctx, c, trust, client.Path("voting", "elections", ref.Election, "ballots", strconv.FormatUint(ref.Seq, 10)), at.Height, key, &be)
+	if err != nil {
 		return nil, fmt.Errorf("ballot %d: %w", ref.Seq, err)
 	}
 	if hex.EncodeToString(be.Code) != code {
@@ -495,5 +507,5 @@ func trackBallot(ctx context.Context, c *client.Client, trust *verify.Trust, cod
 		state = evoting.Replaced
 	}
 	return &TrackResult{Election: ref.Election, Seq: ref.Seq, Code: code, State: state, Counted: be.Counted, Included: be.Height,
-		Ballots: e.Ballots, Phase: e.Phase(blockTimeOf(ctx, c)), Proof: eat.Summary}, nil
+		Ballots: e.Ballots, Phase: e.Phase(blockTimeOf(ctx, c)), Proof: eat.Summary, receipt: bat.Raw}, nil
 }

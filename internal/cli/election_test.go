@@ -90,6 +90,11 @@ func TestElectionCLI(t *testing.T) {
 		t.Fatalf("track: %+v", tr)
 	}
 	dir := t.TempDir()
+	receipt := filepath.Join(dir, "receipt.json")
+	e.ok("election", "track", code, "--trust", genesis, "--receipt", receipt)
+	if out := e.ok("verify", "state", receipt, "--trust", genesis); !strings.Contains(out, "voting/ballot/E1/") {
+		t.Fatalf("the saved receipt does not verify offline as the ballot:\n%s", out)
+	}
 	snap := filepath.Join(dir, "snap.json")
 	// Before the result: the proofs hold, the result is not final.
 	if c, out, _ := e.run("election", "verify", "E1", "--trust", genesis, "--save", snap); c != ExitUnverified || !strings.Contains(out, "no result yet") {
