@@ -35,17 +35,30 @@ func (a *App) verifyDecoded(t *tx.Tx, h [32]byte, chainID string) error {
 	return nil
 }
 
-// prewarm runs the messages' prechecks (module.Route.Precheck) against
-// the committed state, for what they remember: CheckTx's precheck, run
-// under checkMu one tx at a time, then finds an expensive proof already
-// verified. Their verdicts are ignored here (CheckTx decides).
-func (a *App) prewarm(committed prefixReader, t *tx.Tx) {
-	for _, m := range t.Body.Msgs {
-		r, ok := a.routes[m.Type]
-		if !ok || r.Precheck == nil {
+// prewarm runs the prechecks (module.Route.Precheck) of the messages of
+// the txs whose signatures verified, against the committed state, for
+// what they remember: CheckTx's precheck, run under checkMu one tx at a
+// time, then finds an expensive proof already verified (x/voting's
+// ballots). Their verdicts are ignored here: CheckTx decides. A tx whose
+// signature did not verify costs no precheck.
+func (a *App) prewarm(committed prefixReader, raws [][]byte) {
+	for _, raw := range raws {
+		h := a.TxHash(raw)
+		a.sigMu.Lock()
+		_, ok := a.sigCache[h]
+		a.sigMu.Unlock()
+		if !ok {
 			continue
 		}
-		_ = r.Precheck(prefixReader{g: committed.g, prefix: r.Module + "/"}, m.Body)
+		t, err := tx.Decode(raw)
+		if err != nil {
+			continue
+		}
+		for _, m := range t.Body.Msgs {
+			if r, ok := a.routes[m.Type]; ok && r.Precheck != nil {
+				_ = r.Precheck(prefixReader{g: committed.g, prefix: r.Module + "/"}, m.Body)
+			}
+		}
 	}
 }
 
@@ -53,8 +66,8 @@ func (a *App) prewarm(committed prefixReader, t *tx.Tx) {
 // batch (the API calls it on its own goroutines before handing txs to the
 // mempool), so that CheckTx, which CometBFT runs one at a time, finds the
 // signatures already verified. It is pure: it only fills the signature
-// cache, and only with signatures that verify, and lets modules' prechecks
-// remember what verified (prewarm). A tx whose signer has no
+// cache, and only with signatures that verify, and lets the modules'
+// prechecks remember what verified (prewarm). A tx whose signer has no
 // account in the latest committed state, or another key, is not verified
 // at all (CheckTx refuses it before any signature check): an unknown
 // signer costs a state read, not a signature verification.
@@ -71,6 +84,8 @@ func (a *App) PreVerify(raws [][]byte) {
 		v, ok, err := a.Get(k, -1)
 		return v, ok && err == nil
 	}}
+	defer a.prewarm(committed, raws) // once the signatures are known
+
 	bv := crypto.NewBatchVerifier()
 	var hashes [][32]byte
 	for _, raw := range raws {
@@ -95,7 +110,6 @@ func (a *App) PreVerify(raws [][]byte) {
 		}
 		bv.Add(t.Signature.Algorithm, t.Signature.PublicKey, sb, t.Signature.Sig)
 		hashes = append(hashes, h)
-		a.prewarm(committed, t)
 	}
 	for i, err := range bv.Verify() {
 		if err == nil {
