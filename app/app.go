@@ -122,6 +122,8 @@ type App struct {
 	// batchPerTx is the last block's batch size per tx (FinalizeBlock
 	// sizes the next batch from it).
 	batchPerTx atomic.Int64
+	// prechecks: some route has a CheckTx precheck (module.Route.Precheck).
+	prechecks bool
 	// Block execution's signature cache hits and misses (SigCacheStats).
 	blockSigHits, blockSigMisses atomic.Uint64
 
@@ -229,6 +231,7 @@ func (a *App) mount(mods []module.Module) error {
 			}
 			r.Roles, r.Module = module.SortedUnique(r.Roles), m.Name()
 			a.routes[r.Type] = r
+			a.prechecks = a.prechecks || r.Precheck != nil
 		}
 	}
 	if a.accounts == nil && !a.opts.Noop {

@@ -121,8 +121,28 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	if err := a.verifyDecoded(t, h, chainID); err != nil {
 		return errorResponse(txError(err)), nil
 	}
+	if req.Type != abci.CheckTxType_Recheck {
+		if e := a.precheck(t); e != nil {
+			return errorResponse(e), nil
+		}
+	}
 	if e := a.book.admit(acct, t.Body.Sequence, h, req.Type == abci.CheckTxType_Recheck); e != nil {
 		return errorResponse(e), nil
 	}
 	return &abci.ResponseCheckTx{Code: 0}, nil
+}
+
+// precheck runs the prechecks of the tx's messages (module.Route.Precheck)
+// against the check state. Caller holds checkMu.
+func (a *App) precheck(t *tx.Tx) *module.Error {
+	for _, m := range t.Body.Msgs {
+		r := a.routes[m.Type]
+		if r.Precheck == nil {
+			continue
+		}
+		if err := r.Precheck(prefixKV{kv: a.check, prefix: r.Module + "/"}, m.Body); err != nil {
+			return module.AsError(err)
+		}
+	}
+	return nil
 }

@@ -52,11 +52,35 @@ func (a *App) verifyDecoded(t *tx.Tx, h [32]byte, chainID string) error {
 	return nil
 }
 
+// prewarm runs the prechecks (module.Route.Precheck) of the messages of
+// the txs whose signatures verified, against the committed state, for
+// what they remember: CheckTx's precheck, run under checkMu one tx at a
+// time, then finds an expensive proof already verified (x/voting's
+// ballots). Their verdicts are ignored here: CheckTx decides. A tx whose
+// signature did not verify costs no precheck.
+func (a *App) prewarm(committed prefixReader, raws [][]byte) {
+	if !a.prechecks {
+		return
+	}
+	for _, raw := range raws {
+		t := a.verified(a.TxHash(raw))
+		if t == nil {
+			continue
+		}
+		for _, m := range t.Body.Msgs {
+			if r, ok := a.routes[m.Type]; ok && r.Precheck != nil {
+				_ = r.Precheck(prefixReader{g: committed.g, prefix: r.Module + "/"}, m.Body)
+			}
+		}
+	}
+}
+
 // PreVerify checks the form and signatures of txs outside consensus, as one
 // batch (the API calls it on its own goroutines before handing txs to the
 // mempool), so that CheckTx, which CometBFT runs one at a time, finds the
 // signatures already verified. It is pure: it only fills the signature
-// cache, and only with signatures that verify. A tx whose signer has no
+// cache, and only with signatures that verify, and lets the modules'
+// prechecks remember what verified (prewarm). A tx whose signer has no
 // account in the latest committed state, or another key, is not verified
 // at all (CheckTx refuses it before any signature check): an unknown
 // signer costs a state read, not a signature verification.
@@ -73,6 +97,8 @@ func (a *App) PreVerify(raws [][]byte) {
 		v, ok, err := a.Get(k, -1)
 		return v, ok && err == nil
 	}}
+	defer a.prewarm(committed, raws) // once the signatures are known
+
 	bv := crypto.NewBatchVerifier()
 	var hashes [][32]byte
 	var txs []*tx.Tx

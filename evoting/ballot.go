@@ -45,6 +45,13 @@ func (m *Manifest) Check() error {
 			return fmt.Errorf("evoting: contest %q: unique id, options, 1 <= limit <= options", c.ID)
 		}
 		seen[c.ID] = true
+		names := map[string]bool{}
+		for oi, o := range c.Options {
+			if o == "" || names[o] {
+				return fmt.Errorf("evoting: contest %q option %d: option names are non-empty and distinct", c.ID, oi)
+			}
+			names[o] = true
+		}
 	}
 	return nil
 }

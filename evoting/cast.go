@@ -31,6 +31,23 @@ func VerifyCastBallot(m *Manifest, K *Point, b *Ballot) error {
 	return verifyBallot(m, m.Hash(), K, b)
 }
 
+// VerifySpoiledBallot checks a challenged ballot before a ledger publishes
+// it: its shape, every range proof (the device had to commit to valid
+// proofs before the voter chose to challenge) and that the reveal
+// re-encrypts to its ciphertexts.
+func VerifySpoiledBallot(m *Manifest, K *Point, b *Ballot) error {
+	if b == nil || K == nil {
+		return ErrBallotShape
+	}
+	if b.State != Spoiled {
+		return fmt.Errorf("%w: state %q", ErrBallotShape, b.State)
+	}
+	if err := ballotShape(m, b); err != nil {
+		return err
+	}
+	return verifyBallot(m, m.Hash(), K, b)
+}
+
 // Sub is the ciphertext of the difference (c / d, componentwise).
 func (c Ciphertext) Sub(d Ciphertext) Ciphertext {
 	return Ciphertext{A: ristretto255.NewElement().Subtract(c.A, d.A), B: ristretto255.NewElement().Subtract(c.B, d.B)}

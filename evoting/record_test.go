@@ -252,14 +252,24 @@ func TestLargeElection(t *testing.T) {
 	if err := rec.Decrypt(e.secrets, []uint32{1, 3}); err != nil {
 		t.Fatal(err)
 	}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
 	start = time.Now()
-	if err := VerifyRecord(rec); err != nil {
+	loaded, err := LoadRecord(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := time.Since(start)
+	if err := VerifyRecord(loaded); err != nil {
 		t.Fatal(err)
 	}
 	took := time.Since(start)
+	t.Logf("%d ballots: %d MB of JSON loaded in %v", n, len(raw)>>20, load.Round(time.Millisecond))
 	t.Logf("%d ballots: generated in %v, VerifyRecord in %v (%.2f ms per ballot on %d cores; 1M ballots: about %v)",
 		n, gen.Round(time.Second), took.Round(time.Second), float64(took.Milliseconds())/float64(n), workers, (took * time.Duration(1_000_000/n)).Round(time.Minute))
-	if rec.Tally[0].Options[0].Count != uint64((n+4)/5) {
+	if loaded.Tally[0].Options[0].Count != uint64((n+4)/5) {
 		t.Fatalf("count %d", rec.Tally[0].Options[0].Count)
 	}
 }
@@ -289,5 +299,35 @@ func TestRecordNulls(t *testing.T) {
 		if err := VerifyRecord(&r); err == nil {
 			t.Fatal("a record with missing pieces verified")
 		}
+	}
+}
+
+// The report runs every check and lists every failure with its place, not
+// only the first.
+func TestReportListsEveryFailure(t *testing.T) {
+	e := runElection(t, 8, 2)
+	b, _ := json.Marshal(e.rec)
+	var r Record
+	json.Unmarshal(b, &r)
+	checks := Report(&r)
+	for _, c := range checks {
+		if !c.OK() {
+			t.Fatalf("V%d failed on a good record: %+v", c.N, c.Failures)
+		}
+	}
+	r.Ballots[2].Contests[0].Selections[0].Proof = r.Ballots[2].Contests[0].Selections[1].Proof
+	r.Ballots[5].Contests[0].Selections[0].Proof = r.Ballots[5].Contests[0].Selections[1].Proof
+	r.Tally[1].Options[0].Count++
+	r.Tally[1].Options[2].Count++
+	checks = Report(&r)
+	var got []string
+	for _, c := range checks {
+		for _, f := range c.Failures {
+			got = append(got, fmt.Sprintf("V%d %s", c.N, f.Place))
+		}
+	}
+	want := "[V8 ballot 2 (b2) V8 ballot 5 (b5) V14 tally council/p V14 tally council/r]"
+	if fmt.Sprint(got) != want {
+		t.Fatalf("failures %v, want %s", got, want)
 	}
 }

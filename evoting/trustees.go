@@ -1,6 +1,7 @@
 package evoting
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -190,4 +191,115 @@ func CombinePartials(k int, indices []uint32, partials []*Point) (*Point, error)
 		scalars[n] = Lagrange(indices, l)
 	}
 	return ristretto255.NewElement().VarTimeMultiScalarMult(scalars, partials), nil
+}
+
+// The shares travel through the ledger encrypted: each trustee publishes a
+// transport key T = g^t with its commitment; the dealer sends trustee l
+// R || (f(l) XOR SHA-256("govchain/evoting/v1/share" || R || S)) with a
+// fresh R = g^r and S = T_l^r (= R^t_l), 64 bytes. A recipient whose share
+// does not verify complains by publishing S with a DLEQ proof (label
+// "complaint/<dealer>/<recipient>") that log_g T_l = log_R S: anyone then
+// decrypts that one share and runs VerifyShare, so a false complaint
+// fails and a true one proves the dealer cheated.
+
+// ErrShareEncoding is an encrypted share that is not R || masked scalar.
+var ErrShareEncoding = errors.New("evoting: encrypted share must be a 32-byte point and 32 bytes")
+
+func shareMask(R, S *Point) []byte {
+	h := sha256.New()
+	h.Write([]byte("govchain/evoting/v1/share"))
+	h.Write(R.Encode(nil))
+	h.Write(S.Encode(nil))
+	return h.Sum(nil)
+}
+
+// EncryptShare encrypts a share for the holder of transport key T.
+func EncryptShare(T *Point, share *Scalar, rnd io.Reader) ([]byte, error) {
+	r, err := RandomScalar(rnd)
+	if err != nil {
+		return nil, err
+	}
+	R := ristretto255.NewElement().ScalarBaseMult(r)
+	S := ristretto255.NewElement().ScalarMult(r, T)
+	out := R.Encode(nil)
+	mask := shareMask(R, S)
+	for i, b := range share.Encode(nil) {
+		out = append(out, b^mask[i])
+	}
+	return out, nil
+}
+
+// ShareSecret is S = R^t, what the transport key's holder t derives from
+// an encrypted share (and publishes to complain).
+func ShareSecret(t *Scalar, enc []byte) (*Point, error) {
+	if len(enc) != 64 {
+		return nil, ErrShareEncoding
+	}
+	R, err := DecodePoint(enc[:32])
+	if err != nil {
+		return nil, err
+	}
+	return ristretto255.NewElement().ScalarMult(t, R), nil
+}
+
+// OpenShare decrypts an encrypted share with S = R^t. A share that is not a
+// canonical scalar is an error (and a dealer's fault).
+func OpenShare(S *Point, enc []byte) (*Scalar, error) {
+	if len(enc) != 64 {
+		return nil, ErrShareEncoding
+	}
+	R, err := DecodePoint(enc[:32])
+	if err != nil {
+		return nil, err
+	}
+	mask := shareMask(R, S)
+	plain := make([]byte, 32)
+	for i := range plain {
+		plain[i] = enc[32+i] ^ mask[i]
+	}
+	return DecodeScalar(plain)
+}
+
+// ComplaintContext binds a complaint's proof to the election, the dealer
+// and the recipient.
+func ComplaintContext(m *Manifest, dealer, recipient uint32) Context {
+	return Context{Manifest: m.Hash(), Label: fmt.Sprintf("complaint/%d/%d", dealer, recipient)}
+}
+
+// ProveComplaint returns S = R^t and the proof that it is the holder's of
+// T = g^t.
+func ProveComplaint(ctx Context, t *Scalar, enc []byte, rnd io.Reader) (*Point, *DLEQProof, error) {
+	if len(enc) != 64 {
+		return nil, nil, ErrShareEncoding
+	}
+	R, err := DecodePoint(enc[:32])
+	if err != nil {
+		return nil, nil, err
+	}
+	return PartialDecrypt(ctx, t, R, rnd)
+}
+
+// JudgeComplaint decides a complaint against the dealer of c by the
+// recipient l with transport key T: nil if the complaint's secret is
+// proven and the share it opens does not verify (the dealer cheated);
+// an error saying why the complaint fails otherwise.
+func JudgeComplaint(ctx Context, c *Commitment, l uint32, T *Point, enc []byte, S *Point, p *DLEQProof) error {
+	if len(enc) != 64 {
+		return ErrShareEncoding
+	}
+	R, err := DecodePoint(enc[:32])
+	if err != nil {
+		return err
+	}
+	if err := VerifyDLEQ(ctx, T, R, S, p); err != nil {
+		return err
+	}
+	share, err := OpenShare(S, enc)
+	if err != nil {
+		return nil // not even a scalar: the dealer's fault
+	}
+	if VerifyShare(c, l, share) == nil {
+		return errors.New("evoting: the share verifies; the complaint is false")
+	}
+	return nil
 }

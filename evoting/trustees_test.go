@@ -94,3 +94,66 @@ func TestThresholdCeremonyAndTally(t *testing.T) {
 		t.Fatal("combined a repeated trustee")
 	}
 }
+
+// Encrypted shares open for their recipient only; a complaint against a bad
+// share is upheld, one against a good share or with a wrong secret fails.
+func TestEncryptedSharesAndComplaints(t *testing.T) {
+	m := &Manifest{ElectionID: "E", Contests: []Contest{{ID: "c", Options: []string{"x", "y"}, Limit: 1}}, Trustees: 2, Threshold: 2}
+	d, c, err := NewDealer(CeremonyContext(m), 1, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, _ := RandomScalar(nil)
+	T := ristretto255.NewElement().ScalarBaseMult(tk)
+	good, err := EncryptShare(T, d.Share(2), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	S, err := ShareSecret(tk, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	share, err := OpenShare(S, good)
+	if err != nil || VerifyShare(c, 2, share) != nil {
+		t.Fatalf("good share does not open and verify: %v", err)
+	}
+	cctx := ComplaintContext(m, 1, 2)
+	S2, p, err := ProveComplaint(cctx, tk, good, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if JudgeComplaint(cctx, c, 2, T, good, S2, p) == nil {
+		t.Fatal("a complaint against a good share was upheld")
+	}
+	bad, _ := EncryptShare(T, d.Share(3), nil) // the share of someone else
+	S3, p3, _ := ProveComplaint(cctx, tk, bad, nil)
+	if err := JudgeComplaint(cctx, c, 2, T, bad, S3, p3); err != nil {
+		t.Fatalf("a true complaint was refused: %v", err)
+	}
+	// The proof binds dealer and recipient, and the secret.
+	if JudgeComplaint(ComplaintContext(m, 1, 3), c, 2, T, bad, S3, p3) == nil {
+		t.Fatal("complaint proof verified under another label")
+	}
+	if !errors.Is(JudgeComplaint(cctx, c, 2, T, bad, G(), p3), ErrDLEQProof) {
+		t.Fatal("a wrong secret was accepted")
+	}
+	if !errors.Is(JudgeComplaint(cctx, c, 2, T, bad[:63], S3, p3), ErrShareEncoding) {
+		t.Fatal("short share accepted")
+	}
+}
+
+// Manifest shape rules hold at load, before any ceremony.
+func TestManifestShape(t *testing.T) {
+	for name, m := range map[string]Manifest{
+		"duplicate option": {ElectionID: "E", Contests: []Contest{{ID: "c", Options: []string{"x", "x"}, Limit: 1}}, Trustees: 1, Threshold: 1},
+		"empty option":     {ElectionID: "E", Contests: []Contest{{ID: "c", Options: []string{"x", ""}, Limit: 1}}, Trustees: 1, Threshold: 1},
+		"k > n":            {ElectionID: "E", Contests: []Contest{{ID: "c", Options: []string{"x"}, Limit: 1}}, Trustees: 1, Threshold: 2},
+		"limit 0":          {ElectionID: "E", Contests: []Contest{{ID: "c", Options: []string{"x"}, Limit: 0}}, Trustees: 1, Threshold: 1},
+		"duplicate contest": {ElectionID: "E", Contests: []Contest{{ID: "c", Options: []string{"x"}, Limit: 1}, {ID: "c", Options: []string{"y"}, Limit: 1}},
+			Trustees: 1, Threshold: 1},
+	} {
+		if m.Check() == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

@@ -323,6 +323,20 @@ type Route struct {
 	// application sets it when it mounts the module (its handler's store
 	// is that module's, whatever the type string says).
 	Module string
+	// Precheck, when set, is run by CheckTx on the message body against
+	// the module's view of the check state, after the signature. It is for
+	// messages carrying expensive proofs: an error refuses the tx before it
+	// reaches a block, and a module may remember a pure verification's
+	// success for FinalizeBlock (keyed by everything the result depends
+	// on), so a proposer does not verify the same proofs twice. It must
+	// refuse only what execution would certainly refuse.
+	Precheck func(state Reader, body []byte) error
+}
+
+// WithPrecheck sets the route's CheckTx precheck (see Route.Precheck).
+func (r Route) WithPrecheck(fn func(state Reader, body []byte) error) Route {
+	r.Precheck = fn
+	return r
 }
 
 // NewRoute declares a typed message route.

@@ -1,6 +1,10 @@
 package voting
 
-import "github.com/govchain/govchain/app/module"
+import (
+	"strings"
+
+	"github.com/govchain/govchain/app/module"
+)
 
 // Queries declares what the API, SDK and CLI read from this module.
 func (m *Module) Queries() []module.Query {
@@ -12,5 +16,13 @@ func (m *Module) Queries() []module.Query {
 		module.RecordQuery[BallotEntry]("ballot", "elections/{id}/ballots/{seq}", "One recorded ballot by its sequence number",
 			func(a module.Args) (string, error) { return ballotKey(a["id"], a.Uint("seq")), nil }).
 			Describe("id", "election id", false).Describe("seq", "ballot sequence number from 0", true),
+		module.RecordQuery[CodeRef]("code", "codes/{code}", "Find a ballot by its tracking code: the election and the ballot's sequence number",
+			func(a module.Args) (string, error) {
+				c := a["code"]
+				if len(c) != 64 || strings.Trim(c, "0123456789abcdef") != "" {
+					return "", module.ErrInvalidField.Wrapf("code: 64 lowercase hex digits")
+				}
+				return "code/" + c, nil
+			}).Describe("code", "tracking code, hex", false),
 	}
 }

@@ -12,6 +12,24 @@ import (
 // replaced are in state "replaced"; the tally carries the first k
 // decryptions by trustee index, as the chain combined them.
 func Record(e *Election, ballots []BallotEntry) (*evoting.Record, error) {
+	decoded := make([]*evoting.Ballot, len(ballots))
+	for i, be := range ballots {
+		var b evoting.Ballot
+		if err := json.Unmarshal(be.Ballot, &b); err != nil {
+			return nil, fmt.Errorf("voting: ballot %d: %w", i, err)
+		}
+		decoded[i] = &b
+	}
+	return RecordOf(e, ballots, decoded)
+}
+
+// RecordOf is Record with the entries' ballots already decoded (decoded[i]
+// from ballots[i].Ballot; a verifier decodes them in parallel). It sets
+// the state of replaced ballots in decoded.
+func RecordOf(e *Election, ballots []BallotEntry, decoded []*evoting.Ballot) (*evoting.Record, error) {
+	if len(decoded) != len(ballots) {
+		return nil, fmt.Errorf("voting: %d decoded ballots for %d entries", len(decoded), len(ballots))
+	}
 	r := &evoting.Record{Manifest: *e.Manifest()}
 	cs, err := e.commitments()
 	if err != nil {
@@ -27,14 +45,11 @@ func Record(e *Election, ballots []BallotEntry) (*evoting.Record, error) {
 		if be.Seq != uint64(i) {
 			return nil, fmt.Errorf("voting: ballot %d has seq %d", i, be.Seq)
 		}
-		var b evoting.Ballot
-		if err := json.Unmarshal(be.Ballot, &b); err != nil {
-			return nil, fmt.Errorf("voting: ballot %d: %w", i, err)
-		}
+		b := decoded[i]
 		if !be.Counted && b.State == evoting.Cast {
 			b.State = evoting.Replaced
 		}
-		r.Ballots = append(r.Ballots, &b)
+		r.Ballots = append(r.Ballots, b)
 	}
 	if e.Result == nil {
 		return r, nil

@@ -50,6 +50,35 @@ type Election struct {
 	// Result is the count per option (contests in manifest order), set
 	// when k trustees have decrypted.
 	Result []uint64 `cbor:"17,keyasint,omitempty" json:"result,omitempty"`
+	// TransportKeys are the trustees' keys for receiving their shares
+	// (32-byte points), by trustee index - 1, posted with the commitments.
+	TransportKeys [][]byte `cbor:"18,keyasint,omitempty" json:"transport_keys,omitempty"`
+	// Shares are the dealers' encrypted shares, by dealer index - 1: n
+	// times 64 bytes (evoting.EncryptShare), recipient l at (l-1)*64, the
+	// dealer's own slot zero; empty until posted.
+	Shares [][]byte `cbor:"19,keyasint,omitempty" json:"shares,omitempty"`
+	// Disqualified are the dealers a complaint proved to have dealt a bad
+	// share: the ceremony failed and the election takes no ballots.
+	Disqualified []uint32 `cbor:"20,keyasint,omitempty" json:"disqualified,omitempty"`
+	// Spoiled counts the challenged ballots published with their reveal.
+	Spoiled uint64 `cbor:"21,keyasint,omitempty" json:"spoiled,omitempty"`
+}
+
+// Phase is where the election stands at block time now (unix seconds):
+// "ceremony" before the start, "open" in [start, end), "closed" after
+// the end until the result is final, then "final". It is computed from
+// block time alone: no transaction opens or closes an election.
+func (e *Election) Phase(now int64) string {
+	switch {
+	case e.Result != nil:
+		return "final"
+	case now < e.Start:
+		return "ceremony"
+	case now < e.End:
+		return "open"
+	default:
+		return "closed"
+	}
 }
 
 // Manifest is the evoting manifest of the election.
@@ -69,6 +98,12 @@ type BallotEntry struct {
 	Code    []byte `cbor:"4,keyasint" json:"code"`
 	Height  int64  `cbor:"5,keyasint" json:"height"`
 	Counted bool   `cbor:"6,keyasint,omitempty" json:"counted"`
+}
+
+// CodeRef finds a ballot by its tracking code.
+type CodeRef struct {
+	Election string `cbor:"1,keyasint" json:"election"`
+	Seq      uint64 `cbor:"2,keyasint" json:"seq"`
 }
 
 // Voter is a roll entry.

@@ -10,21 +10,28 @@
 package voting
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/govchain/govchain/app/module"
 	"github.com/govchain/govchain/evoting"
 )
 
-// Module is the voting module.
-type Module struct{}
+// Module is the voting module. Its only memory outside state is the set
+// of ballots whose proofs verified (verified.go), which saves work and
+// never changes an outcome.
+type Module struct {
+	verified  *verifiedSet
+	proofRuns atomic.Int64 // ballot verifications actually run (tests read it)
+}
 
 // New returns the module.
-func New() *Module { return &Module{} }
+func New() *Module { return &Module{verified: newVerifiedSet(verifiedMax)} }
 
 var _ module.Module = (*Module)(nil)
 
@@ -45,7 +52,12 @@ func (m *Module) Routes() []module.Route {
 		module.NewRoute(TypeAddVoters, []string{RoleCommission}, "Put accounts on an election's voter roll (before voting opens)", m.addVoters),
 		module.NewRoute(TypeCommitKey, nil, "Post a trustee's key ceremony commitment with its proofs (a trustee of the election)", m.commitKey),
 		module.NewRoute(TypeDecrypt, nil, "Post a trustee's partial decryption of the aggregate with proofs (after close); the k-th makes the result final", m.decrypt),
-		module.NewRoute(TypeCastBallot, nil, "Cast an encrypted ballot with its proofs (a voter on the roll, inside the window)", m.castBallot),
+		module.NewRoute(TypeCastBallot, nil, "Cast an encrypted ballot with its proofs (a voter on the roll, inside the window)", m.castBallot).
+			WithPrecheck(m.precheckCast),
+		module.NewRoute(TypePostShares, nil, "Post a dealer's encrypted shares for the other trustees (after every commitment, before voting opens)", m.postShares),
+		module.NewRoute(TypeComplain, nil, "Complain that a dealer's share does not verify, revealing its secret with a proof; a true complaint fails the ceremony", m.complain),
+		module.NewRoute(TypeSpoilBallot, nil, "Publish a challenged (spoiled) ballot with its reveal: checked, chained, never counted (a voter on the roll, inside the window)", m.spoilBallot).
+			WithPrecheck(m.precheckSpoil),
 	}
 }
 
@@ -150,84 +162,272 @@ func (m *Module) commitKey(ctx *module.Context, msg *MsgCommitKey) error {
 	if err := evoting.VerifyCommitment(evoting.CeremonyContext(e.Manifest()), &c, int(e.Threshold)); err != nil {
 		return ErrBadCommitment.Wrapf("%v", err)
 	}
+	if _, err := evoting.DecodePoint(msg.TransportKey); err != nil {
+		return module.ErrInvalidField.Wrapf("transport_key: %v", err)
+	}
 	canon, _ := json.Marshal(&c)
 	e.Commitments[idx-1] = canon
-	all := make([]*evoting.Commitment, 0, len(e.Trustees))
-	for _, raw := range e.Commitments {
-		if len(raw) == 0 {
-			all = nil
-			break
+	if len(e.TransportKeys) == 0 {
+		e.TransportKeys = make([][]byte, len(e.Trustees))
+		for i := range e.TransportKeys {
+			e.TransportKeys[i] = []byte{}
 		}
-		var ci evoting.Commitment
-		if err := json.Unmarshal(raw, &ci); err != nil {
-			return fmt.Errorf("voting: stored commitment: %w", err)
-		}
-		all = append(all, &ci)
 	}
-	if all != nil {
-		e.JointKey = evoting.JointKey(all).Encode(nil)
-		n := 0
-		for _, c := range e.Contests {
-			n += len(c.Options)
+	e.TransportKeys[idx-1] = append([]byte{}, msg.TransportKey...)
+	module.SetRecord(kv, electionKey(e.ID), e)
+	ctx.Emit("voting.commitment", "election", e.ID, "trustee", strconv.Itoa(idx))
+	return nil
+}
+
+func allPosted(list [][]byte, n int) bool {
+	if len(list) != n {
+		return false
+	}
+	for _, raw := range list {
+		if len(raw) == 0 {
+			return false
 		}
-		e.Aggregate = make([][]byte, n)
+	}
+	return true
+}
+
+// postShares records a dealer's encrypted shares; the last dealer's
+// completes the ceremony: the joint key is set and the aggregate starts.
+func (m *Module) postShares(ctx *module.Context, msg *MsgPostShares) error {
+	kv := ctx.Store()
+	e, err := GetElection(kv, msg.Election)
+	if err != nil {
+		return err
+	}
+	idx := trusteeIndex(e, ctx.Signer.Address)
+	if idx == 0 {
+		return ErrNotTrustee
+	}
+	if ctx.Time.Unix() >= e.Start {
+		return ErrCeremonyOpen
+	}
+	n := len(e.Trustees)
+	if !allPosted(e.Commitments, n) {
+		return ErrOutOfTurn.Wrapf("shares follow every trustee's commitment")
+	}
+	if len(e.Shares) == 0 {
+		e.Shares = make([][]byte, n)
+		for i := range e.Shares {
+			e.Shares[i] = []byte{}
+		}
+	}
+	if len(e.Shares[idx-1]) != 0 {
+		return ErrTrusteeActed
+	}
+	if len(msg.Shares) != n*64 {
+		return ErrBadShares.Wrapf("%d bytes for %d trustees", len(msg.Shares), n)
+	}
+	for l := 1; l <= n; l++ {
+		enc := msg.Shares[(l-1)*64 : l*64]
+		if l == idx {
+			if !bytes.Equal(enc, make([]byte, 64)) {
+				return ErrBadShares.Wrapf("the dealer's own slot must be zero")
+			}
+			continue
+		}
+		if _, err := evoting.DecodePoint(enc[:32]); err != nil {
+			return ErrBadShares.Wrapf("share for trustee %d: %v", l, err)
+		}
+	}
+	e.Shares[idx-1] = append([]byte{}, msg.Shares...)
+	ctx.Emit("voting.shares", "election", e.ID, "trustee", strconv.Itoa(idx))
+	if allPosted(e.Shares, n) {
+		cs, err := e.commitments()
+		if err != nil {
+			return err
+		}
+		e.JointKey = evoting.JointKey(cs).Encode(nil)
+		k := 0
+		for _, c := range e.Contests {
+			k += len(c.Options)
+		}
+		e.Aggregate = make([][]byte, k)
 		for i := range e.Aggregate {
 			e.Aggregate[i] = evoting.Zero().Encode()
 		}
 		ctx.Emit("voting.joint_key", "election", e.ID, "key", hex.EncodeToString(e.JointKey))
 	}
 	module.SetRecord(kv, electionKey(e.ID), e)
-	ctx.Emit("voting.commitment", "election", e.ID, "trustee", strconv.Itoa(idx))
 	return nil
 }
 
-func (m *Module) castBallot(ctx *module.Context, msg *MsgCastBallot) error {
+// complain judges a trustee's complaint against a dealer: upheld, the
+// dealer is disqualified and the election takes no ballots.
+func (m *Module) complain(ctx *module.Context, msg *MsgComplain) error {
 	kv := ctx.Store()
 	e, err := GetElection(kv, msg.Election)
 	if err != nil {
 		return err
 	}
+	idx := trusteeIndex(e, ctx.Signer.Address)
+	if idx == 0 {
+		return ErrNotTrustee
+	}
+	if ctx.Time.Unix() >= e.Start {
+		return ErrCeremonyOpen
+	}
+	n := len(e.Trustees)
+	d := int(msg.Dealer)
+	if d > n || d == idx {
+		return ErrBadComplaint.Wrapf("dealer %d", d)
+	}
+	if len(e.Shares) != n || len(e.Shares[d-1]) == 0 {
+		return ErrOutOfTurn.Wrapf("dealer %d has not posted shares", d)
+	}
+	for _, q := range e.Disqualified {
+		if int(q) == d {
+			return ErrTrusteeActed.Wrapf("dealer %d already disqualified", d)
+		}
+	}
+	cs, err := e.commitments()
+	if err != nil {
+		return err
+	}
+	T, err := evoting.DecodePoint(e.TransportKeys[idx-1])
+	if err != nil {
+		return fmt.Errorf("voting: stored transport key: %w", err)
+	}
+	S, err := evoting.DecodePoint(msg.Secret)
+	if err != nil {
+		return ErrBadComplaint.Wrapf("secret: %v", err)
+	}
+	var p evoting.DLEQProof
+	if err := json.Unmarshal(msg.Proof, &p); err != nil {
+		return ErrBadComplaint.Wrapf("proof: %v", err)
+	}
+	enc := e.Shares[d-1][(idx-1)*64 : idx*64]
+	cctx := evoting.ComplaintContext(e.Manifest(), uint32(d), uint32(idx))
+	if err := evoting.JudgeComplaint(cctx, cs[d-1], uint32(idx), T, enc, S, &p); err != nil {
+		return ErrBadComplaint.Wrapf("%v", err)
+	}
+	e.Disqualified = append(e.Disqualified, uint32(d))
+	module.SetRecord(kv, electionKey(e.ID), e)
+	ctx.Emit("voting.dealer_disqualified", "election", e.ID, "dealer", strconv.Itoa(d), "complainant", strconv.Itoa(idx))
+	return nil
+}
+
+// admitBallot checks what casting and spoiling share: the ceremony
+// complete and not failed, the window by block time, the signer on the
+// roll. It returns the election, the voter and the joint key.
+func admitBallot(ctx *module.Context, kv module.KV, id string) (*Election, *Voter, *evoting.Point, error) {
+	e, err := GetElection(kv, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(e.Disqualified) != 0 {
+		return nil, nil, nil, ErrCeremonyFailed.Wrapf("dealers %v", e.Disqualified)
+	}
 	if len(e.JointKey) == 0 {
-		return ErrNoJointKey
+		return nil, nil, nil, ErrNoJointKey
 	}
 	now := ctx.Time.Unix()
 	if now < e.Start || now >= e.End {
-		return ErrNotOpen.Wrapf("block time %d, window [%d, %d)", now, e.Start, e.End)
+		return nil, nil, nil, ErrNotOpen.Wrapf("block time %d, window [%d, %d)", now, e.Start, e.End)
 	}
 	v, err := module.Load[Voter](kv, voterKey(e.ID, ctx.Signer.Address), ErrNotOnRoll, ctx.Signer.Address)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	K, err := evoting.DecodePoint(e.JointKey)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("voting: stored joint key: %w", err)
+	}
+	return e, v, K, nil
+}
+
+// decodeBallot decodes a ballot of a message and checks its id is new.
+func decodeBallot(kv module.Reader, e *Election, raw []byte) (*evoting.Ballot, error) {
+	var b evoting.Ballot
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return nil, ErrBadBallot.Wrapf("decoding: %v", err)
+	}
+	if !idOK(b.ID) {
+		return nil, ErrBadBallot.Wrapf("ballot id: 1-64 of A-Z a-z 0-9 . -")
+	}
+	if _, used := kv.Get([]byte(ballotIDKey(e.ID, b.ID))); used {
+		return nil, ErrBallotIDUsed.Wrapf("%s", b.ID)
+	}
+	return &b, nil
+}
+
+// verifyCast runs evoting.VerifyCastBallot unless this exact ballot
+// verified before under this election's manifest and key (CheckTx's
+// precheck remembers it): the result is a pure function of those bytes.
+func (m *Module) verifyCast(e *Election, K *evoting.Point, raw []byte, b *evoting.Ballot) error {
+	key := verifiedKey("cast", e, raw)
+	if m.verified.has(key) {
+		return nil
+	}
+	if len(b.Reveal) != 0 {
+		return ErrRevealOnCast
+	}
+	m.proofRuns.Add(1)
+	if err := evoting.VerifyCastBallot(e.Manifest(), K, b); err != nil {
+		return ErrBadBallot.Wrapf("%v", err)
+	}
+	m.verified.add(key)
+	return nil
+}
+
+func (m *Module) verifySpoiled(e *Election, K *evoting.Point, raw []byte, b *evoting.Ballot) error {
+	key := verifiedKey("spoil", e, raw)
+	if m.verified.has(key) {
+		return nil
+	}
+	m.proofRuns.Add(1)
+	if err := evoting.VerifySpoiledBallot(e.Manifest(), K, b); err != nil {
+		return ErrBadReveal.Wrapf("%v", err)
+	}
+	m.verified.add(key)
+	return nil
+}
+
+// recordBallot chains b after the election's last ballot (the chain sets
+// prev_code and code; the proofs do not cover them) and writes it.
+func recordBallot(ctx *module.Context, kv module.KV, e *Election, b *evoting.Ballot, counted bool) (uint64, error) {
+	b.PrevCode = nil
+	if e.LastCode != nil {
+		b.PrevCode = append([]byte{}, e.LastCode...)
+	}
+	b.Code = evoting.TrackingCode(b.PrevCode, b)
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return 0, fmt.Errorf("voting: encoding ballot: %w", err)
+	}
+	seq := e.Ballots
+	entry := BallotEntry{Seq: seq, Voter: ctx.Signer.Address, Ballot: raw, Code: b.Code, Height: ctx.Height, Counted: counted}
+	module.SetRecord(kv, ballotKey(e.ID, seq), entry)
+	kv.Set([]byte(ballotIDKey(e.ID, b.ID)), []byte{1})
+	module.SetRecord(kv, codeKey(b.Code), CodeRef{Election: e.ID, Seq: seq})
+	e.Ballots++
+	e.LastCode = b.Code
+	return seq, nil
+}
+
+func (m *Module) castBallot(ctx *module.Context, msg *MsgCastBallot) error {
+	kv := ctx.Store()
+	e, v, K, err := admitBallot(ctx, kv, msg.Election)
 	if err != nil {
 		return err
 	}
 	if v.Voted && !e.Revote {
 		return ErrAlreadyVoted
 	}
-	var b evoting.Ballot
-	if err := json.Unmarshal(msg.Ballot, &b); err != nil {
-		return ErrBadBallot.Wrapf("decoding: %v", err)
-	}
-	if !idOK(b.ID) {
-		return ErrBadBallot.Wrapf("ballot id: 1-64 of A-Z a-z 0-9 . -")
+	b, err := decodeBallot(kv, e, msg.Ballot)
+	if err != nil {
+		return err
 	}
 	if len(b.Reveal) != 0 {
 		return ErrRevealOnCast
 	}
-	if _, used := kv.Get([]byte(ballotIDKey(e.ID, b.ID))); used {
-		return ErrBallotIDUsed.Wrapf("%s", b.ID)
+	if err := m.verifyCast(e, K, msg.Ballot, b); err != nil {
+		return err
 	}
-	K, err := evoting.DecodePoint(e.JointKey)
-	if err != nil {
-		return fmt.Errorf("voting: stored joint key: %w", err)
-	}
-	if err := evoting.VerifyCastBallot(e.Manifest(), K, &b); err != nil {
-		return ErrBadBallot.Wrapf("%v", err)
-	}
-	// The chain sets the tracking-code chain: prev is the last recorded
-	// ballot's code (the proofs do not cover it).
-	b.PrevCode = nil
-	if e.LastCode != nil {
-		b.PrevCode = append([]byte{}, e.LastCode...)
-	}
-	b.Code = evoting.TrackingCode(b.PrevCode, &b)
 	// Incremental aggregate: add this ballot, remove the one it replaces.
 	var old *evoting.Ballot
 	if v.Voted {
@@ -257,25 +457,44 @@ func (m *Module) castBallot(ctx *module.Context, msg *MsgCastBallot) error {
 			i++
 		}
 	}
-	raw, err := json.Marshal(&b)
+	seq, err := recordBallot(ctx, kv, e, b, true)
 	if err != nil {
-		return fmt.Errorf("voting: encoding ballot: %w", err)
+		return err
 	}
-	seq := e.Ballots
-	entry := BallotEntry{Seq: seq, Voter: ctx.Signer.Address, Ballot: raw, Code: b.Code, Height: ctx.Height, Counted: true}
-	module.SetRecord(kv, ballotKey(e.ID, seq), entry)
-	kv.Set([]byte(ballotIDKey(e.ID, b.ID)), []byte{1})
-	kv.Set([]byte(codeKey(b.Code)), []byte(ballotKey(e.ID, seq)))
 	if old == nil {
 		e.Counted++
 	}
-	e.Ballots++
-	e.LastCode = b.Code
 	v.Voted, v.Ballot = true, seq
 	module.SetRecord(kv, voterKey(e.ID, v.Address), v)
 	module.SetRecord(kv, electionKey(e.ID), e)
 	ctx.Emit("voting.ballot_cast", "election", e.ID, "seq", strconv.FormatUint(seq, 10), "tracking_code", hex.EncodeToString(b.Code),
 		"replaces", strconv.FormatBool(old != nil))
+	return nil
+}
+
+// spoilBallot publishes a challenged ballot: a voter on the roll may
+// challenge as many ballots as they like; none is counted or uses up
+// their vote.
+func (m *Module) spoilBallot(ctx *module.Context, msg *MsgSpoilBallot) error {
+	kv := ctx.Store()
+	e, _, K, err := admitBallot(ctx, kv, msg.Election)
+	if err != nil {
+		return err
+	}
+	b, err := decodeBallot(kv, e, msg.Ballot)
+	if err != nil {
+		return err
+	}
+	if err := m.verifySpoiled(e, K, msg.Ballot, b); err != nil {
+		return err
+	}
+	seq, err := recordBallot(ctx, kv, e, b, false)
+	if err != nil {
+		return err
+	}
+	e.Spoiled++
+	module.SetRecord(kv, electionKey(e.ID), e)
+	ctx.Emit("voting.ballot_spoiled", "election", e.ID, "seq", strconv.FormatUint(seq, 10), "tracking_code", hex.EncodeToString(b.Code))
 	return nil
 }
 

@@ -2443,6 +2443,23 @@ type VotingBallotEntryProvenPage struct {
 	TotalAtLeast *int `json:"total_at_least,omitempty"`
 }
 
+// VotingCodeRef defines model for VotingCodeRef.
+type VotingCodeRef struct {
+	Election string `json:"election"`
+	Seq      int    `json:"seq"`
+}
+
+// VotingCodeRefAnswer defines model for VotingCodeRefAnswer.
+type VotingCodeRefAnswer struct {
+	union json.RawMessage
+}
+
+// VotingCodeRefProven defines model for VotingCodeRefProven.
+type VotingCodeRefProven struct {
+	Proof  State         `json:"proof"`
+	Record VotingCodeRef `json:"record"`
+}
+
 // VotingContest defines model for VotingContest.
 type VotingContest struct {
 	Id      string    `json:"id"`
@@ -2452,23 +2469,27 @@ type VotingContest struct {
 
 // VotingElection defines model for VotingElection.
 type VotingElection struct {
-	Aggregate   *[]*[]byte       `json:"aggregate,omitempty"`
-	Ballots     int              `json:"ballots"`
-	Commitments *[]*[]byte       `json:"commitments"`
-	Contests    *[]VotingContest `json:"contests"`
-	Counted     int              `json:"counted"`
-	Decryptions *[]*[]byte       `json:"decryptions,omitempty"`
-	EndUnix     int64            `json:"end_unix"`
-	Id          string           `json:"id"`
-	JointKey    *[]byte          `json:"joint_key,omitempty"`
-	LastCode    *[]byte          `json:"last_code,omitempty"`
-	Result      *[]int           `json:"result,omitempty"`
-	Revote      *bool            `json:"revote,omitempty"`
-	RollCount   int              `json:"roll_count"`
-	RollRoot    *[]byte          `json:"roll_root,omitempty"`
-	StartUnix   int64            `json:"start_unix"`
-	Threshold   int              `json:"threshold"`
-	Trustees    *[]string        `json:"trustees"`
+	Aggregate     *[]*[]byte       `json:"aggregate,omitempty"`
+	Ballots       int              `json:"ballots"`
+	Commitments   *[]*[]byte       `json:"commitments"`
+	Contests      *[]VotingContest `json:"contests"`
+	Counted       int              `json:"counted"`
+	Decryptions   *[]*[]byte       `json:"decryptions,omitempty"`
+	Disqualified  *[]int           `json:"disqualified,omitempty"`
+	EndUnix       int64            `json:"end_unix"`
+	Id            string           `json:"id"`
+	JointKey      *[]byte          `json:"joint_key,omitempty"`
+	LastCode      *[]byte          `json:"last_code,omitempty"`
+	Result        *[]int           `json:"result,omitempty"`
+	Revote        *bool            `json:"revote,omitempty"`
+	RollCount     int              `json:"roll_count"`
+	RollRoot      *[]byte          `json:"roll_root,omitempty"`
+	Shares        *[]*[]byte       `json:"shares,omitempty"`
+	Spoiled       *int             `json:"spoiled,omitempty"`
+	StartUnix     int64            `json:"start_unix"`
+	Threshold     int              `json:"threshold"`
+	TransportKeys *[]*[]byte       `json:"transport_keys,omitempty"`
+	Trustees      *[]string        `json:"trustees"`
 }
 
 // VotingElectionAnswer defines model for VotingElectionAnswer.
@@ -3717,6 +3738,15 @@ type SubmitTxBatchParams struct {
 
 // SubmitTxBatchParamsWait defines parameters for SubmitTxBatch.
 type SubmitTxBatchParamsWait string
+
+// VotingCodeParams defines parameters for VotingCode.
+type VotingCodeParams struct {
+	// Height read at this height (default: the latest; with prove=true, the newest height whose app hash is signed)
+	Height *int64 `form:"height,omitempty" json:"height,omitempty"`
+
+	// Prove include proofs anchored to signed headers (docs/proofs.md)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
 
 // VotingElectionParams defines parameters for VotingElection.
 type VotingElectionParams struct {
@@ -7323,6 +7353,68 @@ func (t *VotingBallotEntryPageAnswer) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsVotingCodeRef returns the union data inside the VotingCodeRefAnswer as a VotingCodeRef
+func (t VotingCodeRefAnswer) AsVotingCodeRef() (VotingCodeRef, error) {
+	var body VotingCodeRef
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVotingCodeRef overwrites any union data inside the VotingCodeRefAnswer as the provided VotingCodeRef
+func (t *VotingCodeRefAnswer) FromVotingCodeRef(v VotingCodeRef) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVotingCodeRef performs a merge with any union data inside the VotingCodeRefAnswer, using the provided VotingCodeRef
+func (t *VotingCodeRefAnswer) MergeVotingCodeRef(v VotingCodeRef) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsVotingCodeRefProven returns the union data inside the VotingCodeRefAnswer as a VotingCodeRefProven
+func (t VotingCodeRefAnswer) AsVotingCodeRefProven() (VotingCodeRefProven, error) {
+	var body VotingCodeRefProven
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromVotingCodeRefProven overwrites any union data inside the VotingCodeRefAnswer as the provided VotingCodeRefProven
+func (t *VotingCodeRefAnswer) FromVotingCodeRefProven(v VotingCodeRefProven) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeVotingCodeRefProven performs a merge with any union data inside the VotingCodeRefAnswer, using the provided VotingCodeRefProven
+func (t *VotingCodeRefAnswer) MergeVotingCodeRefProven(v VotingCodeRefProven) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t VotingCodeRefAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *VotingCodeRefAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsVotingElection returns the union data inside the VotingElectionAnswer as a VotingElection
 func (t VotingElectionAnswer) AsVotingElection() (VotingElection, error) {
 	var body VotingElection
@@ -8649,6 +8741,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/txs/{hash}/receipt (the `GetReceipt` operationId).
 	GetReceipt(ctx context.Context, hash string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VotingCode Find a ballot by its tracking code: the election and the ballot's sequence number
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Corresponds with GET /v1/voting/codes/{code} (the `VotingCode` operationId).
+	VotingCode(ctx context.Context, code string, params *VotingCodeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// VotingElection An election: manifest, trustees, ceremony, roll count and root, ballot count, last tracking code, aggregate
 	//
@@ -10167,6 +10266,23 @@ func (c *Client) GetTx(ctx context.Context, hash string, reqEditors ...RequestEd
 // Corresponds with GET /v1/txs/{hash}/receipt (the `GetReceipt` operationId).
 func (c *Client) GetReceipt(ctx context.Context, hash string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetReceiptRequest(c.Server, hash)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VotingCode Find a ballot by its tracking code: the election and the ballot's sequence number
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Corresponds with GET /v1/voting/codes/{code} (the `VotingCode` operationId).
+func (c *Client) VotingCode(ctx context.Context, code string, params *VotingCodeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVotingCodeRequest(c.Server, code, params)
 	if err != nil {
 		return nil, err
 	}
@@ -16764,6 +16880,79 @@ func NewGetReceiptRequest(server string, hash string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewVotingCodeRequest constructs an http.Request for the VotingCode method
+func NewVotingCodeRequest(server string, code string, params *VotingCodeParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "code", code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/voting/codes/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Height != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewVotingElectionRequest constructs an http.Request for the VotingElection method
 func NewVotingElectionRequest(server string, id string, params *VotingElectionParams) (*http.Request, error) {
 	var err error
@@ -18879,6 +19068,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/txs/{hash}/receipt (the `GetReceipt` operationId).
 	GetReceiptWithResponse(ctx context.Context, hash string, reqEditors ...RequestEditorFn) (*GetReceiptResponse, error)
+
+	// VotingCodeWithResponse Find a ballot by its tracking code: the election and the ballot's sequence number
+	//
+	// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/voting/codes/{code} (the `VotingCode` operationId).
+	VotingCodeWithResponse(ctx context.Context, code string, params *VotingCodeParams, reqEditors ...RequestEditorFn) (*VotingCodeResponse, error)
 
 	// VotingElectionWithResponse An election: manifest, trustees, ceremony, roll count and root, ballot count, last tracking code, aggregate
 	//
@@ -25177,6 +25375,82 @@ func (r GetReceiptResponse) ContentType() string {
 	return ""
 }
 
+type VotingCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VotingCodeRefAnswer
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VotingCodeResponse) GetJSON200() *VotingCodeRefAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VotingCodeResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VotingCodeResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r VotingCodeResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VotingCodeResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r VotingCodeResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r VotingCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VotingCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VotingCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VotingCodeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type VotingElectionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27558,6 +27832,21 @@ func (c *ClientWithResponses) GetReceiptWithResponse(ctx context.Context, hash s
 		return nil, err
 	}
 	return ParseGetReceiptResponse(rsp)
+}
+
+// VotingCodeWithResponse Find a ballot by its tracking code: the election and the ballot's sequence number
+//
+// With prove=true the answer is {record, proof}: the record decoded from the proven value and its state proof anchored to signed headers (docs/proofs.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/voting/codes/{code} (the `VotingCode` operationId).
+func (c *ClientWithResponses) VotingCodeWithResponse(ctx context.Context, code string, params *VotingCodeParams, reqEditors ...RequestEditorFn) (*VotingCodeResponse, error) {
+	rsp, err := c.VotingCode(ctx, code, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVotingCodeResponse(rsp)
 }
 
 // VotingElectionWithResponse An election: manifest, trustees, ceremony, roll count and root, ballot count, last tracking code, aggregate
@@ -32684,6 +32973,67 @@ func ParseGetReceiptResponse(rsp *http.Response) (*GetReceiptResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseVotingCodeResponse parses an HTTP response from a VotingCodeWithResponse call
+func ParseVotingCodeResponse(rsp *http.Response) (*VotingCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VotingCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VotingCodeRefAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Problem
