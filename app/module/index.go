@@ -3,6 +3,7 @@ package module
 import (
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/govchain/govchain/ledger"
 )
@@ -70,7 +71,10 @@ type Row struct {
 // committed transaction, and a Reader over the state at that height (the
 // indexer reads the node's API at ?height= to serve it).
 type IndexEvent struct {
-	Height   int64
+	Height int64
+	// Time is the block time of Height (for time buckets such as
+	// "ballots cast per hour"; never the wall clock).
+	Time     time.Time
 	TxHash   string
 	LogIndex uint64
 	Event    ledger.Event
