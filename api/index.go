@@ -88,7 +88,6 @@ func indexError(err error) error {
 	return err
 }
 
-
 // indexOperations are the index's routes.
 func (s *Server) indexOperations() []*operation {
 	modP := pathParam("module", `a module, or "chain" for txs, blocks and events`)

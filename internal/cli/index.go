@@ -49,26 +49,18 @@ is read from the state at its height.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			tables := index.TablesOf(node.Modules())
-			s, err := index.OpenDSN(ctx, dsn, tables)
-			if rebuild && err != nil && s == nil {
-				// A database built with other table declarations: drop it.
-				s, err = index.OpenDSN(ctx, dsn, nil)
-				if err == nil {
-					err = s.Drop(ctx)
-					s.DB.Close()
-					s = nil
+			if rebuild {
+				if err := index.DropDSN(ctx, dsn); err != nil {
+					return err
 				}
 			}
+			s, err := index.OpenDSN(ctx, dsn, tables)
 			if err != nil {
 				return err
 			}
+			defer s.DB.Close()
 			src := index.HTTPSource{C: g.client()}
 			if rebuild {
-				s, err = dropAndReopen(ctx, s, dsn, tables)
-				if err != nil {
-					return err
-				}
-				defer s.DB.Close()
 				res, err := g.rebuild(ctx, src, s, batch)
 				if err != nil {
 					return err
@@ -77,7 +69,6 @@ is read from the state at its height.`,
 					fmt.Fprintf(w, "rebuilt %s index to height %d: %d txs in %.1fs (%.0f txs/s)\n", res.Database, res.Height, res.Txs, res.Seconds, res.TxsPerS)
 				})
 			}
-			defer s.DB.Close()
 			last := int64(-1)
 			err = index.Follow(ctx, src, s, index.FollowOptions{Batch: batch, Progress: func(h, _ int64) {
 				if h != last {
@@ -96,15 +87,6 @@ is read from the state at its height.`,
 	cmd.Flags().IntVar(&batch, "batch", 1000, "messages per SQL transaction while catching up")
 	cmd.MarkFlagRequired("db")
 	return cmd
-}
-
-func dropAndReopen(ctx context.Context, s *index.Store, dsn string, tables []index.Table) (*index.Store, error) {
-	if err := s.Drop(ctx); err != nil {
-		s.DB.Close()
-		return nil, err
-	}
-	s.DB.Close()
-	return index.OpenDSN(ctx, dsn, tables)
 }
 
 // rebuild follows the node from genesis to its height at the start, with
