@@ -65,7 +65,7 @@ func (m *Module) IndexTables() []module.IndexTable {
 				{Name: "budget_line", Type: module.Text, Indexed: true},
 				{Name: "status", Type: module.Text, Indexed: true},
 				{Name: "cursor", Type: module.Int},
-				{Name: "end", Type: module.Int},
+				{Name: "end_cursor", Type: module.Int, Doc: "the enrolment count the run stops at"},
 				{Name: "payments", Type: module.Int},
 				{Name: "paid", Type: module.Int, Doc: "fen"},
 				{Name: "ineligible", Type: module.Int},
@@ -196,7 +196,7 @@ func runRows(e module.IndexEvent) ([]module.Row, error) {
 	}
 	return []module.Row{{StateKey: Name + "/" + runKey(r.ID), Values: map[string]any{
 		"id": int64(r.ID), "program": r.Program, "period": r.Period, "budget_line": r.BudgetLine, "status": r.Status,
-		"cursor": int64(r.Cursor), "end": int64(r.End), "payments": int64(r.Payments), "paid": int64(r.Paid),
+		"cursor": int64(r.Cursor), "end_cursor": int64(r.End), "payments": int64(r.Payments), "paid": int64(r.Paid),
 		"ineligible": int64(r.Ineligible), "opened_height": r.Opened,
 	}}}, nil
 }
