@@ -47,6 +47,8 @@ type benchOpts struct {
 	national    bool
 	workload    string
 	chain       node.ChainOptions // of the chains bench creates
+	index       bool              // also run with the embedded SQL index (bench_index.go)
+	withIndex   bool              // this run's node indexes
 }
 
 // BenchResult is what `govchain bench --output json` prints.
@@ -73,7 +75,13 @@ type BenchResult struct {
 	NationalP50ms   float64 `json:"sm2_sm3_p50_ms,omitempty"`
 	NationalP99ms   float64 `json:"sm2_sm3_p99_ms,omitempty"`
 	RatioToNoop     float64 `json:"ratio_to_noop,omitempty"`
-	Machine         string  `json:"machine"`
+	// With --index: the same load on a node running the embedded SQL
+	// index (SQLite), and how long the index took to catch up after it.
+	IndexedPerSec    float64 `json:"indexed_committed_tx_per_s,omitempty"`
+	IndexedP50ms     float64 `json:"indexed_p50_ms,omitempty"`
+	IndexedP99ms     float64 `json:"indexed_p99_ms,omitempty"`
+	IndexCatchupSecs float64 `json:"index_catchup_s,omitempty"`
+	Machine          string  `json:"machine"`
 }
 
 func benchCmd(g *globals) *cobra.Command {
@@ -151,6 +159,11 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 				}
 				res.NationalPerSec, res.NationalP50ms, res.NationalP99ms = nres.CommittedPerSec, nres.P50ms, nres.P99ms
 			}
+			if o.index && own && o.cluster == 0 {
+				if err := g.benchIndexed(ctx, o, &res); err != nil {
+					return fmt.Errorf("indexed run: %w", err)
+				}
+			}
 			if own && o.noop {
 				run := g.benchOwn
 				if o.cluster > 0 {
@@ -180,6 +193,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.IntVar(&o.cluster, "cluster", 0, "run a local testnet of this many validators (separate processes) instead of one in-process validator")
 	f.StringVar(&o.workload, "workload", "identity", "identity (register citizens), registry (register parcels and sell them on conditions) or procurement (whole tenders: 50 sealed bids, 5 evaluators, award to payment)")
 	f.BoolVar(&o.national, "national", false, "also run the load on a chain with the SM3 hash suite and SM2 accounts")
+	f.BoolVar(&o.index, "index", false, "also run the load on a node with the embedded SQL index (govchain start --index) and report both")
 	return cmd
 }
 
@@ -199,11 +213,15 @@ func printBench(w io.Writer, r BenchResult) {
 	if r.SinglePerSec > 0 {
 		fmt.Fprintf(w, "1 validator: %.0f tx/s, p50 %.0f ms, p99 %.0f ms (same run)\n", r.SinglePerSec, r.SingleP50ms, r.SingleP99ms)
 	}
+	if r.IndexedPerSec > 0 {
+		fmt.Fprintf(w, "indexed:    %.0f tx/s, p50 %.0f ms, p99 %.0f ms with the embedded SQL index (same run); index caught up %.1f s after the load\n",
+			r.IndexedPerSec, r.IndexedP50ms, r.IndexedP99ms, r.IndexCatchupSecs)
+	}
 	fmt.Fprintf(w, "machine:    %s\n", r.Machine)
 }
 
 // benchOwn runs the load against a fresh in-process chain.
-func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchResult, error) {
+func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (res BenchResult, err error) {
 	dir, err := os.MkdirTemp("", "govchain-bench-")
 	if err != nil {
 		return BenchResult{}, err
@@ -215,11 +233,14 @@ func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchRe
 	if err := node.InitDev(home, time.Now(), node.DevOptions{ChainOptions: o.chain, P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0", RoleGrantors: benchGrantors(o)}); err != nil {
 		return BenchResult{}, err
 	}
-	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard, Noop: noop})
+	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard, Noop: noop, Index: o.withIndex})
 	if err != nil {
 		return BenchResult{}, err
 	}
 	defer n.Stop()
+	if o.withIndex {
+		defer g.indexCatchup(ctx, n, &res)
+	}
 	c := client.New(n.HTTPAddr())
 	if err := waitHeight(ctx, c, 1); err != nil {
 		return BenchResult{}, err
@@ -228,7 +249,6 @@ func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchRe
 		k, _, err := crypto.ReadKeyFile(home.KeyFile(name))
 		return k, err
 	}
-	var res BenchResult
 	if noop {
 		res, err = g.runLoad(ctx, c, o, nil, "no-op application")
 	} else {
