@@ -94,8 +94,9 @@ func (f *follower) once(ctx context.Context) error {
 			return nil
 		}
 		var rerr error
+		cache := map[readKey]readVal{} // one batch's reads: many events read the same record at one height
 		state := func(mod string, height int64) module.Reader {
-			return sourceReader{ctx: ctx, src: f.src, prefix: mod + "/", height: height, err: &rerr}
+			return sourceReader{ctx: ctx, src: f.src, prefix: mod + "/", height: height, err: &rerr, cache: cache}
 		}
 		n, err := f.s.ApplyBatch(ctx, batch, state)
 		if err != nil {
@@ -146,15 +147,33 @@ type sourceReader struct {
 	prefix string
 	height int64
 	err    *error
+	cache  map[readKey]readVal // nil: no cache
+}
+
+type readKey struct {
+	key    string
+	height int64
+}
+
+type readVal struct {
+	v  []byte
+	ok bool
 }
 
 func (r sourceReader) Get(key []byte) ([]byte, bool) {
-	v, ok, err := r.src.Get(r.ctx, r.prefix+string(key), r.height)
+	k := readKey{r.prefix + string(key), r.height}
+	if c, hit := r.cache[k]; hit {
+		return c.v, c.ok
+	}
+	v, ok, err := r.src.Get(r.ctx, k.key, r.height)
 	if err != nil {
 		if *r.err == nil {
 			*r.err = err
 		}
 		return nil, false
+	}
+	if r.cache != nil {
+		r.cache[k] = readVal{v, ok}
 	}
 	return v, ok
 }
