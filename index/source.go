@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/govchain/govchain/api/apitype"
@@ -98,11 +99,11 @@ func (s HTTPSource) walk(ctx context.Context, from int64, fn func(*apitype.Event
 			return fmt.Errorf("block %d: %w", h, err)
 		}
 		t, _ := time.Parse(time.RFC3339Nano, b.Time)
-		for _, hash := range b.Txs {
-			tx, err := s.C.Tx(ctx, hash)
-			if err != nil {
-				return fmt.Errorf("tx %s: %w", hash, err)
-			}
+		txs, err := s.fetchTxs(ctx, b.Txs)
+		if err != nil {
+			return err
+		}
+		for _, tx := range txs {
 			m := &apitype.EventMessage{Type: apitype.EventTx, Height: h, Time: t.UTC(), TxHash: tx.Hash, LogIndex: tx.LogIndex,
 				Code: tx.Code, Log: tx.Log, Events: tx.Events}
 			for _, msg := range tx.Tx.Msgs {
@@ -128,3 +129,30 @@ func (s HTTPSource) walk(ctx context.Context, from int64, fn func(*apitype.Event
 // errResume asks the follower to call Stream again at once, from its
 // cursor.
 var errResume = errors.New("index: resume from the cursor")
+
+// walkFetchers is how many txs the walk fetches at once.
+const walkFetchers = 8
+
+// fetchTxs reads a block's txs, walkFetchers at a time, in block order.
+func (s HTTPSource) fetchTxs(ctx context.Context, hashes []string) ([]*apitype.Tx, error) {
+	out := make([]*apitype.Tx, len(hashes))
+	errs := make([]error, len(hashes))
+	sem := make(chan struct{}, walkFetchers)
+	var wg sync.WaitGroup
+	for i, hash := range hashes {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			out[i], errs[i] = s.C.Tx(ctx, hash)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("tx %s: %w", hashes[i], err)
+		}
+	}
+	return out, nil
+}

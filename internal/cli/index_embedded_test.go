@@ -11,8 +11,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/codec"
@@ -99,10 +99,14 @@ func getJSON(t *testing.T, c *client.Client, path string, v any) {
 }
 
 // TestEmbeddedIndexSQLite: govchain start --index on SQLite in the home.
-func TestEmbeddedIndexSQLite(t *testing.T) { embeddedIndex(t, "") }
+// The node replays at most 10 messages on a stream, so the rebuild over
+// HTTP walks the chain's blocks and txs first (HTTPSource.walk).
+func TestEmbeddedIndexSQLite(t *testing.T) {
+	embeddedIndex(t, "", nodetest.WithEvents(api.EventLimits{MaxReplay: 10}))
+}
 
 // TestEmbeddedIndexPostgres: --index-db postgres://... (skips without the
-// PostgreSQL binaries).
+// PostgreSQL binaries); the rebuild streams from genesis.
 func TestEmbeddedIndexPostgres(t *testing.T) { embeddedIndex(t, pgtest.Start(t)) }
 
 // embeddedIndex runs a node with the embedded index, commits a workload,
@@ -110,8 +114,8 @@ func TestEmbeddedIndexPostgres(t *testing.T) { embeddedIndex(t, pgtest.Start(t))
 // totals, cursors and proofs; aggregates; search; the index against the
 // state tree (index.Check); and that `govchain index --rebuild` from
 // genesis over HTTP gives the same index row for row.
-func embeddedIndex(t *testing.T, dsn string) {
-	d := nodetest.StartDev(t, nodetest.WithIndex(dsn))
+func embeddedIndex(t *testing.T, dsn string, opts ...nodetest.Option) {
+	d := nodetest.StartDev(t, append(opts, nodetest.WithIndex(dsn))...)
 	e := &cliEnv{t: t, home: string(d.Home), api: d.Addr}
 	indexWorkload(t, d)
 	target := d.Height()
@@ -222,5 +226,4 @@ func embeddedIndex(t *testing.T, dsn string) {
 	if !reflect.DeepEqual(a, b) {
 		t.Fatalf("embedded index (%d rows) differs from the rebuild (%d rows)", len(a), len(b))
 	}
-	_ = time.Second
 }
