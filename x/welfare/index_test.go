@@ -1,71 +1,95 @@
-package welfare
+package welfare_test
 
 import (
 	"testing"
 
 	"github.com/govchain/govchain/app/module"
-	"github.com/govchain/govchain/codec"
 	"github.com/govchain/govchain/ledger"
+	"github.com/govchain/govchain/x/welfare"
 )
 
-type indexMapReader map[string][]byte
-
-func (m indexMapReader) Get(k []byte) ([]byte, bool) { v, ok := m[string(k)]; return v, ok }
-
-// TestIndexTables: an advance's rows are the payments it made (at its
-// height), found through the enrolment sequence; a failed payment's row
-// comes from its pay_id.
+// TestIndexTables runs a program through the real handlers (enrolments,
+// a status change, a run paying three of four enrollees in one advance, a
+// failed and retried payment), then derives each table's rows from every
+// event against the final state: every row is well-formed, its state key
+// holds a record, and the tables hold what happened.
 func TestIndexTables(t *testing.T) {
-	st := indexMapReader{}
-	tables := map[string]module.IndexTable{}
-	for _, tb := range New().IndexTables() {
+	w := newWorld(t)
+	type heightEvent struct {
+		h int64
+		e ledger.Event
+	}
+	var evs []heightEvent
+	do := func(signer, typ string, body any) {
+		t.Helper()
+		for _, e := range w.ok(signer, typ, body).Events {
+			evs = append(evs, heightEvent{w.Height(), e})
+		}
+	}
+	do("officer", welfare.TypeCreateProgram, program("P-1", 100))
+	for _, c := range []string{"alice", "bob", "carol"} {
+		w.eligible("P-1", c)
+		evs = append(evs, heightEvent{w.Height(), ledger.Event{Type: "welfare.enrolled", Attrs: []ledger.Attribute{{Key: "program", Value: "P-1"}, {Key: "beneficiary", Value: w.Addr(c)}}}})
+	}
+	do("dave", welfare.TypeEnrol, welfare.MsgEnrol{Program: "P-1"}) // never attested: ineligible
+	do("officer", welfare.TypeSetStatus, welfare.MsgSetStatus{Program: "P-1", Beneficiary: w.Addr("carol"), Status: "suspended", Reason: "case 1"})
+	w.NextBlock()
+	do("officer", welfare.TypeOpenRun, welfare.MsgOpenRun{Program: "P-1", Period: "2026-11"})
+	do("officer", welfare.TypeAdvanceRun, welfare.MsgRunRef{ID: 1})
+	w.NextBlock()
+	pref := welfare.MsgPaymentRef{Program: "P-1", Period: "2026-11", Beneficiary: w.Addr("alice"), Reason: "account closed"}
+	do("officer", welfare.TypePaymentFailed, pref)
+	do("officer", welfare.TypeRetryPayment, pref)
+
+	st := w.View(welfare.Name)
+	got := map[string]map[string]map[string]any{} // table -> state key -> values
+	for _, tb := range welfare.New().IndexTables() {
 		if err := tb.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		tables[tb.Name] = tb
-	}
-	ev := func(typ string, kv ...string) module.IndexEvent {
-		e := ledger.Event{Type: typ}
-		for i := 0; i+1 < len(kv); i += 2 {
-			e.Attrs = append(e.Attrs, ledger.Attribute{Key: kv[i], Value: kv[i+1]})
+		got[tb.Name] = map[string]map[string]any{}
+		follows := map[string]bool{}
+		for _, e := range tb.Events {
+			follows[e] = true
 		}
-		return module.IndexEvent{Height: 20, Event: e, State: st}
-	}
-	st[programKey("p1")] = codec.MustMarshal(Program{ID: "p1", Name: "Pension", Department: "cab", Amount: 100, Enrolled: 3, Active: 3, Payments: 2, Paid: 200})
-	st[runKey(1)] = codec.MustMarshal(Run{ID: 1, Program: "p1", Period: "2026-11", Amount: 100, End: 3, Cursor: 3, Payments: 2, Paid: 200, Status: RunCompleted})
-	for i, acct := range []string{"a", "b", "c"} {
-		st[seqKey("p1", uint64(i))] = []byte(acct)
-		st[enrolKey("p1", acct)] = codec.MustMarshal(Enrolment{Program: "p1", Beneficiary: acct, Seq: uint64(i), Status: StatusActive, Payments: 1, Paid: 100})
-	}
-	// a paid at this advance, b paid earlier (another run), c not paid
-	st[paymentKey("p1", "2026-11", "a")] = codec.MustMarshal(Payment{Program: "p1", Period: "2026-11", Beneficiary: "a", Amount: 100, Run: 1,
-		PayID: PayID("p1", "2026-11", "a"), Status: PayPaid, Height: 20})
-	st[paymentKey("p1", "2026-11", "b")] = codec.MustMarshal(Payment{Program: "p1", Period: "2026-11", Beneficiary: "b", Amount: 100, Run: 1,
-		PayID: PayID("p1", "2026-11", "b"), Status: PayPaid, Height: 15})
-	adv := ev("welfare.run_advanced", "run", "1", "cursor", "3", "status", RunCompleted)
-	rows, err := tables["payments"].Rows(adv)
-	if err != nil || len(rows) != 1 || rows[0].Values["beneficiary"] != "a" || rows[0].StateKey != "welfare/pay/p1/2026-11/a" {
-		t.Fatalf("payments of the advance: %v %v", rows, err)
-	}
-	for name, want := range map[string]int{"enrolments": 1, "runs": 1, "programs": 1} {
-		rows, err := tables[name].Rows(adv)
-		if err != nil || len(rows) != want {
-			t.Fatalf("%s of the advance: %v %v", name, rows, err)
-		}
-		for _, r := range rows {
-			if err := tables[name].CheckRow(r); err != nil {
-				t.Fatal(err)
+		for _, he := range evs {
+			if !follows[he.e.Type] {
+				continue
+			}
+			rows, err := tb.Rows(module.IndexEvent{Height: he.h, Event: he.e, State: st})
+			if err != nil {
+				t.Fatalf("%s from %s: %v", tb.Name, he.e.Type, err)
+			}
+			for _, r := range rows {
+				if err := tb.CheckRow(r); err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := w.State().Get([]byte(r.StateKey)); !ok {
+					t.Fatalf("%s: state key %s holds nothing", tb.Name, r.StateKey)
+				}
+				got[tb.Name][r.StateKey] = r.Values
 			}
 		}
 	}
-	rows, err = tables["payments"].Rows(ev("welfare.payment_failed", "pay_id", PayID("p1", "2026-11", "b")))
-	if err != nil || len(rows) != 1 || rows[0].Values["beneficiary"] != "b" {
-		t.Fatalf("failed payment: %v %v", rows, err)
+	if len(got["payments"]) != 2 {
+		t.Fatalf("payments %v", got["payments"])
 	}
-	if _, err := tables["payments"].Rows(ev("welfare.payment_failed", "pay_id", "nonsense")); err == nil {
-		t.Fatal("row from a malformed pay_id")
+	alice := got["payments"]["welfare/pay/P-1/2026-11/"+w.Addr("alice")]
+	if alice == nil || alice["status"] != welfare.PayPaid || alice["attempts"] != int64(2) || alice["run"] != int64(1) {
+		t.Fatalf("alice's payment %v", alice)
 	}
-	if _, err := tables["runs"].Rows(ev("welfare.run_closed", "run", "9")); err == nil {
-		t.Fatal("row of a missing run")
+	if p := got["programs"]["welfare/prog/P-1"]; p["enrolled"] != int64(4) || p["payments"] != int64(2) || p["paid"] != int64(200) {
+		t.Fatalf("program %v", p)
+	}
+	if r := got["runs"]["welfare/run/00000000000000000001"]; r["status"] != welfare.RunCompleted || r["ineligible"] != int64(2) {
+		t.Fatalf("run %v", r)
+	}
+	if len(got["enrolments"]) != 4 || got["enrolments"]["welfare/enr/P-1/"+w.Addr("bob")]["payments"] != int64(1) ||
+		got["enrolments"]["welfare/enr/P-1/"+w.Addr("carol")]["status"] != "suspended" {
+		t.Fatalf("enrolments %v", got["enrolments"])
+	}
+	bad := module.IndexEvent{Height: 1, State: st, Event: ledger.Event{Type: "welfare.payment_failed", Attrs: []ledger.Attribute{{Key: "pay_id", Value: "nonsense"}}}}
+	if _, err := welfare.New().IndexTables()[3].Rows(bad); err == nil {
+		t.Fatal("a row from a malformed pay_id")
 	}
 }
