@@ -29,6 +29,7 @@ func indexCmd(g *globals) *cobra.Command {
 	var dsn string
 	var rebuild bool
 	var batch int
+	var check bool
 	cmd := &cobra.Command{
 		Use:   "index",
 		Short: "Follow a node's event stream into an SQL index (--db sqlite:PATH or postgres://...)",
@@ -43,7 +44,10 @@ postgres://user@host:port/db?sslmode=disable writes PostgreSQL.
 --rebuild drops the index and builds it again from genesis up to the node's
 current height, with a progress bar and the speed, then exits. The node must
 keep every state version (app.toml keep_recent = 0, the default): each row
-is read from the state at its height.`,
+is read from the state at its height.
+
+--check re-derives every module table from the node's state tree at the
+index height and compares it row for row (exit 1 on a difference).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -60,6 +64,15 @@ is read from the state at its height.`,
 			}
 			defer s.DB.Close()
 			src := index.HTTPSource{C: g.client()}
+			if check {
+				h, err := index.Check(ctx, s, src)
+				if err != nil {
+					return fmt.Errorf("index at height %d disagrees with the node's state: %w", h, err)
+				}
+				return g.print(map[string]any{"height": h, "agrees": true}, func(w io.Writer) {
+					fmt.Fprintf(w, "every module table agrees with the node's state at height %d\n", h)
+				})
+			}
 			if rebuild {
 				res, err := g.rebuild(ctx, src, s, batch)
 				if err != nil {
@@ -84,6 +97,7 @@ is read from the state at its height.`,
 	}
 	cmd.Flags().StringVar(&dsn, "db", "", "index database: sqlite:PATH or postgres://...")
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "drop the index, rebuild it from genesis to the node's height, and exit")
+	cmd.Flags().BoolVar(&check, "check", false, "check every module table against the node's state tree at the index height, and exit")
 	cmd.Flags().IntVar(&batch, "batch", 1000, "messages per SQL transaction while catching up")
 	cmd.MarkFlagRequired("db")
 	return cmd

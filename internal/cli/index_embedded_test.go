@@ -226,4 +226,14 @@ func embeddedIndex(t *testing.T, dsn string, opts ...nodetest.Option) {
 	if !reflect.DeepEqual(a, b) {
 		t.Fatalf("embedded index (%d rows) differs from the rebuild (%d rows)", len(a), len(b))
 	}
+	if out := e.ok("index", "--check", "--db", "sqlite:"+path); !strings.Contains(out, "agrees") {
+		t.Fatalf("index --check: %s", out)
+	}
+	// A row changed behind the indexer's back is found.
+	if _, err := rebuilt.DB.Exec("UPDATE fiscal_payments SET amount = amount + 1 WHERE id = 'pay-nrb-0'"); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := e.run("index", "--check", "--db", "sqlite:"+path); code == 0 || !strings.Contains(errs, "pay-nrb-0") {
+		t.Fatalf("index --check of a tampered index: exit %d %s %s", code, out, errs)
+	}
 }
