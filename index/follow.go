@@ -100,8 +100,12 @@ func (f *follower) once(ctx context.Context) error {
 		}
 		n, err := f.s.ApplyBatch(ctx, batch, state)
 		if err != nil {
+			batch = batch[:0]
 			if rerr != nil {
 				return fmt.Errorf("reading state: %w", rerr)
+			}
+			if errors.Is(err, ErrGap) || ctx.Err() != nil {
+				return err // reconnect from the cursor
 			}
 			return applyError{err}
 		}

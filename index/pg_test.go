@@ -19,6 +19,7 @@ func TestPostgresEqualsSQLite(t *testing.T) {
 	dsn := startPostgres(t)
 	ctx := context.Background()
 	msgs, state := fixture(30)
+	msgs = withBlocks(msgs)
 	pg, err := OpenDSN(ctx, dsn, registryTables())
 	if err != nil {
 		t.Fatal(err)

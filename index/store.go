@@ -225,6 +225,10 @@ func identOK(n string) bool {
 	return n != ""
 }
 
+// ErrGap is ApplyBatch's refusal of a message that does not follow the
+// cursor: the follower reconnects from the cursor instead of writing it.
+var ErrGap = errors.New("index: a gap in the stream")
+
 // blockDone is the cursor's tx index once a height's block message is
 // applied: the height is complete.
 const blockDone int64 = 1 << 62
@@ -292,6 +296,11 @@ func (s *Store) ApplyBatch(ctx context.Context, msgs []*apitype.EventMessage, st
 	}
 	p := s.Dialect.ph
 	for _, m := range msgs {
+		// A message beyond the next height (or a tx of the next height
+		// while the cursor's is incomplete) means one went missing.
+		if h > 0 && (m.Height > h+1 || (m.Height == h+1 && ti != blockDone)) {
+			return 0, fmt.Errorf("%w: %s message of height %d after height %d (tx index %d)", ErrGap, m.Type, m.Height, h, ti)
+		}
 		switch m.Type {
 		case apitype.EventTx:
 			idx := int64(m.LogIndex)
