@@ -79,6 +79,9 @@ type Store struct {
 	Dialect Dialect
 	Tables  []Table
 	byEvent map[string][]Table
+
+	sqlTx, sqlEvent, sqlBlock string
+	sqlUpsert                 map[string]string // by table
 }
 
 // migrations are the core schema's versioned steps.
@@ -101,7 +104,11 @@ var migrations = []string{
 
 // Open migrates the core schema and creates the modules' tables.
 func Open(ctx context.Context, db *sql.DB, d Dialect, tables []Table) (*Store, error) {
-	s := &Store{DB: db, Dialect: d, Tables: tables, byEvent: map[string][]Table{}}
+	p := d.ph
+	s := &Store{DB: db, Dialect: d, Tables: tables, byEvent: map[string][]Table{}, sqlUpsert: map[string]string{},
+		sqlTx:    fmt.Sprintf(`INSERT INTO txs (height, tx_index, hash, code, msg_types, time) VALUES (%s,%s,%s,%s,%s,%s)`, p(1), p(2), p(3), p(4), p(5), p(6)),
+		sqlEvent: fmt.Sprintf(`INSERT INTO events (height, tx_index, event_index, type, attributes) VALUES (%s,%s,%s,%s,%s)`, p(1), p(2), p(3), p(4), p(5)),
+		sqlBlock: fmt.Sprintf(`INSERT INTO blocks (height, time, app_hash, num_txs) VALUES (%s,%s,%s,%s)`, p(1), p(2), p(3), p(4))}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)`); err != nil {
 		return nil, err
 	}
@@ -160,6 +167,7 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, tables []Table) (*Store, e
 		for _, e := range t.Events {
 			s.byEvent[e] = append(s.byEvent[e], t)
 		}
+		s.sqlUpsert[t.SQLName()] = d.upsertSQL(t)
 	}
 	return s, nil
 }
@@ -295,6 +303,8 @@ func (s *Store) ApplyBatch(ctx context.Context, msgs []*apitype.EventMessage, st
 		return 0, err
 	}
 	p := s.Dialect.ph
+	st := &stmts{tx: tx, m: map[string]*sql.Stmt{}}
+	defer st.close()
 	for _, m := range msgs {
 		// A message beyond the next height (or a tx of the next height
 		// while the cursor's is incomplete) means one went missing.
@@ -307,7 +317,7 @@ func (s *Store) ApplyBatch(ctx context.Context, msgs []*apitype.EventMessage, st
 			if m.Height < h || (m.Height == h && idx <= ti) {
 				continue
 			}
-			if err = s.applyTx(ctx, tx, m, state); err != nil {
+			if err = s.applyTx(ctx, st, m, state); err != nil {
 				return 0, err
 			}
 			h, ti = m.Height, idx
@@ -315,8 +325,7 @@ func (s *Store) ApplyBatch(ctx context.Context, msgs []*apitype.EventMessage, st
 			if m.Height < h || (m.Height == h && ti == blockDone) {
 				continue
 			}
-			if _, err = tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO blocks (height, time, app_hash, num_txs) VALUES (%s,%s,%s,%s)`, p(1), p(2), p(3), p(4)),
-				m.Height, formatTime(m.Time), m.AppHash, int64(m.NumTxs)); err != nil {
+			if err = st.exec(ctx, s.sqlBlock, m.Height, formatTime(m.Time), m.AppHash, int64(m.NumTxs)); err != nil {
 				return 0, err
 			}
 			h, ti = m.Height, blockDone
@@ -334,19 +343,43 @@ func (s *Store) ApplyBatch(ctx context.Context, msgs []*apitype.EventMessage, st
 	return applied, tx.Commit()
 }
 
+// stmts prepares each statement once per SQL transaction (a batch runs the
+// same few statements thousands of times; parsing them each time was a
+// large part of the cost).
+type stmts struct {
+	tx *sql.Tx
+	m  map[string]*sql.Stmt
+}
+
+func (st *stmts) exec(ctx context.Context, q string, args ...any) error {
+	ps, ok := st.m[q]
+	if !ok {
+		var err error
+		if ps, err = st.tx.PrepareContext(ctx, q); err != nil {
+			return err
+		}
+		st.m[q] = ps
+	}
+	_, err := ps.ExecContext(ctx, args...)
+	return err
+}
+
+func (st *stmts) close() {
+	for _, ps := range st.m {
+		ps.Close()
+	}
+}
+
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
-func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, m *apitype.EventMessage, state StateAt) error {
-	p := s.Dialect.ph
+func (s *Store) applyTx(ctx context.Context, st *stmts, m *apitype.EventMessage, state StateAt) error {
 	idx := int64(m.LogIndex)
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO txs (height, tx_index, hash, code, msg_types, time) VALUES (%s,%s,%s,%s,%s,%s)`, p(1), p(2), p(3), p(4), p(5), p(6)),
-		m.Height, idx, m.TxHash, int64(m.Code), strings.Join(m.MsgTypes, ","), formatTime(m.Time)); err != nil {
+	if err := st.exec(ctx, s.sqlTx, m.Height, idx, m.TxHash, int64(m.Code), strings.Join(m.MsgTypes, ","), formatTime(m.Time)); err != nil {
 		return err
 	}
 	for i, e := range m.Events {
 		attrs, _ := json.Marshal(e.Attrs)
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO events (height, tx_index, event_index, type, attributes) VALUES (%s,%s,%s,%s,%s)`, p(1), p(2), p(3), p(4), p(5)),
-			m.Height, idx, int64(i), e.Type, string(attrs)); err != nil {
+		if err := st.exec(ctx, s.sqlEvent, m.Height, idx, int64(i), e.Type, string(attrs)); err != nil {
 			return err
 		}
 		if m.Code != 0 {
@@ -358,7 +391,7 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, m *apitype.EventMessage
 				return fmt.Errorf("%s at height %d: %w", t.SQLName(), m.Height, rerr)
 			}
 			for _, r := range rows {
-				if err := s.upsert(ctx, tx, t, r, m.Height); err != nil {
+				if err := s.upsert(ctx, st, t, r, m.Height); err != nil {
 					return err
 				}
 			}
@@ -366,15 +399,23 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, m *apitype.EventMessage
 	}
 	return nil
 }
-func (s *Store) upsert(ctx context.Context, tx *sql.Tx, t Table, r module.Row, height int64) error {
+func (s *Store) upsert(ctx context.Context, st *stmts, t Table, r module.Row, height int64) error {
 	if err := t.CheckRow(r); err != nil {
 		return err
 	}
-	names, phs, args, sets, keys := []string{}, []string{}, []any{}, []string{}, []string{}
+	args := make([]any, 0, len(t.Columns)+2)
+	for _, c := range t.Columns {
+		args = append(args, r.Values[c.Name])
+	}
+	return st.exec(ctx, s.sqlUpsert[t.SQLName()], append(args, height, r.StateKey)...)
+}
+
+// upsertSQL is a table's INSERT ... ON CONFLICT DO UPDATE.
+func (d Dialect) upsertSQL(t Table) string {
+	names, phs, sets, keys := []string{}, []string{}, []string{}, []string{}
 	for i, c := range t.Columns {
 		names = append(names, c.Name)
-		phs = append(phs, s.Dialect.ph(i+1))
-		args = append(args, r.Values[c.Name])
+		phs = append(phs, d.ph(i+1))
 		if c.Key {
 			keys = append(keys, c.Name)
 		} else {
@@ -383,11 +424,8 @@ func (s *Store) upsert(ctx context.Context, tx *sql.Tx, t Table, r module.Row, h
 	}
 	n := len(t.Columns)
 	names = append(names, "height", "state_key")
-	phs = append(phs, s.Dialect.ph(n+1), s.Dialect.ph(n+2))
-	args = append(args, height, r.StateKey)
+	phs = append(phs, d.ph(n+1), d.ph(n+2))
 	sets = append(sets, "height = excluded.height", "state_key = excluded.state_key")
-	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s", t.SQLName(),
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s", t.SQLName(),
 		strings.Join(names, ", "), strings.Join(phs, ", "), strings.Join(keys, ", "), strings.Join(sets, ", "))
-	_, err := tx.ExecContext(ctx, q, args...)
-	return err
 }
