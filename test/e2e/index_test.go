@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -11,8 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/crypto"
 	"github.com/govchain/govchain/index"
 	"github.com/govchain/govchain/node"
+	"github.com/govchain/govchain/x/identity"
+	"github.com/govchain/govchain/x/registry"
 )
 
 // TestIndexKillUnderLoad runs a dev node with the embedded index
@@ -56,6 +61,7 @@ func TestIndexKillUnderLoad(t *testing.T) {
 	})
 
 	l := n.startLoad(4, 20)
+	parcels := startParcelLoad(t, n)
 	kills := map[string]int{}
 	for round := 0; round < 6; round++ {
 		// a random point: after 100 to 600 more committed txs
@@ -73,7 +79,8 @@ func TestIndexKillUnderLoad(t *testing.T) {
 	}
 	n.waitFor("load after the last kill", func() bool { return l.count() >= 200 }, nil)
 	l.stopNow()
-	t.Logf("kills: %v, %d txs reported committed", kills, l.count())
+	registered := parcels.stop()
+	t.Logf("kills: %v, %d txs reported committed, %d parcels registered", kills, l.count(), registered)
 
 	ctx := context.Background()
 	target := n.height(0)
@@ -134,9 +141,81 @@ func TestIndexKillUnderLoad(t *testing.T) {
 	if _, err := index.Check(ctx, rebuilt, index.HTTPSource{C: n.client(0)}); err != nil {
 		t.Fatal(err)
 	}
+	var parcelRows int
+	rebuilt.DB.QueryRow("SELECT COUNT(*) FROM registry_parcels").Scan(&parcelRows)
+	if parcelRows < registered {
+		t.Fatalf("%d parcels indexed, %d registered", parcelRows, registered)
+	}
 	t.Logf("embedded and external indexes equal the rebuild (%d rows, %d txs, height %d) and the state tree", len(want), res.Txs, res.Height)
 }
 
 func itoa(h int64) string { return jsonInt(h) }
 
 func jsonInt(h int64) string { b, _ := json.Marshal(h); return string(b) }
+
+// parcelLoad registers parcels (a registrar of nrb, one at a time, each
+// waiting for its commit) beside the identity load, so the registry's
+// tables are under the kills too.
+type parcelLoad struct {
+	stopc chan struct{}
+	done  chan int
+}
+
+func startParcelLoad(t *testing.T, n *testnet) *parcelLoad {
+	t.Helper()
+	ctx := context.Background()
+	p := n.nodes[0]
+	nrb, _, err := crypto.ReadKeyFile(node.Home(p.Home).KeyFile(node.AdminKeyName("nrb")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := n.client(0).NewSigner(ctx, nrb, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _ := crypto.GenerateKey(crypto.AlgEd25519, nil)
+	if _, err := n.client(0).Exec(ctx, admin, client.Msg(identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: k.Algorithm, PublicKey: k.PublicKey(),
+		Roles: []string{registry.RoleRegistrar}})); err != nil {
+		t.Fatal(err)
+	}
+	pl := &parcelLoad{stopc: make(chan struct{}), done: make(chan int, 1)}
+	go func() {
+		ok := 0
+		var s *client.Signer
+		for i := 0; ; i++ {
+			select {
+			case <-pl.stopc:
+				pl.done <- ok
+				return
+			default:
+			}
+			c := n.client(0)
+			rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+			if s == nil {
+				if s, err = c.NewSigner(rctx, k, ""); err != nil {
+					s = nil
+					cancel()
+					time.Sleep(retryPause) // the node is down: try again
+					continue
+				}
+			}
+			res, err := c.Exec(rctx, s, client.Msg(registry.TypeRegisterParcel, registry.MsgRegisterParcel{Number: fmt.Sprintf("K-%d", i),
+				District: []string{"east", "west", "north"}[i%3], Area: uint64(100 + i), Use: "residential",
+				Owners: []registry.Owner{{Account: k.Address(), Share: 10000}}}))
+			cancel()
+			if err != nil || res.Code != 0 {
+				s = nil
+				time.Sleep(retryPause)
+				continue
+			}
+			ok++
+		}
+	}()
+	return pl
+}
+
+// stop ends the load and returns how many parcels it saw committed.
+func (pl *parcelLoad) stop() int {
+	close(pl.stopc)
+	return <-pl.done
+}
