@@ -3,20 +3,22 @@
 // module as module.IndexTable), written through database/sql to SQLite
 // (modernc.org/sqlite, the embedded default, no cgo) or PostgreSQL.
 //
-// Durability: the cursor (height, tx index) of the last applied tx message
-// is written in the same SQL transaction as that message's rows, so after
-// a crash of either side the indexer resumes from the cursor with no gap
-// and no duplicate (a message at or before the cursor is skipped).
+// Durability: the cursor (height, tx index) of the last applied message is
+// written in the same SQL transaction as that message's rows (a tx's
+// events are all in that transaction), so after a crash of either side the
+// indexer resumes from the cursor with no gap and no duplicate (a message
+// at or before the cursor is skipped, one that skips a height is refused).
 //
 // Migrations: a minimal versioned runner (schema_version table, numbered
 // steps applied in one transaction each) rather than goose: module tables
 // are generated from the modules' Go declarations, not SQL files, and the
 // runner is twenty lines.
 //
-// Status: store, schema, cursor, follower (Follow) and `govchain index`
-// are done and tested on SQLite and PostgreSQL; blocks table, the read API,
-// --rebuild with progress, lag metrics, `start --index` and the kill -9
-// test are not yet.
+// It reads a node through a Source (HTTPSource over the API for `govchain
+// index`; node.LocalSource in process for `govchain start --index`),
+// serves the read side the API mounts at /v1/index/... (query.go), and
+// checks itself against the state tree (Check). It imports no node, api
+// server or CometBFT package. docs/index.md describes it all.
 package index
 
 import (
