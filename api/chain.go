@@ -40,6 +40,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
 		LogRoot: hex.EncodeToString(m.LogRoot), LogSize: m.LogSize,
 		MempoolSize: s.chain.MempoolSize(), Validators: l.Validators, Node: s.chain.Info(),
 		Healthy: reason == "", LastBlockAgeSeconds: seconds(l.LastBlockAge), StalledReason: reason, Peers: l.Peers,
+		Index: s.indexStatus(r.Context()),
 	})
 }
 

@@ -76,6 +76,8 @@ type Server struct {
 	// heavyWait for a turn.
 	heavy     chan struct{}
 	heavyWait time.Duration
+
+	index indexState // the SQL index, if any (api/index.go)
 }
 
 // MaxBodyBytes bounds request bodies (a batch of transactions).
@@ -89,7 +91,7 @@ func New(a *app.App, c Chain, m *Metrics, logf func(string, ...any), web http.Ha
 	}
 	s := &Server{app: a, chain: c, metrics: m, logf: logf, mux: http.NewServeMux(), web: web}
 	s.SetReadLimits(ReadLimits{})
-	s.ops = append(s.coreOperations(), s.moduleOperations()...)
+	s.ops = append(append(s.coreOperations(), s.moduleOperations()...), s.indexOperations()...)
 	for _, op := range s.ops {
 		s.mux.HandleFunc(op.method+" "+op.muxPath(), s.serveOp(op))
 	}

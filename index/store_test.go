@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -44,6 +45,19 @@ func fixture(n int) ([]apitype.EventMessage, StateAt) {
 			Events: []ledger.Event{{Type: "registry.registered", Attrs: []ledger.Attribute{{Key: "parcel", Value: num}, {Key: "seq", Value: "1"}}}}})
 	}
 	return msgs, func(string, int64) module.Reader { return st }
+}
+
+// withBlocks puts a block message after each height's tx messages, as
+// the stream with blocks=true does.
+func withBlocks(msgs []apitype.EventMessage) []apitype.EventMessage {
+	var out []apitype.EventMessage
+	for i, m := range msgs {
+		out = append(out, m)
+		if i == len(msgs)-1 || msgs[i+1].Height != m.Height {
+			out = append(out, apitype.EventMessage{Type: apitype.EventBlock, Height: m.Height, Time: m.Time, AppHash: "00", NumTxs: 2})
+		}
+	}
+	return out
 }
 
 func openSQLite(t *testing.T, path string) *Store {
@@ -92,6 +106,7 @@ func dump(t *testing.T, s *Store) [][]any {
 func TestResumeEqualsRebuild(t *testing.T) {
 	ctx := context.Background()
 	msgs, state := fixture(40)
+	msgs = withBlocks(msgs)
 	dir := t.TempDir()
 
 	ref := openSQLite(t, filepath.Join(dir, "ref.db"))
@@ -102,7 +117,7 @@ func TestResumeEqualsRebuild(t *testing.T) {
 	}
 
 	path := filepath.Join(dir, "resumed.db")
-	for _, stop := range []int{7, 8, 21, 40} {
+	for i, stop := range []int{10, 10, 31, 60} {
 		s := openSQLite(t, path)
 		h, _, err := s.Cursor(ctx)
 		if err != nil {
@@ -121,8 +136,8 @@ func TestResumeEqualsRebuild(t *testing.T) {
 				applied++
 			}
 		}
-		if applied == 0 && stop != 8 {
-			t.Fatalf("resume to %d applied nothing", stop)
+		if (applied == 0) != (i == 1) { // the second run has nothing new
+			t.Fatalf("resume to %d applied %d", stop, applied)
 		}
 		s.DB.Close()
 	}
@@ -162,5 +177,35 @@ func TestFailedTxWritesNoModuleRows(t *testing.T) {
 	s.DB.QueryRow("SELECT COUNT(*) FROM registry_parcels").Scan(&n)
 	if n != 0 {
 		t.Fatal("failed tx wrote module rows")
+	}
+}
+
+// TestGapRefused: a message that skips a height is not written; the
+// cursor stays where it was.
+func TestGapRefused(t *testing.T) {
+	msgs, state := fixture(8)
+	s := openSQLite(t, filepath.Join(t.TempDir(), "g.db"))
+	ctx := context.Background()
+	block := func(h int64) *apitype.EventMessage {
+		return &apitype.EventMessage{Type: apitype.EventBlock, Height: h, AppHash: "00"}
+	}
+	if _, err := s.ApplyBatch(ctx, []*apitype.EventMessage{&msgs[0], &msgs[1], block(2)}, state); err != nil {
+		t.Fatal(err)
+	}
+	// msgs[4] is at height 4: height 3 is missing.
+	if _, err := s.ApplyBatch(ctx, []*apitype.EventMessage{&msgs[4]}, state); !errors.Is(err, ErrGap) {
+		t.Fatalf("gap: %v", err)
+	}
+	if _, err := s.ApplyBatch(ctx, []*apitype.EventMessage{block(4)}, state); !errors.Is(err, ErrGap) {
+		t.Fatalf("block gap: %v", err)
+	}
+	if h, err := s.Height(ctx); err != nil || h != 2 {
+		t.Fatalf("height %d %v", h, err)
+	}
+	if _, err := s.ApplyBatch(ctx, []*apitype.EventMessage{&msgs[2], &msgs[3], block(3), &msgs[4]}, state); err != nil {
+		t.Fatal(err)
+	}
+	if h, _, _ := s.Cursor(ctx); h != 4 {
+		t.Fatalf("cursor height %d", h)
 	}
 }

@@ -57,3 +57,14 @@ func OpenDSN(ctx context.Context, dsn string, tables []Table) (*Store, error) {
 	}
 	return s, err
 }
+
+// DropDSN removes every table of the index at dsn (for a rebuild from
+// genesis), whatever module tables it was built with.
+func DropDSN(ctx context.Context, dsn string) error {
+	s, err := OpenDSN(ctx, dsn, nil)
+	if err != nil {
+		return err
+	}
+	defer s.DB.Close()
+	return s.Drop(ctx)
+}

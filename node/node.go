@@ -49,6 +49,10 @@ type Options struct {
 	Web http.Handler
 	// Events bounds the event stream (zero: api's defaults).
 	Events api.EventLimits
+	// Index runs the SQL indexer in the node (node/index.go) into IndexDB
+	// ("": SQLite in the home, data/index.db; or postgres://...).
+	Index   bool
+	IndexDB string
 }
 
 // Node is a running govchain process.
@@ -67,6 +71,7 @@ type Node struct {
 	httpLn   net.Listener
 	httpAddr string
 	logf     func(string, ...any)
+	index    *embeddedIndex // nil without Options.Index
 
 	// lastCommit is when the node last committed a block (unix ns; its
 	// start before the first); stallAfter is how long without one is a
@@ -204,6 +209,11 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	srv := api.New(n.App, n, n.Metrics, n.logf, opts.Web)
 	srv.SetReadLimits(api.ReadLimits{Concurrent: acfg.HTTPHeavyReads, Wait: acfg.HTTPHeavyReadWait})
 	n.api = srv
+	if opts.Index {
+		if err := n.startIndex(opts.IndexDB); err != nil {
+			return nil, err
+		}
+	}
 	if n.httpLn, err = net.Listen("tcp", acfg.HTTP); err != nil {
 		return nil, fmt.Errorf("node: API listen on %s: %w", acfg.HTTP, err)
 	}
@@ -289,6 +299,7 @@ func (n *Node) HTTPAddr() string { return n.httpAddr }
 func (n *Node) Stop() {
 	n.stopOnce.Do(func() {
 		n.stopping.Store(true)
+		n.stopIndex()
 		n.Events.Close() // streams end before the database closes
 		if n.httpSrv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

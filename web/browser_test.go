@@ -266,7 +266,7 @@ func TestPhoneAndAccessibility(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, page := range []string{"/#/", "/#/parcel/BJ-001", "/#/tx/" + f.tx, "/#/account/" + f.acct, "/#/verify", "/#/credential", "/#/mine", "/#/block/2",
+	for _, page := range []string{"/#/", "/#/parcel/BJ-001", "/#/tx/" + f.tx, "/#/account/" + f.acct, "/#/verify", "/#/credential", "/#/track", "/#/mine", "/#/block/2",
 		"/#/m", "/#/m/fiscal", "/#/m/fiscal/lines/L-1", "/#/m/fiscal/years/2026/departments"} {
 		open(t, ctx, f.base+page)
 		text(t, ctx, "h1")

@@ -63,6 +63,8 @@ type Status struct {
 	StalledReason       string  `json:"stalled_reason,omitempty"`
 	// Peers is the number of connected p2p peers.
 	Peers int `json:"peers"`
+	// Index is the embedded SQL index's progress (govchain start --index).
+	Index *IndexStatus `json:"index,omitempty"`
 }
 
 // Block is a block as the API shows it.

@@ -3,6 +3,8 @@ package module
 import (
 	"fmt"
 	"regexp"
+	"strings"
+	"time"
 
 	"github.com/govchain/govchain/ledger"
 )
@@ -70,7 +72,10 @@ type Row struct {
 // committed transaction, and a Reader over the state at that height (the
 // indexer reads the node's API at ?height= to serve it).
 type IndexEvent struct {
-	Height   int64
+	Height int64
+	// Time is the block time of Height (for time buckets such as
+	// "ballots cast per hour"; never the wall clock).
+	Time     time.Time
 	TxHash   string
 	LogIndex uint64
 	Event    ledger.Event
@@ -108,10 +113,29 @@ var identRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,40}$`)
 // reserved column names the indexer adds to every table.
 var reservedColumns = map[string]bool{"height": true, "state_key": true}
 
+// sqlReserved are words SQLite or PostgreSQL reserve: not table or column
+// names (the indexer does not quote identifiers).
+var sqlReserved = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric both case cast check collate column
+		constraint create current_date current_role current_time current_timestamp current_user default deferrable desc
+		distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral
+		leading limit localtime localtimestamp not null offset on only or order placing primary references returning
+		select session_user some symmetric table then to trailing true union unique user using variadic when where window with
+		index key abort action add after attach autoincrement before begin by cascade commit conflict cross database
+		deferred delete detach drop each escape exclusive exists explain fail full glob if ignore immediate indexed inner
+		insert instead is isnull join left like match natural no notnull of outer plan pragma query raise recursive regexp
+		reindex release rename replace restrict right rollback row savepoint set temp temporary transaction trigger update
+		vacuum values view virtual`) {
+		sqlReserved[w] = true
+	}
+}
+
 // Validate checks a table declaration: SQL-safe names, known types, at
 // least one key column, no reserved or duplicate column, a Rows function.
 func (t IndexTable) Validate() error {
-	if !identRE.MatchString(t.Name) {
+	if !identRE.MatchString(t.Name) || sqlReserved[t.Name] {
 		return fmt.Errorf("index table %q: name must match %s", t.Name, identRE)
 	}
 	if t.Rows == nil || len(t.Events) == 0 {
@@ -120,7 +144,7 @@ func (t IndexTable) Validate() error {
 	seen := map[string]bool{}
 	keys := 0
 	for _, c := range t.Columns {
-		if !identRE.MatchString(c.Name) || reservedColumns[c.Name] || seen[c.Name] {
+		if !identRE.MatchString(c.Name) || reservedColumns[c.Name] || sqlReserved[c.Name] || seen[c.Name] {
 			return fmt.Errorf("index table %q: bad, reserved or duplicate column %q", t.Name, c.Name)
 		}
 		if c.Type < Text || c.Type > Bytes {

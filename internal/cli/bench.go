@@ -58,6 +58,8 @@ type benchOpts struct {
 	national    bool
 	workload    string
 	chain       node.ChainOptions // of the chains bench creates
+	index       bool              // also run with the embedded SQL index (bench_index.go)
+	withIndex   bool              // this run's node indexes
 }
 
 // BenchResult is what `govchain bench --output json` prints.
@@ -101,7 +103,13 @@ type BenchResult struct {
 	NationalP50ms    float64   `json:"sm2_sm3_p50_ms,omitempty"`
 	NationalP99ms    float64   `json:"sm2_sm3_p99_ms,omitempty"`
 	RatioToNoop      float64   `json:"ratio_to_noop,omitempty"`
-	Machine          string    `json:"machine"`
+	// With --index: the same load on a node running the embedded SQL
+	// index (SQLite), and how long the index took to catch up after it.
+	IndexedPerSec    float64 `json:"indexed_committed_tx_per_s,omitempty"`
+	IndexedP50ms     float64 `json:"indexed_p50_ms,omitempty"`
+	IndexedP99ms     float64 `json:"indexed_p99_ms,omitempty"`
+	IndexCatchupSecs float64 `json:"index_catchup_s,omitempty"`
+	Machine          string  `json:"machine"`
 }
 
 func benchCmd(g *globals) *cobra.Command {
@@ -180,6 +188,11 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 				}
 				res.NationalPerSec, res.NationalP50ms, res.NationalP99ms = nres.CommittedPerSec, nres.P50ms, nres.P99ms
 			}
+			if o.index && own && o.cluster == 0 {
+				if err := g.benchIndexed(ctx, o, &res); err != nil {
+					return fmt.Errorf("indexed run: %w", err)
+				}
+			}
 			if own && o.noop {
 				run := g.benchOwn
 				if o.cluster > 0 {
@@ -211,6 +224,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.StringVar(&o.memprofile, "memprofile", "", "write a heap profile at the end of the first load phase to this file")
 	f.IntVar(&o.window, "window", 0, "report the committed rate of each window of this many txs (for long runs, e.g. --txs 10000000 --window 1000000)")
 	f.BoolVar(&o.national, "national", false, "also run the load on a chain with the SM3 hash suite and SM2 accounts")
+	f.BoolVar(&o.index, "index", false, "also run the load on a node with the embedded SQL index (govchain start --index) and report both")
 	return cmd
 }
 
@@ -258,11 +272,15 @@ func printBench(w io.Writer, r BenchResult) {
 	if r.RestartToServingS > 0 {
 		fmt.Fprintf(w, "restart:    serving again %.2f s after start on that home\n", r.RestartToServingS)
 	}
+	if r.IndexedPerSec > 0 {
+		fmt.Fprintf(w, "indexed:    %.0f tx/s, p50 %.0f ms, p99 %.0f ms with the embedded SQL index (same run); index caught up %.1f s after the load\n",
+			r.IndexedPerSec, r.IndexedP50ms, r.IndexedP99ms, r.IndexCatchupSecs)
+	}
 	fmt.Fprintf(w, "machine:    %s\n", r.Machine)
 }
 
 // benchOwn runs the load against a fresh in-process chain.
-func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchResult, error) {
+func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (res BenchResult, err error) {
 	dir, err := os.MkdirTemp("", "govchain-bench-")
 	if err != nil {
 		return BenchResult{}, err
@@ -274,7 +292,7 @@ func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchRe
 	if err := node.InitDev(home, time.Now(), node.DevOptions{ChainOptions: o.chain, P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0", RoleGrantors: benchGrantors(o)}); err != nil {
 		return BenchResult{}, err
 	}
-	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard, Noop: noop})
+	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard, Noop: noop, Index: o.withIndex})
 	if err != nil {
 		return BenchResult{}, err
 	}
@@ -287,13 +305,15 @@ func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchRe
 		k, _, err := crypto.ReadKeyFile(home.KeyFile(name))
 		return k, err
 	}
-	var res BenchResult
 	if noop {
 		res, err = g.runLoad(ctx, c, o, nil, "no-op application")
 	} else {
 		res, err = g.benchAgainst(ctx, c, o, loadKey)
 	}
 	res.Validators = 1
+	if err == nil && o.withIndex {
+		g.indexCatchup(ctx, n, &res)
+	}
 	if err != nil || noop {
 		return res, err
 	}
@@ -313,7 +333,7 @@ func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (BenchRe
 		return res, fmt.Errorf("restart: %w", err)
 	}
 	res.DBBytes = dirBytes(home.DBDir())
-	res.CometBytes = dirBytes(filepath.Join(string(home), "data")) - res.DBBytes
+	res.CometBytes = dirBytes(filepath.Join(string(home), "data")) - res.DBBytes - dirBytes(home.IndexFile())
 	if res.Committed > 0 {
 		res.DBBytesPerTx = float64(res.DBBytes) / float64(res.Committed)
 		res.CometBytesPerTx = float64(res.CometBytes) / float64(res.Committed)

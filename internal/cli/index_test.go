@@ -36,7 +36,7 @@ func TestIndexFollowsNode(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { done <- index.Follow(ctx, c, s, nil) }()
+		go func() { done <- index.Follow(ctx, index.HTTPSource{C: c}, s, index.FollowOptions{}) }()
 		deadline := time.After(60 * time.Second)
 		for {
 			var n int

@@ -30,6 +30,9 @@ func startCmd(g *globals) *cobra.Command {
 					return err
 				}
 			}
+			if opts.IndexDB != "" {
+				opts.Index = true
+			}
 			opts.Log = g.stderr
 			opts.Web = web.Handler()
 			n, err := node.Start(home, opts)
@@ -52,6 +55,8 @@ func startCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&opts.P2P, "p2p", "", "CometBFT p2p listen address for this run (default from config.toml: tcp://127.0.0.1:26656)")
 	cmd.Flags().StringVar(&opts.RPC, "rpc", "", "CometBFT RPC listen address for this run (default from config.toml: tcp://127.0.0.1:26657)")
 	cmd.Flags().StringVar(&opts.LogLevel, "log-level", "", "error, info or debug (default from app.toml: error)")
+	cmd.Flags().BoolVar(&opts.Index, "index", false, "run the SQL indexer in the node (SQLite in the home, data/index.db; docs/index.md)")
+	cmd.Flags().StringVar(&opts.IndexDB, "index-db", "", "with --index: the index database, sqlite:PATH or postgres://... (default SQLite in the home)")
 	cmd.Flags().BoolVar(&opts.Noop, "noop", false, "run the no-op application (for govchain bench --cluster --noop only)")
 	cmd.Flags().MarkHidden("noop")
 	return cmd

@@ -36,6 +36,7 @@ const Timeout = 30 * time.Second
 type settings struct {
 	chain      node.ChainOptions
 	keepRecent uint64
+	index      *string // the embedded SQL index's database ("": SQLite in the home)
 	events     api.EventLimits
 	appConfig  []func(*node.AppConfig)
 	web        http.Handler
@@ -48,6 +49,12 @@ type Option func(*settings)
 // "sm3", AdminAlgo: crypto.AlgSM2}.
 func WithChain(co node.ChainOptions) Option {
 	return func(s *settings) { s.chain = co }
+}
+
+// WithIndex runs the embedded SQL indexer (govchain start --index) into
+// dsn ("": SQLite in the home).
+func WithIndex(dsn string) Option {
+	return func(s *settings) { s.index = &dsn }
 }
 
 // WithKeepRecent keeps only this many recent state versions provable
@@ -88,6 +95,7 @@ type Dev struct {
 
 	events api.EventLimits
 	web    http.Handler
+	index  *string
 }
 
 // StartDev creates a dev chain (node.InitDev) in a temporary home, starts
@@ -120,7 +128,7 @@ func StartDev(t testing.TB, opts ...Option) *Dev {
 			t.Fatal(err)
 		}
 	}
-	d := &Dev{t: t, Home: home, Addr: "127.0.0.1:0", events: s.events, web: s.web}
+	d := &Dev{t: t, Home: home, Addr: "127.0.0.1:0", events: s.events, web: s.web, index: s.index}
 	t.Cleanup(d.Stop)
 	d.Start()
 	return d
@@ -134,7 +142,11 @@ func (d *Dev) Start() {
 		d.t.Fatal("nodetest: node already running")
 	}
 	w, level := logOptions()
-	n, err := node.Start(d.Home, node.Options{HTTP: d.Addr, Log: w, LogLevel: level, Events: d.events, Web: d.web})
+	opts := node.Options{HTTP: d.Addr, Log: w, LogLevel: level, Events: d.events, Web: d.web}
+	if d.index != nil {
+		opts.Index, opts.IndexDB = true, *d.index
+	}
+	n, err := node.Start(d.Home, opts)
 	if err != nil {
 		d.t.Fatal(err)
 	}

@@ -35,6 +35,8 @@ type testnet struct {
 type proc struct {
 	node.TestnetNode
 	api *client.Client // one per node, so its connections are reused
+	// args are extra flags of govchain start (e.g. --index).
+	args []string
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -151,7 +153,7 @@ func (n *testnet) start(i int) {
 	if err != nil {
 		n.t.Fatal(err)
 	}
-	cmd := exec.Command(binary, "start", "--home", p.Home)
+	cmd := exec.Command(binary, append([]string{"start", "--home", p.Home}, p.args...)...)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
 		n.t.Fatal(err)

@@ -37,6 +37,24 @@ func (e StreamEventsParamsCode) Valid() bool {
 	}
 }
 
+// Defines values for ListIndexRowsParamsOrder.
+const (
+	Asc  ListIndexRowsParamsOrder = "asc"
+	Desc ListIndexRowsParamsOrder = "desc"
+)
+
+// Valid indicates whether the value is a known member of the ListIndexRowsParamsOrder enum.
+func (e ListIndexRowsParamsOrder) Valid() bool {
+	switch e {
+	case Asc:
+		return true
+	case Desc:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SubmitTxParamsWait.
 const (
 	SubmitTxParamsWaitCommit SubmitTxParamsWait = "commit"
@@ -1201,6 +1219,86 @@ type IdentityValidator struct {
 	PublicKey *[]byte `json:"public_key"`
 }
 
+// IndexAggregate defines model for IndexAggregate.
+type IndexAggregate struct {
+	Groups      *[]IndexGroup `json:"groups"`
+	IndexHeight int64         `json:"index_height"`
+	Table       string        `json:"table"`
+}
+
+// IndexColumn defines model for IndexColumn.
+type IndexColumn struct {
+	Doc     *string `json:"doc,omitempty"`
+	Indexed *bool   `json:"indexed,omitempty"`
+	Key     *bool   `json:"key,omitempty"`
+	Name    string  `json:"name"`
+	Type    string  `json:"type"`
+}
+
+// IndexGroup defines model for IndexGroup.
+type IndexGroup struct {
+	Count int64                  `json:"count"`
+	Keys  map[string]interface{} `json:"keys"`
+	Sums  *map[string]int64      `json:"sums,omitempty"`
+}
+
+// IndexPage defines model for IndexPage.
+type IndexPage struct {
+	IndexHeight int64       `json:"index_height"`
+	Next        *string     `json:"next,omitempty"`
+	Rows        *[]IndexRow `json:"rows"`
+	Table       string      `json:"table"`
+	Total       int64       `json:"total"`
+}
+
+// IndexRow defines model for IndexRow.
+type IndexRow struct {
+	Height   int64                  `json:"height"`
+	Proof    *State                 `json:"proof,omitempty"`
+	ProofUrl *string                `json:"proof_url,omitempty"`
+	StateKey *string                `json:"state_key,omitempty"`
+	Values   map[string]interface{} `json:"values"`
+}
+
+// IndexSearch defines model for IndexSearch.
+type IndexSearch struct {
+	Hits        *[]IndexSearchHit `json:"hits"`
+	IndexHeight int64             `json:"index_height"`
+	Query       string            `json:"query"`
+}
+
+// IndexSearchHit defines model for IndexSearchHit.
+type IndexSearchHit struct {
+	Column   string                 `json:"column"`
+	Height   int64                  `json:"height"`
+	Key      map[string]interface{} `json:"key"`
+	Match    string                 `json:"match"`
+	StateKey *string                `json:"state_key,omitempty"`
+	Table    string                 `json:"table"`
+}
+
+// IndexStatus defines model for IndexStatus.
+type IndexStatus struct {
+	Database string `json:"database"`
+	Height   int64  `json:"height"`
+	Lag      int64  `json:"lag"`
+}
+
+// IndexTable defines model for IndexTable.
+type IndexTable struct {
+	Columns  *[]IndexColumn `json:"columns"`
+	Doc      *string        `json:"doc,omitempty"`
+	Module   string         `json:"module"`
+	Name     string         `json:"name"`
+	Provable bool           `json:"provable"`
+}
+
+// IndexTables defines model for IndexTables.
+type IndexTables struct {
+	IndexHeight int64         `json:"index_height"`
+	Tables      *[]IndexTable `json:"tables"`
+}
+
 // LedgerAttribute defines model for LedgerAttribute.
 type LedgerAttribute struct {
 	Key   string `json:"key"`
@@ -2269,21 +2367,22 @@ type State struct {
 
 // Status defines model for Status.
 type Status struct {
-	AppHash             string   `json:"app_hash"`
-	ChainId             string   `json:"chain_id"`
-	HashSuite           string   `json:"hash_suite"`
-	Healthy             bool     `json:"healthy"`
-	LastBlockAgeSeconds float64  `json:"last_block_age_seconds"`
-	LatestHeight        int64    `json:"latest_height"`
-	LatestTime          string   `json:"latest_time"`
-	LogRoot             string   `json:"log_root"`
-	LogSize             int      `json:"log_size"`
-	MempoolSize         int      `json:"mempool_size"`
-	Node                NodeInfo `json:"node"`
-	Peers               int      `json:"peers"`
-	StalledReason       *string  `json:"stalled_reason,omitempty"`
-	StateRoot           string   `json:"state_root"`
-	Validators          int      `json:"validators"`
+	AppHash             string       `json:"app_hash"`
+	ChainId             string       `json:"chain_id"`
+	HashSuite           string       `json:"hash_suite"`
+	Healthy             bool         `json:"healthy"`
+	Index               *IndexStatus `json:"index,omitempty"`
+	LastBlockAgeSeconds float64      `json:"last_block_age_seconds"`
+	LatestHeight        int64        `json:"latest_height"`
+	LatestTime          string       `json:"latest_time"`
+	LogRoot             string       `json:"log_root"`
+	LogSize             int          `json:"log_size"`
+	MempoolSize         int          `json:"mempool_size"`
+	Node                NodeInfo     `json:"node"`
+	Peers               int          `json:"peers"`
+	StalledReason       *string      `json:"stalled_reason,omitempty"`
+	StateRoot           string       `json:"state_root"`
+	Validators          int          `json:"validators"`
 }
 
 // SubmitRequest defines model for SubmitRequest.
@@ -3416,6 +3515,78 @@ type IdentityProposalParams struct {
 
 	// Prove include proofs anchored to signed headers (docs/proofs.md)
 	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// SearchIndexParams defines parameters for SearchIndex.
+type SearchIndexParams struct {
+	// Q 2 to 200 bytes
+	Q string `form:"q" json:"q"`
+
+	// Limit hits, 1 to 100 (default 20)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListIndexRowsParams defines parameters for ListIndexRows.
+type ListIndexRowsParams struct {
+	// Eq column:value, rows whose column equals value (repeatable)
+	Eq *string `form:"eq,omitempty" json:"eq,omitempty"`
+
+	// Has column:value, rows whose comma-separated list column holds value (repeatable)
+	Has *string `form:"has,omitempty" json:"has,omitempty"`
+
+	// Prefix column:value, rows whose text column starts with value (repeatable)
+	Prefix *string `form:"prefix,omitempty" json:"prefix,omitempty"`
+
+	// Gte column:value, rows whose column is at least value (repeatable)
+	Gte *string `form:"gte,omitempty" json:"gte,omitempty"`
+
+	// Lt column:value, rows whose column is below value (repeatable)
+	Lt *string `form:"lt,omitempty" json:"lt,omitempty"`
+
+	// Sort a column to sort by (then the key); default the key
+	Sort *string `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Order asc (default) or desc
+	Order *ListIndexRowsParamsOrder `form:"order,omitempty" json:"order,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// After the cursor of the previous page's next
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Prove include each row's state proof at its height (limit 1 to 20)
+	Prove *bool `form:"prove,omitempty" json:"prove,omitempty"`
+}
+
+// ListIndexRowsParamsOrder defines parameters for ListIndexRows.
+type ListIndexRowsParamsOrder string
+
+// AggregateIndexParams defines parameters for AggregateIndex.
+type AggregateIndexParams struct {
+	// Eq column:value, rows whose column equals value (repeatable)
+	Eq *string `form:"eq,omitempty" json:"eq,omitempty"`
+
+	// Has column:value, rows whose comma-separated list column holds value (repeatable)
+	Has *string `form:"has,omitempty" json:"has,omitempty"`
+
+	// Prefix column:value, rows whose text column starts with value (repeatable)
+	Prefix *string `form:"prefix,omitempty" json:"prefix,omitempty"`
+
+	// Gte column:value, rows whose column is at least value (repeatable)
+	Gte *string `form:"gte,omitempty" json:"gte,omitempty"`
+
+	// Lt column:value, rows whose column is below value (repeatable)
+	Lt *string `form:"lt,omitempty" json:"lt,omitempty"`
+
+	// Group a column to group by (repeatable, up to 3)
+	Group *string `form:"group,omitempty" json:"group,omitempty"`
+
+	// Sum an int column to sum (repeatable, up to 8)
+	Sum *string `form:"sum,omitempty" json:"sum,omitempty"`
+
+	// Limit page size, 1 to 1000 (default 100; with prove=true 1 to 20, default 20, and fewer when the proofs' anchors are long)
+	Limit *int64 `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // GetLogConsistencyParams defines parameters for GetLogConsistency.
@@ -8500,6 +8671,28 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/identity/proposals/{id} (the `IdentityProposal` operationId).
 	IdentityProposal(ctx context.Context, id int64, params *IdentityProposalParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SearchIndex Rows whose key or indexed text starts with q, and txs by hash prefix
+	//
+	// Corresponds with GET /v1/index/search (the `SearchIndex` operationId).
+	SearchIndex(ctx context.Context, params *SearchIndexParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListIndexTables The SQL index's tables and columns, and its height
+	//
+	// Corresponds with GET /v1/index/tables (the `ListIndexTables` operationId).
+	ListIndexTables(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListIndexRows A page of an index table: filtered, sorted, with the total and a cursor
+	//
+	// Each row of a module table carries the height and state key it was read from, and proof_url; with prove=true the state proof itself (docs/index.md).
+	//
+	// Corresponds with GET /v1/index/{module}/{table} (the `ListIndexRows` operationId).
+	ListIndexRows(ctx context.Context, module string, table string, params *ListIndexRowsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AggregateIndex Counts and sums of an index table's rows, grouped by columns
+	//
+	// Corresponds with GET /v1/index/{module}/{table}/aggregate (the `AggregateIndex` operationId).
+	AggregateIndex(ctx context.Context, module string, table string, params *AggregateIndexParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetLightBlock A signed header and the validator set that signed it (CometBFT JSON)
 	//
 	// Corresponds with GET /v1/light/{height} (the `GetLightBlock` operationId).
@@ -9664,6 +9857,68 @@ func (c *Client) IdentityProposals(ctx context.Context, params *IdentityProposal
 // Corresponds with GET /v1/identity/proposals/{id} (the `IdentityProposal` operationId).
 func (c *Client) IdentityProposal(ctx context.Context, id int64, params *IdentityProposalParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewIdentityProposalRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchIndex Rows whose key or indexed text starts with q, and txs by hash prefix
+//
+// Corresponds with GET /v1/index/search (the `SearchIndex` operationId).
+func (c *Client) SearchIndex(ctx context.Context, params *SearchIndexParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchIndexRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListIndexTables The SQL index's tables and columns, and its height
+//
+// Corresponds with GET /v1/index/tables (the `ListIndexTables` operationId).
+func (c *Client) ListIndexTables(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListIndexTablesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListIndexRows A page of an index table: filtered, sorted, with the total and a cursor
+//
+// Each row of a module table carries the height and state key it was read from, and proof_url; with prove=true the state proof itself (docs/index.md).
+//
+// Corresponds with GET /v1/index/{module}/{table} (the `ListIndexRows` operationId).
+func (c *Client) ListIndexRows(ctx context.Context, module string, table string, params *ListIndexRowsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListIndexRowsRequest(c.Server, module, table, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AggregateIndex Counts and sums of an index table's rows, grouped by columns
+//
+// Corresponds with GET /v1/index/{module}/{table}/aggregate (the `AggregateIndex` operationId).
+func (c *Client) AggregateIndex(ctx context.Context, module string, table string, params *AggregateIndexParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAggregateIndexRequest(c.Server, module, table, params)
 	if err != nil {
 		return nil, err
 	}
@@ -14436,6 +14691,423 @@ func NewIdentityProposalRequest(server string, id int64, params *IdentityProposa
 	return req, nil
 }
 
+// NewSearchIndexRequest constructs an http.Request for the SearchIndex method
+func NewSearchIndexRequest(server string, params *SearchIndexParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/index/search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListIndexTablesRequest constructs an http.Request for the ListIndexTables method
+func NewListIndexTablesRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/index/tables")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListIndexRowsRequest constructs an http.Request for the ListIndexRows method
+func NewListIndexRowsRequest(server string, module string, table string, params *ListIndexRowsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "module", module, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "table", table, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/index/%s/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Eq != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "eq", *params.Eq, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Has != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "has", *params.Has, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prefix != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prefix", *params.Prefix, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Gte != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "gte", *params.Gte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Lt != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lt", *params.Lt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prove != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prove", *params.Prove, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAggregateIndexRequest constructs an http.Request for the AggregateIndex method
+func NewAggregateIndexRequest(server string, module string, table string, params *AggregateIndexParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "module", module, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "table", table, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/index/%s/%s/aggregate", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Eq != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "eq", *params.Eq, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Has != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "has", *params.Has, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Prefix != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prefix", *params.Prefix, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Gte != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "gte", *params.Gte, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Lt != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lt", *params.Lt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Group != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group", *params.Group, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sum != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sum", *params.Sum, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetLightBlockRequest constructs an http.Request for the GetLightBlock method
 func NewGetLightBlockRequest(server string, height string) (*http.Request, error) {
 	var err error
@@ -18763,6 +19435,36 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/identity/proposals/{id} (the `IdentityProposal` operationId).
 	IdentityProposalWithResponse(ctx context.Context, id int64, params *IdentityProposalParams, reqEditors ...RequestEditorFn) (*IdentityProposalResponse, error)
 
+	// SearchIndexWithResponse Rows whose key or indexed text starts with q, and txs by hash prefix
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/index/search (the `SearchIndex` operationId).
+	SearchIndexWithResponse(ctx context.Context, params *SearchIndexParams, reqEditors ...RequestEditorFn) (*SearchIndexResponse, error)
+
+	// ListIndexTablesWithResponse The SQL index's tables and columns, and its height
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/index/tables (the `ListIndexTables` operationId).
+	ListIndexTablesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListIndexTablesResponse, error)
+
+	// ListIndexRowsWithResponse A page of an index table: filtered, sorted, with the total and a cursor
+	//
+	// Each row of a module table carries the height and state key it was read from, and proof_url; with prove=true the state proof itself (docs/index.md).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/index/{module}/{table} (the `ListIndexRows` operationId).
+	ListIndexRowsWithResponse(ctx context.Context, module string, table string, params *ListIndexRowsParams, reqEditors ...RequestEditorFn) (*ListIndexRowsResponse, error)
+
+	// AggregateIndexWithResponse Counts and sums of an index table's rows, grouped by columns
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/index/{module}/{table}/aggregate (the `AggregateIndex` operationId).
+	AggregateIndexWithResponse(ctx context.Context, module string, table string, params *AggregateIndexParams, reqEditors ...RequestEditorFn) (*AggregateIndexResponse, error)
+
 	// GetLightBlockWithResponse A signed header and the validator set that signed it (CometBFT JSON)
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -22841,6 +23543,275 @@ func (r IdentityProposalResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r IdentityProposalResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SearchIndexResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IndexSearch
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchIndexResponse) GetJSON200() *IndexSearch {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SearchIndexResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SearchIndexResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SearchIndexResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SearchIndexResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchIndexResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchIndexResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchIndexResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchIndexResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListIndexTablesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IndexTables
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListIndexTablesResponse) GetJSON200() *IndexTables {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListIndexTablesResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListIndexTablesResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListIndexTablesResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListIndexTablesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListIndexTablesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListIndexTablesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListIndexTablesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListIndexRowsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IndexPage
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListIndexRowsResponse) GetJSON200() *IndexPage {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListIndexRowsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListIndexRowsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListIndexRowsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListIndexRowsResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListIndexRowsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListIndexRowsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListIndexRowsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListIndexRowsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AggregateIndexResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IndexAggregate
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AggregateIndexResponse) GetJSON200() *IndexAggregate {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AggregateIndexResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AggregateIndexResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r AggregateIndexResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AggregateIndexResponse) GetApplicationproblemJSON503() *Problem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r AggregateIndexResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AggregateIndexResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AggregateIndexResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AggregateIndexResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -27312,6 +28283,60 @@ func (c *ClientWithResponses) IdentityProposalWithResponse(ctx context.Context, 
 	return ParseIdentityProposalResponse(rsp)
 }
 
+// SearchIndexWithResponse Rows whose key or indexed text starts with q, and txs by hash prefix
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/index/search (the `SearchIndex` operationId).
+func (c *ClientWithResponses) SearchIndexWithResponse(ctx context.Context, params *SearchIndexParams, reqEditors ...RequestEditorFn) (*SearchIndexResponse, error) {
+	rsp, err := c.SearchIndex(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchIndexResponse(rsp)
+}
+
+// ListIndexTablesWithResponse The SQL index's tables and columns, and its height
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/index/tables (the `ListIndexTables` operationId).
+func (c *ClientWithResponses) ListIndexTablesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListIndexTablesResponse, error) {
+	rsp, err := c.ListIndexTables(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListIndexTablesResponse(rsp)
+}
+
+// ListIndexRowsWithResponse A page of an index table: filtered, sorted, with the total and a cursor
+//
+// Each row of a module table carries the height and state key it was read from, and proof_url; with prove=true the state proof itself (docs/index.md).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/index/{module}/{table} (the `ListIndexRows` operationId).
+func (c *ClientWithResponses) ListIndexRowsWithResponse(ctx context.Context, module string, table string, params *ListIndexRowsParams, reqEditors ...RequestEditorFn) (*ListIndexRowsResponse, error) {
+	rsp, err := c.ListIndexRows(ctx, module, table, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListIndexRowsResponse(rsp)
+}
+
+// AggregateIndexWithResponse Counts and sums of an index table's rows, grouped by columns
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/index/{module}/{table}/aggregate (the `AggregateIndex` operationId).
+func (c *ClientWithResponses) AggregateIndexWithResponse(ctx context.Context, module string, table string, params *AggregateIndexParams, reqEditors ...RequestEditorFn) (*AggregateIndexResponse, error) {
+	rsp, err := c.AggregateIndex(ctx, module, table, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAggregateIndexResponse(rsp)
+}
+
 // GetLightBlockWithResponse A signed header and the validator set that signed it (CometBFT JSON)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -30955,6 +31980,215 @@ func ParseIdentityProposalResponse(rsp *http.Response) (*IdentityProposalRespons
 			return nil, err
 		}
 		response.ApplicationproblemJSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSearchIndexResponse parses an HTTP response from a SearchIndexWithResponse call
+func ParseSearchIndexResponse(rsp *http.Response) (*SearchIndexResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchIndexResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IndexSearch
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListIndexTablesResponse parses an HTTP response from a ListIndexTablesWithResponse call
+func ParseListIndexTablesResponse(rsp *http.Response) (*ListIndexTablesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListIndexTablesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IndexTables
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListIndexRowsResponse parses an HTTP response from a ListIndexRowsWithResponse call
+func ParseListIndexRowsResponse(rsp *http.Response) (*ListIndexRowsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListIndexRowsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IndexPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAggregateIndexResponse parses an HTTP response from a AggregateIndexWithResponse call
+func ParseAggregateIndexResponse(rsp *http.Response) (*AggregateIndexResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AggregateIndexResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IndexAggregate
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Problem
