@@ -48,8 +48,11 @@ func TestTrackMyBallot(t *testing.T) {
 
 	bctx := browser(t, 1200, 900)
 	open(t, bctx, base+"/#/track")
-	do(t, bctx, "track form", chromedp.WaitVisible(chromedp.CSS("#track-code")), chromedp.SetValue(chromedp.CSS("#track-code"), code),
-		chromedp.Submit(chromedp.CSS("#track-code")), chromedp.WaitVisible(chromedp.CSS("main .verdict.ok")))
+	do(t, bctx, "track form", chromedp.WaitVisible(chromedp.CSS("#track-code")), chromedp.SetValue(chromedp.CSS("#track-code"), code))
+	eval[bool](t, bctx, `document.querySelector("main form").requestSubmit() || true`)
+	if !eval[bool](t, bctx, `new Promise((ok) => { const t0 = Date.now(); const f = () => document.querySelector("main .verdict.ok") ? ok(true) : Date.now() - t0 > 30000 ? ok(false) : setTimeout(f, 100); f(); })`, chromedp.EvalAwaitPromise) {
+		t.Fatalf("no ballot found; the page says:\n%s", eval[string](t, bctx, `document.querySelector("main").innerText`))
+	}
 	page := text(t, bctx, "main")
 	for _, want := range []string{"Your ballot is in the record of election E1, as ballot number 0", "voting is open", "yes: this is the ballot counted for its voter", "1 recorded, 1 counted", code} {
 		if !strings.Contains(page, want) {

@@ -295,7 +295,7 @@ function verifyPage() {
 // ---- elections: a voter finds their ballot by its tracking code ----
 
 function trackForm(code) {
-  const input = h("input", { id: "track-code", name: "code", required: true, pattern: "[0-9a-fA-F]{64}", autocomplete: "off", class: "mono", size: 66, value: code || null });
+  const input = h("input", { id: "track-code", name: "code", required: true, pattern: "[0-9a-fA-F]{64}", autocomplete: "off", class: "mono code-input", value: code || null });
   return h("form", { onsubmit: (e) => { e.preventDefault(); location.hash = "#/track/" + input.value.trim().toLowerCase(); } },
     h("label", { for: "track-code" }, t("track.code")), " ", input, " ", h("button", { type: "submit" }, t("track.find")));
 }
