@@ -666,7 +666,7 @@ func (g *globals) submitJobs(ctx context.Context, c *client.Client, o benchOpts,
 		defer stop()
 	}
 	start := time.Now()
-	mon := startMonitor(start, &committed)
+	mon := startMonitor(start, &committed, o.window, g.stderr)
 	for w := range jobs {
 		wg.Add(1)
 		go func(js []loadJob) {

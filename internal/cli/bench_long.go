@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -93,17 +95,27 @@ type sample struct {
 	rssMB     float64
 }
 
-func startMonitor(start time.Time, committed *atomic.Int64) *monitor {
+// startMonitor samples every 250 ms; with window > 0 it also prints each
+// window to w as it completes (a long run shows its progress).
+func startMonitor(start time.Time, committed *atomic.Int64, window int, w io.Writer) *monitor {
 	m := &monitor{done: make(chan struct{})}
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
 		t := time.NewTicker(250 * time.Millisecond)
 		defer t.Stop()
+		printed := 0
 		for {
 			rss := rssMB()
 			m.peakRSS = max(m.peakRSS, rss)
 			m.samples = append(m.samples, sample{time.Since(start), committed.Load(), rss})
+			if ws := windows(m.samples, window); window > 0 && len(ws) > printed+1 {
+				for _, win := range ws[printed : len(ws)-1] { // the last one is still open
+					fmt.Fprintf(w, "window:     txs %d-%d: %.0f tx/s over %.1f s, peak RSS %.0f MB (at %s)\n",
+						win.From, win.To, win.TxPerSec, win.Seconds, win.PeakRSSMB, time.Now().Format(time.TimeOnly))
+				}
+				printed = len(ws) - 1
+			}
 			select {
 			case <-m.done:
 				m.samples = append(m.samples, sample{time.Since(start), committed.Load(), rss})
