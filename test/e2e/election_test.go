@@ -78,6 +78,9 @@ func TestElectionCluster(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The decryptions were confirmed by node 3; node 2 may be a block
+	// behind it.
+	n.waitHeight(2, n.height(3))
 	var e voting.Election
 	if err := c2.Get(ctx, client.Path("voting", "elections", "E2E"), &e); err != nil {
 		t.Fatal(err)
