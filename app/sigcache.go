@@ -58,15 +58,11 @@ func (a *App) verifyDecoded(t *tx.Tx, h [32]byte, chainID string) error {
 // time, then finds an expensive proof already verified (x/voting's
 // ballots). Their verdicts are ignored here: CheckTx decides. A tx whose
 // signature did not verify costs no precheck.
-func (a *App) prewarm(committed prefixReader, raws [][]byte) {
+func (a *App) prewarm(committed prefixReader, txs []*tx.Tx) {
 	if !a.prechecks {
 		return
 	}
-	for _, raw := range raws {
-		t := a.verified(a.TxHash(raw))
-		if t == nil {
-			continue
-		}
+	for _, t := range txs {
 		for _, m := range t.Body.Msgs {
 			if r, ok := a.routes[m.Type]; ok && r.Precheck != nil {
 				_ = r.Precheck(prefixReader{g: committed.g, prefix: r.Module + "/"}, m.Body)
@@ -97,14 +93,13 @@ func (a *App) PreVerify(raws [][]byte) {
 		v, ok, err := a.Get(k, -1)
 		return v, ok && err == nil
 	}}
-	defer a.prewarm(committed, raws) // once the signatures are known
-
 	bv := crypto.NewBatchVerifier()
 	var hashes [][32]byte
-	var txs []*tx.Tx
+	var txs, ready []*tx.Tx // to verify; verified
 	for _, raw := range raws {
 		h := a.TxHash(raw)
-		if a.verified(h) != nil {
+		if t := a.verified(h); t != nil {
+			ready = append(ready, t)
 			continue
 		}
 		t, err := tx.Decode(raw)
@@ -126,8 +121,10 @@ func (a *App) PreVerify(raws [][]byte) {
 	for i, err := range bv.Verify() {
 		if err == nil {
 			a.rememberSignature(hashes[i], txs[i])
+			ready = append(ready, txs[i])
 		}
 	}
+	a.prewarm(committed, ready) // once the signatures are known
 }
 
 func (a *App) rememberSignature(h [32]byte, t *tx.Tx) {
