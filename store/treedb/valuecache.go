@@ -133,6 +133,3 @@ func (c *valueCache) commit(version uint64, changes []store.Change) {
 		s.mu.Unlock()
 	}
 }
-
-// reset forgets everything (the database changed under the tree).
-func (c *valueCache) reset() { c.commit(0, nil); c.mu.Lock(); c.ver = -1; c.mu.Unlock() }
