@@ -140,6 +140,7 @@ func TestCLIAgainstNode(t *testing.T) {
 		{[]string{"no-such-command"}, ExitUsage},
 		{[]string{"query", "status", "--output", "yaml"}, ExitUsage},
 		{[]string{"keys", "new", "../evil"}, ExitUsage},
+		{[]string{"bench", "--accounts", "2", "--concurrency", "4"}, ExitUsage}, // a worker without an account
 	} {
 		if code, out, errs := e.run(c.args...); code != c.code {
 			t.Errorf("govchain %s: exit %d, want %d\n%s%s", strings.Join(c.args, " "), code, c.code, out, errs)
@@ -175,6 +176,10 @@ func TestBenchSmall(t *testing.T) {
 	}
 	if r.Committed != 300 || r.Failed != 0 || r.CommittedPerSec <= 0 || r.NoopPerSec <= 0 || r.P99ms < r.P50ms || r.Blocks < 1 {
 		t.Fatalf("bench result %+v", r)
+	}
+	// Storage at rest and the restart were measured on the run's home.
+	if r.DBBytesPerTx <= 0 || r.CometBytesPerTx <= 0 || r.RestartToServingS <= 0 {
+		t.Fatalf("storage and restart: %+v", r)
 	}
 	out.Reset()
 	code = run([]string{"bench", "--workload", "registry", "--txs", "200", "--accounts", "4", "--concurrency", "2", "--batch", "20", "--noop=false", "-o", "json"}, &out, &errb)
