@@ -182,6 +182,13 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 	} else {
 		m.Height = -1 // nothing, not even genesis
 	}
+	if m.Height >= 0 {
+		// The tree's storage format is checked here, at start, rather than
+		// at the first block or query.
+		if _, err := a.tree.Root(uint64(m.Height)); errors.Is(err, treedb.ErrOldFormat) {
+			return nil, fmt.Errorf("app: %w", err)
+		}
+	}
 	if m.Height >= 0 && m.LogSize != l.Size() {
 		return nil, fmt.Errorf("app: metadata says log size %d, log has %d: the data directory is inconsistent", m.LogSize, l.Size())
 	}

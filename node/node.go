@@ -36,6 +36,7 @@ import (
 	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/api/apitype"
 	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/store/treedb"
 )
 
 // Options override the home's configuration.
@@ -255,21 +256,9 @@ func checkDataDir(home Home, cfg *cmtcfg.Config) error {
 	return nil
 }
 
-// PebbleOptions is how govchain opens its database: a 512 MiB block cache
-// (tree nodes are read at random positions) and 64 MiB memtables, so a
-// busy chain flushes and compacts less often.
-func PebbleOptions() *pebble.Options {
-	o := &pebble.Options{
-		Cache:                       pebble.NewCache(512 << 20),
-		MaxOpenFiles:                1000,
-		MemTableSize:                64 << 20,
-		MemTableStopWritesThreshold: 4,
-		L0CompactionThreshold:       4,
-		L0StopWritesThreshold:       24,
-		LBaseMaxBytes:               256 << 20,
-	}
-	return o.EnsureDefaults()
-}
+// PebbleOptions is how govchain opens its database: treedb's options,
+// which are tuned for the state tree's access pattern.
+func PebbleOptions() *pebble.Options { return treedb.PebbleOptions() }
 
 // pebbleLogger routes Pebble's messages to the node's log: routine ones
 // (WAL replay, compactions) only at info or debug level.

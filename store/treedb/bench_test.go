@@ -35,6 +35,9 @@ var sharedTree struct {
 	tr   *Tree
 	v    uint64
 	n    int
+	// added counts the new keys BenchmarkStateWriteAtSize wrote, so that
+	// its runs keep inserting keys the tree does not hold.
+	added int
 }
 
 func readTree(b *testing.B) (*Tree, uint64, int) {
@@ -67,7 +70,7 @@ func benchTree(b *testing.B, n int) (*pebble.DB, *Tree, uint64) {
 }
 
 func buildTree(b *testing.B, dir string, n int) (*pebble.DB, *Tree, uint64) {
-	db, err := pebble.Open(dir, &pebble.Options{Cache: pebble.NewCache(512 << 20), MemTableSize: 64 << 20})
+	db, err := pebble.Open(dir, PebbleOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -154,4 +157,37 @@ func BenchmarkVerify(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkStateWriteAtSize is the cost of one key change to a tree of
+// GOVCHAIN_TREE_KEYS keys (100,000 by default), in blocks of 6,000 changes
+// shaped like the bench's create_account blocks: two new keys for every
+// update of an existing one (reported per changed key).
+func BenchmarkStateWriteAtSize(b *testing.B) {
+	tr, v, n := readTree(b)
+	db := sharedTree.db
+	b.ReportMetric(float64(n), "keys")
+	b.ResetTimer()
+	for i := 0; i < b.N; {
+		v++
+		var chs []store.Change
+		for j := 0; j < 6000 && i < b.N; j, i = j+1, i+1 {
+			key := fmt.Sprintf("acct/new%09d", sharedTree.added)
+			if i%3 == 2 {
+				key = fmt.Sprintf("acct/%08d", (i*7919)%n)
+			} else {
+				sharedTree.added++
+			}
+			chs = append(chs, store.Change{Key: []byte(key), Value: []byte(fmt.Sprintf("v%d", i))})
+		}
+		batch := db.NewBatch()
+		if _, err := tr.Apply(batch, v, chs); err != nil {
+			b.Fatal(err)
+		}
+		if err := batch.Commit(pebble.NoSync); err != nil {
+			b.Fatal(err)
+		}
+		tr.Committed(v)
+	}
+	sharedTree.v = v
 }

@@ -3,8 +3,9 @@
 // new version, reads values at any retained version, makes the proofs that
 // store's pure functions check, and prunes old versions.
 //
-// Nodes are stored by position and version, so any retained version can be
-// read and proven. No library offers this tree on Pebble with these proofs,
+// Nodes are stored by the version that wrote them and their position, and
+// each internal node names the versions of its children, so any retained
+// version can be read and proven with one point read per level. No library offers this tree on Pebble with these proofs,
 // so it is written here; a naive in-memory reference tree in the tests
 // cross-checks it. It is the only part of the state that touches Pebble, so
 // that verifiers and the state machine's modules, which import store, do
@@ -20,6 +21,7 @@ import (
 	"sync"
 
 	"github.com/cockroachdb/pebble"
+	"github.com/cockroachdb/pebble/bloom"
 
 	"github.com/govchain/govchain/store"
 )
@@ -28,13 +30,22 @@ import (
 // the database):
 //
 //	s/v/<key> 0x00 <^version>   -> 0x01 value | 0x00 (deleted)   flat values
-//	s/n/<depth><path> <^version> -> node                          tree nodes
+//	s/n/<version><depth><path>  -> node                          tree nodes
 //	s/x/<since> <pebble key>    -> ""                            stale entries
-//	s/r/<version>               -> kind || root hash              roots
+//	s/r/<version>               -> kind || root hash || root's version  roots
 //	s/p                         -> <version>                      pruned below
 //
-// Versions are stored inverted (^v, big-endian) so that a SeekGE finds the
-// newest entry at or below a version.
+// Value versions are stored inverted (^v, big-endian) so that a SeekGE
+// finds the newest entry at or below a version. Node keys start with the
+// version that wrote them (big-endian), so each block's nodes are appended
+// after all earlier ones: Pebble's compactions mostly move them down
+// instead of rewriting them, and reading a node is a point read of the key
+// its parent names (the tree format 2; format 1 keyed nodes by position
+// first and needed a seek per level).
+//
+// An internal node is kind || left kind || left hash || right kind ||
+// right hash, followed by the uvarint version of each non-empty child, left
+// first; a leaf is kind || key hash || value hash.
 const (
 	pfxValue  = "s/v/"
 	pfxNode   = "s/n/"
@@ -56,6 +67,7 @@ const (
 type child struct {
 	kind kind
 	hash store.Hash
+	ver  uint64 // the version whose key holds the node (not empty)
 }
 
 // node is a tree node as read or built during an update.
@@ -70,7 +82,7 @@ type node struct {
 	lazy     bool // stored and unchanged; only kind and hash are filled in
 }
 
-func (n *node) asChild() child { return child{n.kind, n.hash} }
+func (n *node) asChild() child { return child{n.kind, n.hash, n.ver} }
 
 func newLeaf(h store.Hasher, key, val store.Hash) node {
 	return node{kind: kindLeaf, key: key, val: val, hash: h.LeafHash(key, val)}
@@ -89,12 +101,17 @@ func encodeNode(n *node) []byte {
 		copy(b[33:], n.val[:])
 		return b
 	case kindInternal:
-		b := make([]byte, 67)
+		b := make([]byte, 67, 67+2*binary.MaxVarintLen64)
 		b[0] = byte(kindInternal)
 		b[1] = byte(n.l.kind)
 		copy(b[2:], n.l.hash[:])
 		b[34] = byte(n.r.kind)
 		copy(b[35:], n.r.hash[:])
+		for _, c := range []child{n.l, n.r} {
+			if c.kind != kindEmpty {
+				b = binary.AppendUvarint(b, c.ver)
+			}
+		}
 		return b
 	}
 	panic("store: encoding an empty node")
@@ -107,11 +124,25 @@ func decodeNode(h store.Hasher, b []byte) (node, error) {
 		copy(k[:], b[1:33])
 		copy(v[:], b[33:65])
 		return newLeaf(h, k, v), nil
-	case len(b) == 67 && kind(b[0]) == kindInternal && b[1] <= 2 && b[34] <= 2:
+	case len(b) >= 67 && kind(b[0]) == kindInternal && b[1] <= 2 && b[34] <= 2:
 		var l, r child
 		l.kind, r.kind = kind(b[1]), kind(b[34])
 		copy(l.hash[:], b[2:34])
 		copy(r.hash[:], b[35:67])
+		rest := b[67:]
+		for _, c := range []*child{&l, &r} {
+			if c.kind == kindEmpty {
+				continue
+			}
+			v, n := binary.Uvarint(rest)
+			if n <= 0 {
+				return node{}, errCorruption
+			}
+			c.ver, rest = v, rest[n:]
+		}
+		if len(rest) != 0 {
+			return node{}, errCorruption
+		}
 		return newInternal(h, l, r), nil
 	}
 	return node{}, errCorruption
@@ -129,11 +160,26 @@ func be64(v uint64) []byte {
 	return b[:]
 }
 
-// posKey is the node position prefix: depth and the first depth bits of path.
+// posKey names a node position (in the node cache): depth and the first
+// depth bits of path.
 func posKey(depth int, path *store.Hash) []byte {
 	n := (depth + 7) / 8
-	k := make([]byte, 0, len(pfxNode)+1+n+8)
+	k := make([]byte, 0, 1+n)
+	k = append(k, byte(depth))
+	k = append(k, path[:n]...)
+	if r := depth % 8; r != 0 {
+		k[len(k)-1] &= byte(0xff) << (8 - uint(r))
+	}
+	return k
+}
+
+// nodeKey is the Pebble key of the node written by version ver at depth
+// along path.
+func nodeKey(ver uint64, depth int, path *store.Hash) []byte {
+	n := (depth + 7) / 8
+	k := make([]byte, 0, len(pfxNode)+8+1+n)
 	k = append(k, pfxNode...)
+	k = binary.BigEndian.AppendUint64(k, ver)
 	k = append(k, byte(depth))
 	k = append(k, path[:n]...)
 	if r := depth % 8; r != 0 {
@@ -147,6 +193,29 @@ func valueKey(key []byte) []byte {
 	k = append(k, pfxValue...)
 	k = append(k, key...)
 	return append(k, 0)
+}
+
+// PebbleOptions is how govchain opens the database that holds the tree: a
+// 512 MiB block cache (tree nodes are read at random positions), 64 MiB
+// memtables, so a busy chain flushes and compacts less often, and Bloom
+// filters on every level, so that reading a node (a point read) consults
+// only the table that holds it.
+func PebbleOptions() *pebble.Options {
+	o := &pebble.Options{
+		Cache:                       pebble.NewCache(512 << 20),
+		MaxOpenFiles:                1000,
+		MemTableSize:                64 << 20,
+		MemTableStopWritesThreshold: 4,
+		L0CompactionThreshold:       4,
+		L0StopWritesThreshold:       24,
+		LBaseMaxBytes:               256 << 20,
+		Levels:                      make([]pebble.LevelOptions, 7),
+	}
+	for i := range o.Levels {
+		o.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+		o.Levels[i].FilterType = pebble.TableFilter
+	}
+	return o.EnsureDefaults()
 }
 
 // Tree is the versioned sparse Merkle tree. Reads are safe for concurrent
@@ -398,35 +467,47 @@ func (t *Tree) rootAt(r pebble.Reader, version uint64) (child, error) {
 		return child{}, err
 	}
 	defer closer.Close()
-	if len(b) != 33 || b[0] > 2 {
+	if len(b) == 33 {
+		return child{}, ErrOldFormat
+	}
+	if len(b) != 41 || b[0] > 2 {
 		return child{}, errCorruption
 	}
 	var c child
 	c.kind = kind(b[0])
-	copy(c.hash[:], b[1:])
+	copy(c.hash[:], b[1:33])
+	c.ver = binary.BigEndian.Uint64(b[33:])
 	return c, nil
 }
 
-// loadNode reads the node of kind c at depth along path at version.
-func loadNode(h store.Hasher, r *pebble.Iterator, c child, depth int, path *store.Hash, version uint64) (node, error) {
+// ErrOldFormat is returned for a database whose tree was written in format
+// 1 (nodes keyed by position first), which this version does not read.
+var ErrOldFormat = errors.New("store: the state tree is in format 1 (written before govchain stored nodes by version); " +
+	"this version reads format 2 only: move the data directory away and let the node sync from its peers, " +
+	"or replay it from the block store (docs/operations.md)")
+
+// loadNode reads the node c at depth along path: one point read of the key
+// its parent (or the root record) names.
+func loadNode(h store.Hasher, r pebble.Reader, c child, depth int, path *store.Hash) (node, error) {
 	if c.kind == kindEmpty {
 		return node{}, nil
 	}
-	b, ver, ok, err := seekVersion(r, posKey(depth, path), version)
+	b, closer, err := r.Get(nodeKey(c.ver, depth, path))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return node{}, fmt.Errorf("%w: missing node at depth %d, version %d", errCorruption, depth, c.ver)
+	}
 	if err != nil {
 		return node{}, err
 	}
-	if !ok {
-		return node{}, fmt.Errorf("%w: missing node at depth %d", errCorruption, depth)
-	}
 	n, err := decodeNode(h, b)
+	closer.Close()
 	if err != nil {
 		return node{}, err
 	}
 	if n.kind != c.kind || n.hash != c.hash {
 		return node{}, fmt.Errorf("%w: node at depth %d does not match its parent", errCorruption, depth)
 	}
-	n.stored, n.depth, n.ver = true, depth, ver
+	n.stored, n.depth, n.ver = true, depth, c.ver
 	return n, nil
 }
 
@@ -473,7 +554,7 @@ func (t *Tree) Prove(key []byte, version uint64) (*store.Proof, []byte, error) {
 	for depth := 0; ; depth++ {
 		n, err := t.cachedNode(c, depth, &kh)
 		if n.kind == kindEmpty && c.kind != kindEmpty {
-			n, err = loadNode(t.h, it, c, depth, &kh, version)
+			n, err = loadNode(t.h, snap, c, depth, &kh)
 		}
 		if err != nil {
 			return nil, nil, err
@@ -515,7 +596,6 @@ type hchange struct {
 type updater struct {
 	h      store.Hasher
 	db     *pebble.DB
-	r      *pebble.Iterator
 	b      *pebble.Batch
 	prev   uint64
 	ver    uint64
@@ -529,13 +609,13 @@ func (u *updater) load(c child, depth int, path *store.Hash) (node, error) {
 		return node{}, nil
 	}
 	if depth > cacheDepth {
-		return loadNode(u.h, u.r, c, depth, path, u.prev)
+		return loadNode(u.h, u.db, c, depth, path)
 	}
 	pk := string(posKey(depth, path))
 	if n, ok := u.cache[pk]; ok && n.kind == c.kind && n.hash == c.hash {
 		return n, nil
 	}
-	n, err := loadNode(u.h, u.r, c, depth, path, u.prev)
+	n, err := loadNode(u.h, u.db, c, depth, path)
 	if err == nil {
 		u.staged[pk] = n
 	}
@@ -604,7 +684,7 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []store.Change) (s
 	// after Apply), so proofs may read it meanwhile.
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	u := &updater{h: t.h, db: t.db, r: it, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
+	u := &updater{h: t.h, db: t.db, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
 	var zero store.Hash
 	var path store.Hash
 	if len(hs) > 0 {
@@ -621,9 +701,10 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []store.Change) (s
 	if res.kind != kindEmpty && !(res.stored && res.depth == 0) {
 		u.write(0, &path, &res)
 	}
-	rb := make([]byte, 33)
+	rb := make([]byte, 41)
 	rb[0] = byte(res.kind)
 	copy(rb[1:], res.hash[:])
+	binary.BigEndian.PutUint64(rb[33:], res.ver)
 	b.Set(append([]byte(pfxRoot), be64(version)...), rb, nil)
 	return res.hash, nil
 }
@@ -635,20 +716,19 @@ func staleKey(since uint64, key []byte) []byte {
 	return append(k, key...)
 }
 
+// write stores n at depth along path as written by this version, and
+// marks it so.
 func (u *updater) write(depth int, path *store.Hash, n *node) {
-	pk := posKey(depth, path)
-	u.b.Set(append(pk, invVersion(u.ver)...), encodeNode(n), nil)
+	u.b.Set(nodeKey(u.ver, depth, path), encodeNode(n), nil)
+	n.stored, n.depth, n.ver, n.lazy = true, depth, u.ver, false
 	if depth <= cacheDepth {
-		c := *n
-		c.stored, c.depth, c.ver = true, depth, u.ver
-		u.staged[string(pk)] = c
+		u.staged[string(posKey(depth, path))] = *n
 	}
 }
 
 func (u *updater) markStale(n *node, path *store.Hash) {
 	if n.stored {
-		k := append(posKey(n.depth, path), invVersion(n.ver)...)
-		u.b.Set(staleKey(u.ver, k), nil, nil)
+		u.b.Set(staleKey(u.ver, nodeKey(n.ver, n.depth, path)), nil, nil)
 	}
 }
 
@@ -725,11 +805,7 @@ var (
 // updateBoth updates cur's two subtrees, the left one on a goroutine of
 // its own with its own iterator, batch and staged nodes.
 func (u *updater) updateBoth(depth int, lp, rp *store.Hash, cur node, chs []hchange, split int) (node, node, error) {
-	it, err := newIter(u.db)
-	if err != nil {
-		return node{}, node{}, err
-	}
-	lu := &updater{h: u.h, db: u.db, r: it, b: u.db.NewBatch(), prev: u.prev, ver: u.ver, cache: u.cache, staged: map[string]node{}}
+	lu := &updater{h: u.h, db: u.db, b: u.db.NewBatch(), prev: u.prev, ver: u.ver, cache: u.cache, staged: map[string]node{}}
 	defer lu.b.Close()
 	var l node
 	var lerr error
@@ -740,9 +816,6 @@ func (u *updater) updateBoth(depth int, lp, rp *store.Hash, cur node, chs []hcha
 	}()
 	r, rerr := u.updateChild(depth+1, rp, cur.r, chs[split:])
 	<-done
-	if err := it.Close(); err != nil && lerr == nil {
-		lerr = err
-	}
 	if err := errors.Join(lerr, rerr); err != nil {
 		return node{}, node{}, err
 	}
@@ -763,7 +836,7 @@ func (u *updater) updateChild(depth int, path *store.Hash, c child, chs []hchang
 		}
 		// Only its kind and hash are needed, unless a lone leaf moves up
 		// (combine loads it then).
-		return node{kind: c.kind, hash: c.hash, stored: true, depth: depth, lazy: true}, nil
+		return node{kind: c.kind, hash: c.hash, stored: true, depth: depth, ver: c.ver, lazy: true}, nil
 	}
 	n, err := u.load(c, depth, path)
 	if err != nil {
@@ -809,7 +882,7 @@ func (u *updater) combine(depth int, lp, rp *store.Hash, l, r node) (node, error
 	lift := func(n node, p *store.Hash) (node, error) {
 		if n.lazy {
 			var err error
-			if n, err = u.load(child{n.kind, n.hash}, depth+1, p); err != nil {
+			if n, err = u.load(n.asChild(), depth+1, p); err != nil {
 				return node{}, err
 			}
 		}

@@ -2,6 +2,7 @@ package treedb
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -437,5 +438,54 @@ func TestValueCacheReadsAgreeWithHistory(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A database whose tree was written in format 1 (a 33-byte root record,
+// nodes keyed by position first) is refused with ErrOldFormat, not read as
+// corrupt or as an empty tree.
+func TestOldFormatRefused(t *testing.T) {
+	db := openDB(t)
+	tr := NewTree(db)
+	applyVersion(t, db, tr, 0, []store.Change{{Key: []byte("a"), Value: []byte("1")}})
+	old := make([]byte, 33)
+	old[0] = byte(kindLeaf)
+	if err := db.Set(append([]byte(pfxRoot), be64(1)...), old, pebble.NoSync); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Root(1); !errors.Is(err, ErrOldFormat) {
+		t.Fatalf("Root of a format-1 record: %v", err)
+	}
+	if _, err := tr.Apply(db.NewBatch(), 2, []store.Change{{Key: []byte("b"), Value: []byte("2")}}); !errors.Is(err, ErrOldFormat) {
+		t.Fatalf("Apply over a format-1 version: %v", err)
+	}
+}
+
+// Node encodings round-trip, and any other byte string is refused: a child
+// version missing, a version given for an empty child, trailing bytes, an
+// unknown kind.
+func TestNodeEncoding(t *testing.T) {
+	h := store.SHA256
+	leaf := newLeaf(h, store.KeyHash([]byte("k")), store.ValueHash([]byte("v")))
+	in := newInternal(h, child{kindLeaf, leaf.hash, 7}, child{kindInternal, store.KeyHash([]byte("x")), 1 << 40})
+	half := newInternal(h, child{}, child{kindLeaf, leaf.hash, 300})
+	for _, n := range []node{leaf, in, half} {
+		got, err := decodeNode(h, encodeNode(&n))
+		if err != nil || got.hash != n.hash || got.l != n.l || got.r != n.r {
+			t.Fatalf("round trip of %v: %v %v", n.kind, got, err)
+		}
+	}
+	enc := encodeNode(&in)
+	for name, b := range map[string][]byte{
+		"truncated version": enc[:len(enc)-1],
+		"no versions":       enc[:67],
+		"trailing byte":     append(append([]byte{}, enc...), 0),
+		"extra version":     binary.AppendUvarint(encodeNode(&half), 5),
+		"unknown kind":      append([]byte{9}, enc[1:]...),
+		"leaf with extra":   append(encodeNode(&leaf), 1),
+	} {
+		if _, err := decodeNode(h, b); !errors.Is(err, errCorruption) {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
