@@ -117,7 +117,9 @@ func (s *Server) postTx(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
-	res := s.submit(ctx, [][]byte{raw}, wait)[0]
+	release := s.ingestSlot()
+	defer release()
+	res := s.submit(ctx, [][]byte{raw}, wait, release)[0]
 	if res.err != nil {
 		return res.err
 	}
@@ -141,6 +143,10 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
 	if wait {
 		extendWriteDeadline(w, timeout+writeGrace)
 	}
+	// Decoding, signature checks and CheckTx hold a slot of the ingest
+	// gate (released before waiting for commits).
+	release := s.ingestSlot()
+	defer release()
 	var req apitype.BatchRequest
 	if err := readJSON(r, &req); err != nil {
 		return err
@@ -157,7 +163,7 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 	out := apitype.BatchResult{Results: make([]apitype.SubmitResult, len(raws))}
-	for i, res := range s.submit(ctx, raws, wait) {
+	for i, res := range s.submit(ctx, raws, wait, release) {
 		if res.err != nil {
 			var p *Problem
 			if !errors.As(res.err, &p) {
@@ -176,6 +182,15 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
+// ingestSlot waits for a slot of the app's ingest gate and returns the
+// function that gives it back (once, however often it is called).
+func (s *Server) ingestSlot() func() {
+	gate := s.app.IngestGate()
+	gate.Acquire()
+	var once sync.Once
+	return func() { once.Do(gate.Release) }
+}
+
 type submitOutcome struct {
 	apitype.SubmitResult
 	err error
@@ -190,19 +205,34 @@ func apiRefusal(status int, e *module.Error, detail string, args ...any) *Proble
 
 // submit sends txs to the mempool in order and, with wait, waits for each
 // accepted one to commit.
-func (s *Server) submit(ctx context.Context, raws [][]byte, wait bool) []submitOutcome {
+//
+// The caller holds a slot of the ingest gate; submit calls release once
+// the txs are in the mempool, before waiting for their commits.
+func (s *Server) submit(ctx context.Context, raws [][]byte, wait bool, release func()) []submitOutcome {
 	out := make([]submitOutcome, len(raws))
 	chans := make([]<-chan app.TxOutcome, len(raws))
 	// Verify signatures here, in parallel batches, rather than one by one
-	// in the mempool's single CheckTx lane.
+	// in the mempool's single CheckTx lane: on as many more goroutines as
+	// the ingest gate has free slots.
+	gate := s.app.IngestGate()
+	extra := 0
+	for extra < min(runtime.GOMAXPROCS(0), len(raws))-1 && gate.TryAcquire() {
+		extra++
+	}
 	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), len(raws))
+	workers := extra + 1
 	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(part [][]byte) {
-			defer wg.Done()
+		part := raws[w*len(raws)/workers : (w+1)*len(raws)/workers]
+		if w == workers-1 {
 			s.app.PreVerify(part)
-		}(raws[w*len(raws)/workers : (w+1)*len(raws)/workers])
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer gate.Release()
+			s.app.PreVerify(part)
+		}()
 	}
 	wg.Wait()
 	for i, raw := range raws {
@@ -251,6 +281,7 @@ func (s *Server) submit(ctx context.Context, raws [][]byte, wait bool) []submitO
 			continue
 		}
 	}
+	release()
 	if !wait {
 		return out
 	}

@@ -103,6 +103,8 @@ const (
 type App struct {
 	abci.BaseApplication
 
+	gate *IngestGate // set while a block executes
+
 	db       *pebble.DB
 	suite    crypto.Suite
 	hasher   ledger.Hasher // the suite in the log's RFC 6962 structure; also events and app hash
@@ -165,7 +167,7 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{db: db, suite: suite, hasher: hasher, tree: treedb.NewTreeWithHasher(db, store.NewHasher(suite.Name, suite.Sum)), log: l,
-		opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]*tx.Tx{}}
+		opts: opts, routes: map[string]module.Route{}, sigCache: map[[32]byte]*tx.Tx{}, gate: newIngestGate()}
 	if err := a.mount(opts.Modules); err != nil {
 		return nil, err
 	}
@@ -201,6 +203,10 @@ func New(db *pebble.DB, opts Options) (*App, error) {
 	a.resetCheck(m.Height)
 	return a, nil
 }
+
+// IngestGate is the gate the API's submissions pass, which leaves a core
+// to block execution while a block executes.
+func (a *App) IngestGate() *IngestGate { return a.gate }
 
 // moduleName is what a module may be called: its name is a state prefix,
 // a message type prefix and a path segment under /v1/.
@@ -340,6 +346,7 @@ func readerGetter(r *treedb.Reader) getter {
 
 // Commit writes the staged block durably, then publishes it.
 func (a *App) Commit(_ context.Context, _ *abci.RequestCommit) (*abci.ResponseCommit, error) {
+	defer a.gate.setExecuting(false)
 	a.mu.Lock()
 	p := a.pending
 	a.pending = nil

@@ -25,6 +25,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if req.Height != prev.Height+1 {
 		return nil, fmt.Errorf("app: asked to finalize height %d after %d", req.Height, prev.Height)
 	}
+	a.gate.setExecuting(true) // until Commit
 	if a.opts.Noop {
 		return a.finalizeNoop(req, prev), nil
 	}

@@ -47,6 +47,7 @@ type benchOpts struct {
 	accounts    int
 	concurrency int
 	batch       int
+	rate        float64 // offered load in tx/s (0: closed loop)
 	noop        bool
 	from        string
 	keep        bool
@@ -85,7 +86,9 @@ type BenchResult struct {
 	// With --cluster: for each validator, the share of executed txs whose
 	// signature it had verified before execution.
 	SigCacheHitRates []float64 `json:"sig_cache_hit_rates,omitempty"`
-	Seconds          float64   `json:"seconds"`
+	// OfferedPerSec is --rate: the open-loop offered load (0: closed loop).
+	OfferedPerSec float64 `json:"offered_tx_per_s,omitempty"`
+	Seconds       float64 `json:"seconds"`
 	CommittedPerSec  float64   `json:"committed_tx_per_s"`
 	P50ms            float64   `json:"p50_ms"`
 	P99ms            float64   `json:"p99_ms"`
@@ -127,14 +130,23 @@ own chain) it then runs the same load against a no-op application under the same
 CometBFT configuration, so our cost can be compared with the engine's own.
 
 Latency is measured per batch, from sending it to the reply that all of it
-committed, and counted for every tx in the batch (an upper bound per tx).`,
+committed, and counted for every tx in the batch (an upper bound per tx).
+
+By default the load is a closed loop: each worker sends its next batch when
+the last one committed, so a block's clients all resend at once after it.
+--rate R offers R tx/s instead (an open loop, as users arrive): batch k is
+due at k*batch/R seconds from the start, whatever happened to the others;
+a worker whose previous batch has not committed sends late, and latency is
+counted from when the batch was due, so a node that falls behind shows it
+in p99 rather than hiding it. --concurrency must then cover R times the
+latency (in batches), or the load falls back to a closed loop.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.workload != "identity" && o.workload != "registry" && o.workload != "procurement" && o.workload != "datashare" {
 				return usageErr("--workload is identity, registry, procurement or datashare")
 			}
-			if o.txs < 1 || o.accounts < 1 || o.concurrency < 1 || o.batch < 1 || o.batch > 1000 {
-				return usageErr("--txs, --accounts, --concurrency must be positive; --batch 1 to 1000")
+			if o.txs < 1 || o.accounts < 1 || o.concurrency < 1 || o.batch < 1 || o.batch > 1000 || o.rate < 0 {
+				return usageErr("--txs, --accounts, --concurrency must be positive; --batch 1 to 1000; --rate not negative")
 			}
 			// A worker sends one account's txs in order, one batch in
 			// flight, so workers beyond the accounts would have nothing
@@ -215,6 +227,7 @@ committed, and counted for every tx in the batch (an upper bound per tx).`,
 	f.IntVar(&o.accounts, "accounts", 64, "signing accounts (each signs txs/accounts in sequence; raised to --concurrency when below it)")
 	f.IntVar(&o.concurrency, "concurrency", 32, "concurrent submitters")
 	f.IntVar(&o.batch, "batch", 100, "transactions per HTTP request")
+	f.Float64Var(&o.rate, "rate", 0, "offer this many tx/s (open loop, latency counted from when each batch was due) instead of resending on commit")
 	f.BoolVar(&o.noop, "noop", true, "also measure a no-op application with the same configuration")
 	f.StringVar(&o.from, "from", node.AdminKeyName("cab"), "with --node: key (in --home) of a department admin that creates the bench accounts")
 	f.BoolVar(&o.keep, "keep", false, "keep the temporary chain directory")
@@ -240,7 +253,11 @@ func printBench(w io.Writer, r BenchResult) {
 		}
 		fmt.Fprintf(w, "failures:   %s (codespace/code)\n", strings.Join(parts, ", "))
 	}
-	fmt.Fprintf(w, "throughput: %.0f committed tx/s\n", r.CommittedPerSec)
+	if r.OfferedPerSec > 0 {
+		fmt.Fprintf(w, "throughput: %.0f committed tx/s at an offered %.0f tx/s (open loop)\n", r.CommittedPerSec, r.OfferedPerSec)
+	} else {
+		fmt.Fprintf(w, "throughput: %.0f committed tx/s\n", r.CommittedPerSec)
+	}
 	fmt.Fprintf(w, "latency:    p50 %.0f ms, p99 %.0f ms (submit to commit)\n", r.P50ms, r.P99ms)
 	if r.NoopPerSec > 0 {
 		fmt.Fprintf(w, "no-op app:  %.0f tx/s, p50 %.0f ms, p99 %.0f ms over %d blocks; govchain reaches %.0f%% of it\n",
@@ -669,9 +686,22 @@ func (g *globals) submitJobs(ctx context.Context, c *client.Client, o benchOpts,
 	mon := startMonitor(start, &committed, o.window, g.stderr)
 	for w := range jobs {
 		wg.Add(1)
-		go func(js []loadJob) {
+		go func(w int, js []loadJob) {
 			defer wg.Done()
-			for _, j := range js {
+			for k, j := range js {
+				// Open loop: the worker's k-th batch is the (k*W+w)-th of
+				// the run, due at that many batch intervals from the start.
+				var due time.Time
+				if o.rate > 0 {
+					due = start.Add(time.Duration(float64(k*len(jobs)+w) * float64(o.batch) / o.rate * float64(time.Second)))
+					if d := time.Until(due); d > 0 {
+						select {
+						case <-time.After(d):
+						case <-ctx.Done():
+							return
+						}
+					}
+				}
 				if j.gen != nil {
 					var err error
 					if j.txs, err = j.gen(); err != nil {
@@ -682,6 +712,9 @@ func (g *globals) submitJobs(ctx context.Context, c *client.Client, o benchOpts,
 					}
 				}
 				t0 := time.Now()
+				if o.rate > 0 {
+					t0 = due // a late send's wait is part of its latency
+				}
 				res, err := submitRetry(ctx, c, j.txs)
 				d := time.Since(t0)
 				if err != nil {
@@ -705,7 +738,7 @@ func (g *globals) submitJobs(ctx context.Context, c *client.Client, o benchOpts,
 				mu.Unlock()
 				bar.Add(len(j.txs))
 			}
-		}(jobs[w])
+		}(w, jobs[w])
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
@@ -727,7 +760,7 @@ func (g *globals) submitJobs(ctx context.Context, c *client.Client, o benchOpts,
 	}
 	return BenchResult{
 		Workload: workload, Txs: total, Committed: int(committed.Load()), Failed: int(failed.Load()), Failures: failures,
-		Seconds: elapsed.Seconds(), CommittedPerSec: float64(committed.Load()) / elapsed.Seconds(),
+		Seconds: elapsed.Seconds(), CommittedPerSec: float64(committed.Load()) / elapsed.Seconds(), OfferedPerSec: o.rate,
 		P50ms: pct(0.50), P99ms: pct(0.99), Blocks: end.LatestHeight - startHeight, TxBytes: txBytes,
 		Machine: machine(), Windows: windows(samples, o.window), PeakRSSMB: peakRSS,
 	}, nil

@@ -141,6 +141,7 @@ func TestCLIAgainstNode(t *testing.T) {
 		{[]string{"query", "status", "--output", "yaml"}, ExitUsage},
 		{[]string{"keys", "new", "../evil"}, ExitUsage},
 		{[]string{"bench", "--accounts", "2", "--concurrency", "4"}, ExitUsage}, // a worker without an account
+		{[]string{"bench", "--rate", "-5"}, ExitUsage},
 	} {
 		if code, out, errs := e.run(c.args...); code != c.code {
 			t.Errorf("govchain %s: exit %d, want %d\n%s%s", strings.Join(c.args, " "), code, c.code, out, errs)
@@ -192,6 +193,30 @@ func TestBenchSmall(t *testing.T) {
 	}
 	if r.Committed != r.Txs || r.Txs != 200 || r.Failed != 0 {
 		t.Fatalf("registry bench result %+v", r)
+	}
+}
+
+// With --rate the load is offered on a schedule: batch k is not sent
+// before k*batch/rate seconds, so the run lasts at least as long as the
+// schedule, and every tx still commits.
+func TestBenchOpenLoop(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"bench", "--txs", "400", "--accounts", "4", "--concurrency", "4", "--batch", "50", "--rate", "200", "--noop=false", "-o", "json"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("bench: exit %d\n%s", code, errb.String())
+	}
+	var r BenchResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	// 8 batches; the last is due 7*50/200 = 1.75 s after the start.
+	if r.Committed != 400 || r.Failed != 0 || r.OfferedPerSec != 200 || r.Seconds < 1.75 {
+		t.Fatalf("open-loop bench result %+v", r)
+	}
+	var text bytes.Buffer
+	printBench(&text, r)
+	if !strings.Contains(text.String(), "at an offered 200 tx/s (open loop)") {
+		t.Fatalf("text output does not say the load was offered:\n%s", text.String())
 	}
 }
 
