@@ -87,25 +87,25 @@ type BenchResult struct {
 	// signature it had verified before execution.
 	SigCacheHitRates []float64 `json:"sig_cache_hit_rates,omitempty"`
 	// OfferedPerSec is --rate: the open-loop offered load (0: closed loop).
-	OfferedPerSec float64 `json:"offered_tx_per_s,omitempty"`
-	Seconds       float64 `json:"seconds"`
-	CommittedPerSec  float64   `json:"committed_tx_per_s"`
-	P50ms            float64   `json:"p50_ms"`
-	P99ms            float64   `json:"p99_ms"`
-	Blocks           int64     `json:"blocks"`
-	TxBytes          int       `json:"tx_bytes"`
-	NoopPerSec       float64   `json:"noop_committed_tx_per_s,omitempty"`
-	NoopP50ms        float64   `json:"noop_p50_ms,omitempty"`
-	NoopP99ms        float64   `json:"noop_p99_ms,omitempty"`
-	NoopBlocks       int64     `json:"noop_blocks,omitempty"`
-	Validators       int       `json:"validators"`
-	SinglePerSec     float64   `json:"single_validator_committed_tx_per_s,omitempty"`
-	SingleP50ms      float64   `json:"single_validator_p50_ms,omitempty"`
-	SingleP99ms      float64   `json:"single_validator_p99_ms,omitempty"`
-	NationalPerSec   float64   `json:"sm2_sm3_committed_tx_per_s,omitempty"`
-	NationalP50ms    float64   `json:"sm2_sm3_p50_ms,omitempty"`
-	NationalP99ms    float64   `json:"sm2_sm3_p99_ms,omitempty"`
-	RatioToNoop      float64   `json:"ratio_to_noop,omitempty"`
+	OfferedPerSec   float64 `json:"offered_tx_per_s,omitempty"`
+	Seconds         float64 `json:"seconds"`
+	CommittedPerSec float64 `json:"committed_tx_per_s"`
+	P50ms           float64 `json:"p50_ms"`
+	P99ms           float64 `json:"p99_ms"`
+	Blocks          int64   `json:"blocks"`
+	TxBytes         int     `json:"tx_bytes"`
+	NoopPerSec      float64 `json:"noop_committed_tx_per_s,omitempty"`
+	NoopP50ms       float64 `json:"noop_p50_ms,omitempty"`
+	NoopP99ms       float64 `json:"noop_p99_ms,omitempty"`
+	NoopBlocks      int64   `json:"noop_blocks,omitempty"`
+	Validators      int     `json:"validators"`
+	SinglePerSec    float64 `json:"single_validator_committed_tx_per_s,omitempty"`
+	SingleP50ms     float64 `json:"single_validator_p50_ms,omitempty"`
+	SingleP99ms     float64 `json:"single_validator_p99_ms,omitempty"`
+	NationalPerSec  float64 `json:"sm2_sm3_committed_tx_per_s,omitempty"`
+	NationalP50ms   float64 `json:"sm2_sm3_p50_ms,omitempty"`
+	NationalP99ms   float64 `json:"sm2_sm3_p99_ms,omitempty"`
+	RatioToNoop     float64 `json:"ratio_to_noop,omitempty"`
 	// With --index: the same load on a node running the embedded SQL
 	// index (SQLite), and how long the index took to catch up after it.
 	IndexedPerSec    float64 `json:"indexed_committed_tx_per_s,omitempty"`
