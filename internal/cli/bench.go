@@ -53,6 +53,7 @@ type benchOpts struct {
 	keep        bool
 	cpuprofile  string
 	memprofile  string
+	profileFrom int          // --profile-from
 	profile     *loadProfile // the first load phase's CPU profile, when --cpuprofile
 	cluster     int
 	window      int
@@ -157,13 +158,16 @@ latency (in batches), or the load falls back to a closed loop.`,
 				}
 				o.accounts = o.concurrency
 			}
+			if o.profileFrom < 0 || o.profileFrom > 0 && o.cpuprofile == "" && o.memprofile == "" {
+				return usageErr("--profile-from needs --cpuprofile or --memprofile, and is not negative")
+			}
 			own := !cmd.Flags().Changed("node")
 			if !own && o.noop && cmd.Flags().Changed("noop") {
 				return usageErr("--noop needs a chain of its own: drop --node")
 			}
 			ctx := cmd.Context()
 			if o.cpuprofile != "" || o.memprofile != "" {
-				o.profile = &loadProfile{path: o.cpuprofile, heap: o.memprofile}
+				o.profile = &loadProfile{path: o.cpuprofile, heap: o.memprofile, from: o.profileFrom}
 			}
 			var res BenchResult
 			var err error
@@ -235,6 +239,7 @@ latency (in batches), or the load falls back to a closed loop.`,
 	f.IntVar(&o.cluster, "cluster", 0, "run a local testnet of this many validators (separate processes) instead of one in-process validator")
 	f.StringVar(&o.workload, "workload", "identity", "identity (register citizens), registry (register parcels and sell them on conditions), procurement (whole tenders: 50 sealed bids, 5 evaluators, award to payment) or datashare (access-log entries under one grant)")
 	f.StringVar(&o.memprofile, "memprofile", "", "write a heap profile at the end of the first load phase to this file")
+	f.IntVar(&o.profileFrom, "profile-from", 0, "start --cpuprofile (and take --memprofile at the end) only once this many txs committed: the profile of a long run's late windows")
 	f.IntVar(&o.window, "window", 0, "report the committed rate of each window of this many txs (for long runs, e.g. --txs 10000000 --window 1000000)")
 	f.BoolVar(&o.national, "national", false, "also run the load on a chain with the SM3 hash suite and SM2 accounts")
 	f.BoolVar(&o.index, "index", false, "also run the load on a node with the embedded SQL index (govchain start --index) and report both")
@@ -677,7 +682,43 @@ func (g *globals) submitJobs(ctx context.Context, c *client.Client, o benchOpts,
 		firstErr  error
 		wg        sync.WaitGroup
 	)
-	if stop, err := o.profile.start(); err != nil {
+	if o.profile != nil && o.profile.from > 0 {
+		// Profile from the from-th committed tx to the end of the load:
+		// how a long run spends its time once the state is large.
+		var (
+			pmu  sync.Mutex
+			stop = func() {}
+			done = make(chan struct{})
+		)
+		go func() {
+			tick := time.NewTicker(100 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-tick.C:
+				}
+				if committed.Load() < int64(o.profile.from) {
+					continue
+				}
+				pmu.Lock()
+				if s, err := o.profile.start(); err == nil {
+					stop = s
+				} else {
+					fmt.Fprintf(g.stderr, "bench: profile: %v\n", err)
+				}
+				pmu.Unlock()
+				return
+			}
+		}()
+		defer func() {
+			close(done)
+			pmu.Lock()
+			stop()
+			pmu.Unlock()
+		}()
+	} else if stop, err := o.profile.start(); err != nil {
 		return BenchResult{}, err
 	} else {
 		defer stop()
@@ -791,6 +832,7 @@ func submitRetry(ctx context.Context, c *client.Client, txs [][]byte) ([]apitype
 // only: signing ahead and the setup are not what the figures measure.
 type loadProfile struct {
 	path, heap string
+	from       int // start at this many committed txs (0: at the start)
 	done       bool
 }
 

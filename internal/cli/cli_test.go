@@ -142,6 +142,7 @@ func TestCLIAgainstNode(t *testing.T) {
 		{[]string{"keys", "new", "../evil"}, ExitUsage},
 		{[]string{"bench", "--accounts", "2", "--concurrency", "4"}, ExitUsage}, // a worker without an account
 		{[]string{"bench", "--rate", "-5"}, ExitUsage},
+		{[]string{"bench", "--profile-from", "1000"}, ExitUsage}, // nothing to profile
 	} {
 		if code, out, errs := e.run(c.args...); code != c.code {
 			t.Errorf("govchain %s: exit %d, want %d\n%s%s", strings.Join(c.args, " "), code, c.code, out, errs)

@@ -202,6 +202,7 @@ func valueKey(key []byte) []byte {
 // only the table that holds it.
 func PebbleOptions() *pebble.Options {
 	o := &pebble.Options{
+		Comparer:                    Comparer,
 		Cache:                       pebble.NewCache(512 << 20),
 		MaxOpenFiles:                1000,
 		MemTableSize:                64 << 20,
@@ -216,6 +217,26 @@ func PebbleOptions() *pebble.Options {
 		o.Levels[i].FilterType = pebble.TableFilter
 	}
 	return o.EnsureDefaults()
+}
+
+// Comparer is Pebble's bytewise order (and its name, so databases written
+// without it open with it) with a Split that tells a value key's version
+// suffix from the key: Bloom filters then hold the keys without their
+// versions, and a look-up of a key at any version consults them. Other
+// keys are their own prefix.
+var Comparer = func() *pebble.Comparer {
+	c := *pebble.DefaultComparer
+	c.Split = splitKey
+	return &c
+}()
+
+// splitKey is the length of k without its version: s/v/<key> 0x00 <^version>
+// (application keys hold no 0x00 and are not empty); any other key is whole.
+func splitKey(k []byte) int {
+	if len(k) >= len(pfxValue)+2+8 && string(k[:len(pfxValue)]) == pfxValue && k[len(k)-9] == 0 {
+		return len(k) - 8
+	}
+	return len(k)
 }
 
 // Tree is the versioned sparse Merkle tree. Reads are safe for concurrent
@@ -235,6 +256,10 @@ type Tree struct {
 
 	values        *valueCache
 	stagedChanges []store.Change // the last Apply's, for values
+
+	// prefixSeek is whether db was opened with Comparer (PebbleOptions),
+	// so value look-ups can seek by prefix through the Bloom filters.
+	prefixSeek bool
 }
 
 // cacheDepth bounds the node cache to 2^(cacheDepth+1) positions (a
@@ -246,7 +271,27 @@ func NewTree(db *pebble.DB) *Tree { return NewTreeWithHasher(db, store.SHA256) }
 
 // NewTreeWithHasher opens the tree stored in db, hashed with h.
 func NewTreeWithHasher(db *pebble.DB, h store.Hasher) *Tree {
-	return &Tree{db: db, h: h, cache: map[string]node{}, cacheVer: -1, values: newValueCache()}
+	return &Tree{db: db, h: h, cache: map[string]node{}, cacheVer: -1, values: newValueCache(), prefixSeek: splitsVersions(db)}
+}
+
+// splitsVersions tells whether db was opened with a Split, which the tree
+// takes to be Comparer's (a database must be opened with Comparer or with
+// no Split at all): it seeks a value key by prefix, which Pebble refuses,
+// by panicking, without one.
+func splitsVersions(db *pebble.DB) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	it, err := db.NewIter(&pebble.IterOptions{})
+	if err != nil {
+		return false
+	}
+	defer it.Close()
+	probe := append(valueKey([]byte("probe")), invVersion(0)...)
+	it.SeekPrefixGE(probe)
+	return true
 }
 
 // Hasher is the tree's hash function.
@@ -273,9 +318,19 @@ func (t *Tree) Committed(version uint64) {
 
 // seekVersion finds the newest entry with key prefix p at or below version,
 // using it (an iterator without bounds, reused across calls because opening
-// one costs more than the seek).
-func seekVersion(it *pebble.Iterator, p []byte, version uint64) ([]byte, uint64, bool, error) {
-	if !it.SeekGE(append(append(make([]byte, 0, len(p)+8), p...), invVersion(version)...)) {
+// one costs more than the seek). It seeks by prefix, so that the Bloom
+// filters skip every table that holds no version of the key (a key not yet
+// written, the usual case when a block creates accounts, costs filter
+// probes instead of a seek in every level).
+func (t *Tree) seekVersion(it *pebble.Iterator, p []byte, version uint64) ([]byte, uint64, bool, error) {
+	seek := append(append(make([]byte, 0, len(p)+8), p...), invVersion(version)...)
+	var ok bool
+	if t.prefixSeek {
+		ok = it.SeekPrefixGE(seek)
+	} else {
+		ok = it.SeekGE(seek)
+	}
+	if !ok {
 		return nil, 0, false, it.Error()
 	}
 	k := it.Key()
@@ -353,7 +408,7 @@ func (e valueEntry) value() ([]byte, bool, error) {
 
 // readValue reads key at version through it and remembers what it found.
 func (t *Tree) readValue(it *pebble.Iterator, key []byte, version uint64) ([]byte, bool, error) {
-	v, since, had, err := seekVersion(it, valueKey(key), version)
+	v, since, had, err := t.seekVersion(it, valueKey(key), version)
 	if err != nil {
 		return nil, false, err
 	}
@@ -368,8 +423,8 @@ func (t *Tree) readValue(it *pebble.Iterator, key []byte, version uint64) ([]byt
 	return append([]byte{}, e.val...), true, nil
 }
 
-func iterValue(it *pebble.Iterator, key []byte, version uint64) ([]byte, bool, error) {
-	v, _, ok, err := seekVersion(it, valueKey(key), version)
+func (t *Tree) iterValue(it *pebble.Iterator, key []byte, version uint64) ([]byte, bool, error) {
+	v, _, ok, err := t.seekVersion(it, valueKey(key), version)
 	if err != nil || !ok || len(v) == 0 || v[0] != 1 {
 		return nil, false, err
 	}
@@ -567,7 +622,7 @@ func (t *Tree) Prove(key []byte, version uint64) (*store.Proof, []byte, error) {
 			if n.key != kh {
 				return p, nil, nil
 			}
-			v, ok, err := iterValue(it, key, version)
+			v, ok, err := t.iterValue(it, key, version)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -649,7 +704,7 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []store.Change) (s
 		var had bool
 		if e, ok := t.values.get(c.Key, version-1); ok && version > 0 {
 			oldVer, had = e.since, e.had
-		} else if _, oldVer, had, err = seekVersion(it, vk, version); err != nil {
+		} else if _, oldVer, had, err = t.seekVersion(it, vk, version); err != nil {
 			return store.Hash{}, err
 		}
 		if had && oldVer < version {

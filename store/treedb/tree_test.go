@@ -18,8 +18,15 @@ import (
 	"github.com/govchain/govchain/store/internal/reftree"
 )
 
+// openDB opens an in-memory database as the node does (Comparer, Bloom
+// filters), or, with plainDB set, with Pebble's defaults (no Split).
 func openDB(t testing.TB) *pebble.DB {
-	db, err := pebble.Open("", &pebble.Options{FS: vfs.NewMem()})
+	o := PebbleOptions()
+	o.FS, o.Cache = vfs.NewMem(), nil
+	if plainDB {
+		o = &pebble.Options{FS: vfs.NewMem()}
+	}
+	db, err := pebble.Open("", o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,6 +197,23 @@ func TestTreeAgainstReference(t *testing.T) {
 		parallelDepth, parallelMin = pd, 1
 		t.Run(fmt.Sprintf("parallel-depth-%d", pd), testTreeAgainstReference)
 	}
+}
+
+var plainDB bool
+
+// The tree reads and proves the same on a database opened without Comparer
+// (its value look-ups then seek without the Bloom filters).
+func TestTreeWithoutSplit(t *testing.T) {
+	if !NewTree(openDB(t)).prefixSeek {
+		t.Fatal("a database opened with Comparer not seen to split versions")
+	}
+	plainDB = true
+	defer func() { plainDB = false }()
+	db := openDB(t)
+	if NewTree(db).prefixSeek {
+		t.Fatal("a database without a Split taken for one with it")
+	}
+	testTreeAgainstReference(t)
 }
 
 func testTreeAgainstReference(t *testing.T) {
