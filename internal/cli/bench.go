@@ -54,6 +54,7 @@ type benchOpts struct {
 	cpuprofile  string
 	memprofile  string
 	profileFrom int          // --profile-from
+	keepRecent  uint64       // --keep-recent: prune the chains bench starts
 	profile     *loadProfile // the first load phase's CPU profile, when --cpuprofile
 	cluster     int
 	window      int
@@ -239,6 +240,7 @@ latency (in batches), or the load falls back to a closed loop.`,
 	f.IntVar(&o.cluster, "cluster", 0, "run a local testnet of this many validators (separate processes) instead of one in-process validator")
 	f.StringVar(&o.workload, "workload", "identity", "identity (register citizens), registry (register parcels and sell them on conditions), procurement (whole tenders: 50 sealed bids, 5 evaluators, award to payment) or datashare (access-log entries under one grant)")
 	f.StringVar(&o.memprofile, "memprofile", "", "write a heap profile at the end of the first load phase to this file")
+	f.Uint64Var(&o.keepRecent, "keep-recent", 0, "on the chain bench starts, keep only this many recent state versions (app.toml keep_recent; 0 keeps all), to measure storage with pruning")
 	f.IntVar(&o.profileFrom, "profile-from", 0, "start --cpuprofile (and take --memprofile at the end) only once this many txs committed: the profile of a long run's late windows")
 	f.IntVar(&o.window, "window", 0, "report the committed rate of each window of this many txs (for long runs, e.g. --txs 10000000 --window 1000000)")
 	f.BoolVar(&o.national, "national", false, "also run the load on a chain with the SM3 hash suite and SM2 accounts")
@@ -313,6 +315,16 @@ func (g *globals) benchOwn(ctx context.Context, o benchOpts, noop bool) (res Ben
 	home := node.Home(filepath.Join(dir, "home"))
 	if err := node.InitDev(home, time.Now(), node.DevOptions{ChainOptions: o.chain, P2P: "tcp://127.0.0.1:0", RPC: "tcp://127.0.0.1:0", RoleGrantors: benchGrantors(o)}); err != nil {
 		return BenchResult{}, err
+	}
+	if o.keepRecent > 0 {
+		acfg, err := node.LoadAppConfig(home)
+		if err != nil {
+			return BenchResult{}, err
+		}
+		acfg.KeepRecent = o.keepRecent
+		if err := node.WriteAppConfig(home, acfg); err != nil {
+			return BenchResult{}, err
+		}
 	}
 	n, err := node.Start(home, node.Options{HTTP: "127.0.0.1:0", Log: io.Discard, Noop: noop, Index: o.withIndex})
 	if err != nil {

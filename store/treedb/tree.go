@@ -5,9 +5,9 @@
 //
 // Nodes are stored by the version that wrote them and their position, and
 // each internal node names the versions of its children, so any retained
-// version can be read and proven with one point read per level. No library offers this tree on Pebble with these proofs,
-// so it is written here; a naive in-memory reference tree in the tests
-// cross-checks it. It is the only part of the state that touches Pebble, so
+// version can be read and proven with one point read per level. No library
+// offers this tree on Pebble with these proofs, so it is written here; a
+// naive in-memory reference tree in the tests cross-checks it. It is the only part of the state that touches Pebble, so
 // that verifiers and the state machine's modules, which import store, do
 // not. It imports Pebble and store, nothing else of govchain's.
 package treedb
