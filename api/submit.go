@@ -27,22 +27,31 @@ var (
 )
 
 func readJSON(r *http.Request, v any) error {
+	body, err := readJSONBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeStrictJSON(body, v)
+}
+
+// readJSONBody reads a JSON request's body, bounded by MaxBodyBytes.
+func readJSONBody(r *http.Request) ([]byte, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "" && ct != "application/json" {
-		return problem(http.StatusUnsupportedMediaType, "send application/json (or application/cbor to POST /v1/txs)")
+		return nil, problem(http.StatusUnsupportedMediaType, "send application/json (or application/cbor to POST /v1/txs)")
 	}
 	if r.ContentLength > MaxBodyBytes {
-		return problem(http.StatusRequestEntityTooLarge, "the body is larger than %d bytes", MaxBodyBytes)
+		return nil, problem(http.StatusRequestEntityTooLarge, "the body is larger than %d bytes", MaxBodyBytes)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return problem(http.StatusRequestEntityTooLarge, "the body is larger than %d bytes", MaxBodyBytes)
+		return nil, problem(http.StatusRequestEntityTooLarge, "the body is larger than %d bytes", MaxBodyBytes)
 	}
 	if err != nil {
-		return badRequest("reading body: %v", err)
+		return nil, badRequest("reading body: %v", err)
 	}
-	return decodeStrictJSON(body, v)
+	return body, nil
 }
 
 func decodeB64(s string) ([]byte, error) {
@@ -143,12 +152,17 @@ func (s *Server) postBatch(w http.ResponseWriter, r *http.Request) error {
 	if wait {
 		extendWriteDeadline(w, timeout+writeGrace)
 	}
-	// Decoding, signature checks and CheckTx hold a slot of the ingest
-	// gate (released before waiting for commits).
+	// The body is read first: a slow sender must not hold a slot of the
+	// ingest gate, which decoding, signature checks and CheckTx hold
+	// (released before waiting for commits).
+	body, err := readJSONBody(r)
+	if err != nil {
+		return err
+	}
 	release := s.ingestSlot()
 	defer release()
 	var req apitype.BatchRequest
-	if err := readJSON(r, &req); err != nil {
+	if err := decodeStrictJSON(body, &req); err != nil {
 		return err
 	}
 	if len(req.Txs) == 0 || len(req.Txs) > 1000 {

@@ -167,6 +167,7 @@ latency (in batches), or the load falls back to a closed loop.`,
 				return usageErr("--noop needs a chain of its own: drop --node")
 			}
 			ctx := cmd.Context()
+			tuneGC() // the node runs in this process, as under govchain start
 			if o.cpuprofile != "" || o.memprofile != "" {
 				o.profile = &loadProfile{path: o.cpuprofile, heap: o.memprofile, from: o.profileFrom}
 			}

@@ -35,6 +35,7 @@ func startCmd(g *globals) *cobra.Command {
 			}
 			opts.Log = g.stderr
 			opts.Web = web.Handler()
+			tuneGC()
 			n, err := node.Start(home, opts)
 			if err != nil {
 				return err
