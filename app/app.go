@@ -103,7 +103,7 @@ const (
 type App struct {
 	abci.BaseApplication
 
-	gate *IngestGate // set while a block executes
+	gate *IngestGate // the API's submissions pass it; narrower while a block executes
 
 	db       *pebble.DB
 	suite    crypto.Suite

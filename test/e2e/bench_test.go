@@ -12,7 +12,11 @@ func TestBenchCluster(t *testing.T) {
 	skipShort(t)
 	out, err := exec.Command(binary, "bench", "--cluster", "4", "--txs", "600", "--accounts", "6", "--concurrency", "3", "--batch", "50", "--noop=false", "-o", "json").Output()
 	if err != nil {
-		t.Fatalf("bench: %v", err)
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("bench: %v\n%s", err, stderr)
 	}
 	var r struct {
 		Validators   int     `json:"validators"`
