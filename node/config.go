@@ -291,3 +291,26 @@ func DialAddr(listen string) string {
 	}
 	return net.JoinHostPort(host, port)
 }
+
+// EphemeralPortsFrom is the first port of the kernel's ephemeral range
+// (Linux: /proc/sys/net/ipv4/ip_local_port_range; 32768 elsewhere or when
+// it leaves too little room below it). Tools that pick listen ports for
+// nodes they may kill and restart pick them below it: a port in the range
+// can be taken by an outgoing connection as its local port while the node
+// is down.
+func EphemeralPortsFrom() int {
+	const dflt = 32768
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return dflt
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 1 {
+		return dflt
+	}
+	lo, err := strconv.Atoi(f[0])
+	if err != nil || lo < 22000 {
+		return dflt
+	}
+	return lo
+}

@@ -3,6 +3,7 @@ package node
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -60,5 +61,19 @@ func TestMempoolConfig(t *testing.T) {
 	}
 	if _, err := LoadCometConfig(home); err == nil || !strings.Contains(err.Error(), "recheck") {
 		t.Fatalf("recheck = false: %v", err)
+	}
+}
+
+// Ports picked below EphemeralPortsFrom are outside the kernel's ephemeral
+// range, whose first port it reads where Linux publishes it.
+func TestEphemeralPortsFrom(t *testing.T) {
+	from := EphemeralPortsFrom()
+	if from < 22000 || from > 65535 {
+		t.Fatalf("ephemeral ports from %d", from)
+	}
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if lo, _ := strconv.Atoi(strings.Fields(string(b))[0]); lo >= 22000 && lo != from {
+			t.Fatalf("ephemeral ports from %d, the kernel says %d", from, lo)
+		}
 	}
 }

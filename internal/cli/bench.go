@@ -528,8 +528,14 @@ func validatorCount(ctx context.Context, c *client.Client) (int, error) {
 
 // freePortRange finds n consecutive free loopback ports.
 func freePortRange(n int) (int, error) {
+	// Below the kernel's ephemeral range: a port from it can be taken by
+	// an outgoing connection while its node is down.
+	span := node.EphemeralPortsFrom() - 20000 - n
+	if span < 1 {
+		return 0, errors.New("bench: no port range below the ephemeral ports")
+	}
 	for try := 0; try < 100; try++ {
-		base := 20000 + rand.IntN(40000)
+		base := 20000 + rand.IntN(span)
 		ok := true
 		for i := 0; i < n && ok; i++ {
 			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", base+i))

@@ -126,14 +126,35 @@ func freeBase(t *testing.T, nodes int) int {
 	return 0
 }
 
+// freePort finds a free port below the kernel's ephemeral range, and
+// never the same one twice in a run. A port from that range (what port 0
+// gives) can be taken, once its node is killed, by any outgoing connection
+// as its local port, and the node restarted on it then cannot listen.
 func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	portsMu.Lock()
+	defer portsMu.Unlock()
+	hi := node.EphemeralPortsFrom()
+	for try := 0; try < 1000; try++ {
+		p := 20000 + rand.Intn(hi-20000)
+		if portsGiven[p] {
+			continue
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		portsGiven[p] = true
+		return p
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free port below the ephemeral range")
+	return 0
 }
+
+var (
+	portsMu    sync.Mutex
+	portsGiven = map[int]bool{}
+)
 
 func (n *testnet) all() []int {
 	out := make([]int, len(n.nodes))
