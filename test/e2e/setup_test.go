@@ -105,12 +105,21 @@ func newNet(t *testing.T) *testnet {
 	return n
 }
 
-// freeBase finds a base port with 10 free ports per node above it.
+// freeBase finds a base port with 10 free ports per node above it, below
+// the kernel's ephemeral range and apart from every port given in this run
+// (see freePort).
 func freeBase(t *testing.T, nodes int) int {
-	for try := 0; try < 50; try++ {
-		base := 20000 + rand.Intn(35000)/10*10
+	portsMu.Lock()
+	defer portsMu.Unlock()
+	span := node.EphemeralPortsFrom() - 20000 - nodes*10
+	for try := 0; try < 200 && span > 0; try++ {
+		base := 20000 + rand.Intn(span)/10*10
 		ok := true
 		for i := 0; i < nodes*10 && ok; i++ {
+			if portsGiven[base+i] {
+				ok = false
+				break
+			}
 			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", base+i))
 			if err != nil {
 				ok = false
@@ -119,10 +128,13 @@ func freeBase(t *testing.T, nodes int) int {
 			l.Close()
 		}
 		if ok {
+			for i := 0; i < nodes*10; i++ {
+				portsGiven[base+i] = true
+			}
 			return base
 		}
 	}
-	t.Fatal("no free port range")
+	t.Fatal("no free port range below the ephemeral range")
 	return 0
 }
 
