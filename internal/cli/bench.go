@@ -722,6 +722,12 @@ func (g *globals) submitJobs(ctx context.Context, c *client.Client, o benchOpts,
 					continue
 				}
 				pmu.Lock()
+				select {
+				case <-done: // the load ended meanwhile: nothing to profile
+					pmu.Unlock()
+					return
+				default:
+				}
 				if s, err := o.profile.start(); err == nil {
 					stop = s
 				} else {
