@@ -34,17 +34,7 @@ func BenchmarkBlock(b *testing.B) {
 	defer h.app.Close()
 	h.app.InitChain(context.Background(), &abci.RequestInitChain{ChainId: testChain, Validators: []abci.ValidatorUpdate{abci.Ed25519ValidatorUpdate(h.valKey, 10)}, AppStateBytes: genesisState(b, h.valKey)})
 	const registrars = 50
-	var regs []*crypto.PrivateKey
-	var setup [][]byte
-	for i := 0; i < registrars; i++ {
-		k := seedKey(b, fmt.Sprint("reg", i))
-		regs = append(regs, k)
-		t := &tx.Tx{Body: tx.Body{ChainID: testChain, Signer: h.keys["cab"].Address(), Sequence: uint64(i),
-			Msgs: []tx.Msg{msg(b, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: "ed25519", PublicKey: k.PublicKey(), Roles: []string{identity.RoleRegistrar}})}}}
-		raw, _ := tx.Sign(t, h.keys["cab"])
-		setup = append(setup, raw)
-	}
-	h.block(setup...)
+	regs := benchRegistrars(b, h, registrars)
 	seqs := make([]uint64, registrars)
 	n := 0
 	b.ResetTimer()
@@ -53,10 +43,7 @@ func BenchmarkBlock(b *testing.B) {
 		var txs [][]byte
 		for j := 0; j < 5000 && done+j < b.N; j++ {
 			r := n % registrars
-			k := seedKey(b, fmt.Sprint("citizen", n))
-			t := &tx.Tx{Body: tx.Body{ChainID: testChain, Signer: regs[r].Address(), Sequence: seqs[r],
-				Msgs: []tx.Msg{msg(b, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: "ed25519", PublicKey: k.PublicKey(), Citizen: true})}}}
-			raw, _ := tx.Sign(t, regs[r])
+			raw := citizenTx(b, regs[r], seqs[r], n)
 			seqs[r]++
 			n++
 			if resp := h.checkTx(raw); resp.Code != 0 {
@@ -73,6 +60,32 @@ func BenchmarkBlock(b *testing.B) {
 		}
 		done += len(txs)
 	}
+}
+
+// benchRegistrars creates n registrar accounts (signed by the cabinet
+// office's admin, committed in one block) and returns their keys.
+func benchRegistrars(b *testing.B, h *harness, n int) []*crypto.PrivateKey {
+	var regs []*crypto.PrivateKey
+	var setup [][]byte
+	for i := 0; i < n; i++ {
+		k := seedKey(b, fmt.Sprint("reg", i))
+		regs = append(regs, k)
+		t := &tx.Tx{Body: tx.Body{ChainID: testChain, Signer: h.keys["cab"].Address(), Sequence: uint64(i),
+			Msgs: []tx.Msg{msg(b, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: "ed25519", PublicKey: k.PublicKey(), Roles: []string{identity.RoleRegistrar}})}}}
+		raw, _ := tx.Sign(t, h.keys["cab"])
+		setup = append(setup, raw)
+	}
+	h.block(setup...)
+	return regs
+}
+
+// citizenTx is registrar reg's create_account of the n-th citizen, at seq.
+func citizenTx(b *testing.B, reg *crypto.PrivateKey, seq uint64, n int) []byte {
+	k := seedKey(b, fmt.Sprint("citizen", n))
+	t := &tx.Tx{Body: tx.Body{ChainID: testChain, Signer: reg.Address(), Sequence: seq,
+		Msgs: []tx.Msg{msg(b, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: "ed25519", PublicKey: k.PublicKey(), Citizen: true})}}}
+	raw, _ := tx.Sign(t, reg)
+	return raw
 }
 
 func sole(a string) registry.Owner { return registry.Owner{Account: a, Share: registry.FullShare} }
@@ -165,24 +178,11 @@ func BenchmarkRegistryTransfer(b *testing.B) {
 func BenchmarkRecheck(b *testing.B) {
 	h := newHarness(b)
 	const registrars = 50
-	var regs []*crypto.PrivateKey
-	var setup [][]byte
-	for i := 0; i < registrars; i++ {
-		k := seedKey(b, fmt.Sprint("reg", i))
-		regs = append(regs, k)
-		t := &tx.Tx{Body: tx.Body{ChainID: testChain, Signer: h.keys["cab"].Address(), Sequence: uint64(i),
-			Msgs: []tx.Msg{msg(b, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: "ed25519", PublicKey: k.PublicKey(), Roles: []string{identity.RoleRegistrar}})}}}
-		raw, _ := tx.Sign(t, h.keys["cab"])
-		setup = append(setup, raw)
-	}
-	h.block(setup...)
+	regs := benchRegistrars(b, h, registrars)
 	var txs [][]byte
 	for n := 0; n < 5000; n++ {
 		r := n % registrars
-		k := seedKey(b, fmt.Sprint("citizen", n))
-		t := &tx.Tx{Body: tx.Body{ChainID: testChain, Signer: regs[r].Address(), Sequence: uint64(n / registrars),
-			Msgs: []tx.Msg{msg(b, identity.TypeCreateAccount, identity.MsgCreateAccount{Algorithm: "ed25519", PublicKey: k.PublicKey(), Citizen: true})}}}
-		raw, _ := tx.Sign(t, regs[r])
+		raw := citizenTx(b, regs[r], uint64(n/registrars), n)
 		if resp := h.checkTx(raw); resp.Code != 0 {
 			b.Fatal(resp.Log)
 		}
