@@ -157,7 +157,7 @@ func Start(home Home, opts Options) (n *Node, err error) {
 	if err := checkDataDir(home, cfg); err != nil {
 		return nil, err
 	}
-	po := PebbleOptions()
+	po := treedb.PebbleOptions() // tuned for the state tree, most of what the node reads and writes
 	po.Logger = pebbleLogger{n.logf, acfg.LogLevel}
 	n.db, err = pebble.Open(home.DBDir(), po)
 	if err != nil {
@@ -255,10 +255,6 @@ func checkDataDir(home Home, cfg *cmtcfg.Config) error {
 	}
 	return nil
 }
-
-// PebbleOptions is how govchain opens its database: treedb's options,
-// which are tuned for the state tree's access pattern.
-func PebbleOptions() *pebble.Options { return treedb.PebbleOptions() }
 
 // pebbleLogger routes Pebble's messages to the node's log: routine ones
 // (WAL replay, compactions) only at info or debug level.
