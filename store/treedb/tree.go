@@ -647,14 +647,13 @@ type hchange struct {
 	del bool
 }
 
-// updater builds version `ver` from version `prev` into a batch.
+// updater builds version `ver` from version ver-1 into a batch.
 type updater struct {
 	h      store.Hasher
 	db     *pebble.DB
 	b      *pebble.Batch
-	prev   uint64
 	ver    uint64
-	cache  map[string]node // newest nodes as of prev (read only)
+	cache  map[string]node // newest nodes as of ver-1 (read only)
 	staged map[string]node // nodes as of ver, for the cache
 }
 
@@ -739,7 +738,7 @@ func (t *Tree) Apply(b *pebble.Batch, version uint64, changes []store.Change) (s
 	// after Apply), so proofs may read it meanwhile.
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	u := &updater{h: t.h, db: t.db, b: b, prev: version - 1, ver: version, cache: t.cache, staged: t.staged}
+	u := &updater{h: t.h, db: t.db, b: b, ver: version, cache: t.cache, staged: t.staged}
 	var zero store.Hash
 	var path store.Hash
 	if len(hs) > 0 {
@@ -860,7 +859,7 @@ var (
 // updateBoth updates cur's two subtrees, the left one on a goroutine of
 // its own with its own iterator, batch and staged nodes.
 func (u *updater) updateBoth(depth int, lp, rp *store.Hash, cur node, chs []hchange, split int) (node, node, error) {
-	lu := &updater{h: u.h, db: u.db, b: u.db.NewBatch(), prev: u.prev, ver: u.ver, cache: u.cache, staged: map[string]node{}}
+	lu := &updater{h: u.h, db: u.db, b: u.db.NewBatch(), ver: u.ver, cache: u.cache, staged: map[string]node{}}
 	defer lu.b.Close()
 	var l node
 	var lerr error
