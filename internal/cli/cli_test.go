@@ -197,6 +197,23 @@ func TestBenchSmall(t *testing.T) {
 	}
 }
 
+// --keep-recent prunes the chain bench starts: the run still commits
+// everything and reports its storage at rest.
+func TestBenchPruned(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"bench", "--txs", "300", "--accounts", "4", "--concurrency", "4", "--batch", "10", "--keep-recent", "1", "--noop=false", "-o", "json"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("bench: exit %d\n%s", code, errb.String())
+	}
+	var r BenchResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Committed != 300 || r.Failed != 0 || r.Blocks < 2 || r.DBBytesPerTx <= 0 {
+		t.Fatalf("pruned bench result %+v", r)
+	}
+}
+
 // With --rate the load is offered on a schedule: batch k is not sent
 // before k*batch/rate seconds, so the run lasts at least as long as the
 // schedule, and every tx still commits.
